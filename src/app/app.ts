@@ -1,0 +1,74 @@
+/**
+ * The composition root: builds every module with its collaborators and mounts the HTTP routes.
+ * The only file allowed to import all modules (besides the CLI and demo seeding).
+ */
+import pino from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import { Type } from 'typebox';
+import {
+  createHttpServer, createMetrics, openDatabase, systemClock,
+  type Clock, type Config, type Db, type HttpServer, type Keys, type Metrics, type CoreDeps,
+} from '../core/index.ts';
+import { createCatalog, registerCatalogRoutes, type CatalogService } from '../modules/catalog/index.ts';
+import { VERSION } from './version.ts';
+
+export interface BraidOptions {
+  config: Config;
+  keys: Keys;
+  clock?: Clock;
+  /** An already open database (tests); otherwise opened from config. */
+  db?: Db;
+  logger?: FastifyBaseLogger;
+}
+
+export interface Braid {
+  http: HttpServer;
+  db: Db;
+  clock: Clock;
+  config: Config;
+  keys: Keys;
+  metrics: Metrics;
+  catalog: CatalogService;
+  /** Starts background consumers (projection). Call after seeding, before or after listen. */
+  startBackground(): void;
+  close(): Promise<void>;
+}
+
+export async function createBraid(opts: BraidOptions): Promise<Braid> {
+  const clock = opts.clock ?? systemClock;
+  const config = opts.config;
+  const log = opts.logger ?? (pino({ level: config.logLevel }) as FastifyBaseLogger);
+  const ownsDb = !opts.db;
+  const db = opts.db ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, clock });
+  const metrics = createMetrics();
+  const deps: CoreDeps = { db, clock, log, config, metrics };
+
+  const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION });
+  const catalog = createCatalog(deps);
+
+  http.get('/healthz', {
+    config: { scope: 'public' },
+    schema: { tags: ['ops'], summary: 'Liveness and database check', response: { 200: Type.Object({ status: Type.String(), version: Type.String(), database: Type.String() }) } },
+  }, async () => {
+    await db.query('select 1');
+    return { status: 'ok', version: VERSION, database: db.dialect };
+  });
+  http.get('/metrics', { config: { scope: 'public' }, schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  http.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => http.swagger());
+
+  registerCatalogRoutes(http, catalog);
+
+  const background: Array<{ stop(): Promise<void> }> = [];
+  return {
+    http, db, clock, config, keys: opts.keys, metrics, catalog,
+    startBackground() { /* projection is added with the profiles module */ },
+    async close() {
+      for (const b of background) await b.stop();
+      await http.close();
+      if (ownsDb) await db.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Configuration is parsed once, at start, from the environment into a typed object that is passed
+ * down. Nothing else reads process.env. Unknown BRAID_* variables and malformed values stop the
+ * start with a message that names the variable, because a typo silently ignored is worse than a crash.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  writeKey: string | undefined;
+  adminKey: string | undefined;
+  demo: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Default region for phone numbers written without a country code (ISO 3166 alpha-2). */
+  defaultPhoneRegion: string;
+  /** Trait keys whose values are external ids, e.g. `loyaltyId` -> type `loyalty_id`. */
+  externalIdTraits: Record<string, string>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN = [
+  'BRAID_PORT', 'BRAID_HOST', 'BRAID_DATA_DIR', 'BRAID_WRITE_KEY', 'BRAID_ADMIN_KEY', 'BRAID_DEMO',
+  'BRAID_LOG_LEVEL', 'BRAID_DEFAULT_PHONE_REGION', 'BRAID_EXTERNAL_ID_TRAITS',
+  // read by the test harness and benches, not by the service
+  'BRAID_TEST_DATABASE_URL', 'BRAID_SHARED_DATA',
+] as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const DEFAULT_EXTERNAL_ID_TRAITS: Record<string, string> = {
+  loyaltyId: 'loyalty_id',
+  loyalty_id: 'loyalty_id',
+  loyaltyCardId: 'loyalty_id',
+  posCustomerId: 'pos_customer_id',
+  pos_customer_id: 'pos_customer_id',
+};
+
+export function parseConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('BRAID_') && !(KNOWN as readonly string[]).includes(key)) {
+      problems.push(`${key} is not a known setting (known: ${KNOWN.filter((k) => !k.startsWith('BRAID_TEST') && k !== 'BRAID_SHARED_DATA').join(', ')}, DATABASE_URL)`);
+    }
+  }
+  const str = (k: string): string | undefined => {
+    const v = env[k];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  let port = 8080;
+  const rawPort = str('BRAID_PORT');
+  if (rawPort !== undefined) {
+    const n = Number(rawPort);
+    if (!/^\d+$/.test(rawPort) || n < 1 || n > 65535) problems.push(`BRAID_PORT must be an integer from 1 to 65535, got "${rawPort}"`);
+    else port = n;
+  }
+
+  let demo = true;
+  const rawDemo = str('BRAID_DEMO');
+  if (rawDemo !== undefined) {
+    const v = rawDemo.toLowerCase();
+    if (['1', 'true', 'on', 'yes'].includes(v)) demo = true;
+    else if (['0', 'false', 'off', 'no'].includes(v)) demo = false;
+    else problems.push(`BRAID_DEMO must be on/off (or true/false, 1/0), got "${rawDemo}"`);
+  }
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must be a postgres:// or postgresql:// URL, got "${databaseUrl}"`);
+  }
+
+  const logLevel = (str('BRAID_LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`BRAID_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  for (const k of ['BRAID_WRITE_KEY', 'BRAID_ADMIN_KEY']) {
+    const v = str(k);
+    if (v !== undefined && (v.length < 8 || /[\s:]/.test(v))) problems.push(`${k} must be at least 8 characters with no spaces or colons`);
+  }
+
+  const region = (str('BRAID_DEFAULT_PHONE_REGION') ?? 'US').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(region)) problems.push(`BRAID_DEFAULT_PHONE_REGION must be a two-letter country code, got "${region}"`);
+
+  let externalIdTraits = DEFAULT_EXTERNAL_ID_TRAITS;
+  const rawExt = str('BRAID_EXTERNAL_ID_TRAITS');
+  if (rawExt !== undefined) {
+    // format: traitName=idType,traitName=idType
+    const map: Record<string, string> = {};
+    for (const part of rawExt.split(',')) {
+      const m = /^\s*([A-Za-z_][\w]*)\s*=\s*([a-z][a-z0-9_]*)\s*$/.exec(part);
+      if (!m) { problems.push(`BRAID_EXTERNAL_ID_TRAITS must look like "loyaltyId=loyalty_id,posId=pos_customer_id", bad part "${part}"`); continue; }
+      map[m[1]!] = m[2]!;
+    }
+    externalIdTraits = map;
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host: str('BRAID_HOST') ?? '127.0.0.1',
+    dataDir: str('BRAID_DATA_DIR') ?? './.braid',
+    databaseUrl,
+    writeKey: str('BRAID_WRITE_KEY'),
+    adminKey: str('BRAID_ADMIN_KEY'),
+    demo,
+    logLevel,
+    defaultPhoneRegion: region,
+    externalIdTraits,
+    ...overrides,
+  };
+}

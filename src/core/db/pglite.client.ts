@@ -1,0 +1,88 @@
+import { Worker } from 'node:worker_threads';
+import { mkdirSync } from 'node:fs';
+import { DbError, type Db, type Priority, type QueryResult, type Queryable } from './db.types.ts';
+import { PriorityLock } from './priority-lock.ts';
+
+/** PGlite's own defaults plus settings that suit a single-session embedded server. */
+const START_PARAMS = [
+  '--single', '-F', '-O', '-j',
+  '-c', 'search_path=public', '-c', 'exit_on_error=false', '-c', 'log_checkpoints=false',
+  '-c', 'max_worker_processes=0', '-c', 'max_parallel_workers=0', '-c', 'max_parallel_workers_per_gather=0',
+  '-c', 'io_method=sync', '-c', 'max_parallel_maintenance_workers=0',
+  // A kill -9 cannot tear a page (the kernel already holds every completed write), so full-page
+  // images in the WAL buy nothing here and cost a third of insert throughput. PGlite runs with
+  // fsync off: acknowledged data survives a process crash, not a power cut (see docs/storage.md).
+  '-c', 'full_page_writes=off',
+  '-c', 'TimeZone=UTC',
+];
+
+interface Pending { resolve: (r: QueryResult<unknown>) => void; reject: (e: Error) => void }
+
+/**
+ * Embedded Postgres (PGlite) running in a worker thread. `dataDir` undefined means in-memory.
+ * The single database session is guarded by a PriorityLock: a transaction holds it from BEGIN to
+ * COMMIT, so statements from elsewhere never interleave with it.
+ */
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const worker = new Worker(new URL('./pglite.worker.mjs', import.meta.url), {
+    workerData: { dataDir, startParams: START_PARAMS },
+  });
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let closed = false;
+  await new Promise<void>((resolve, reject) => {
+    const onMsg = (m: { ready?: boolean }) => { if (m.ready) { worker.off('error', reject); resolve(); } };
+    worker.on('message', onMsg);
+    worker.once('error', reject);
+  });
+  worker.on('message', (m: { id?: number; ok?: boolean; rows?: unknown[]; affectedRows?: number; error?: { message: string; code?: string; detail?: string; constraint?: string } }) => {
+    if (m.id === undefined) return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve({ rows: m.rows ?? [], affectedRows: m.affectedRows ?? 0 });
+    else p.reject(new DbError(m.error?.message ?? 'database error', m.error?.code, m.error?.detail, m.error?.constraint));
+  });
+  worker.on('error', (e) => { for (const p of pending.values()) p.reject(e); pending.clear(); });
+
+  const send = <T>(op: 'query' | 'exec' | 'close', sql?: string, params?: unknown[]): Promise<QueryResult<T>> => {
+    if (closed && op !== 'close') return Promise.reject(new DbError('database is closed', undefined));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve: resolve as Pending['resolve'], reject });
+      worker.postMessage({ id, op, sql, params });
+    });
+  };
+
+  const lock = new PriorityLock();
+  const raw: Queryable = { query: <T>(sql: string, params?: unknown[]) => send<T>('query', sql, params) };
+
+  const withLock = async <T>(priority: Priority, fn: () => Promise<T>): Promise<T> => {
+    await lock.acquire(priority);
+    try { return await fn(); } finally { lock.release(); }
+  };
+
+  return {
+    dialect: 'pglite',
+    query: <T>(sql: string, params?: unknown[]) => withLock('high', () => send<T>('query', sql, params)),
+    exec: (sql: string) => withLock('high', async () => { await send('exec', sql); }),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>, opts?: { priority?: Priority }) =>
+      withLock(opts?.priority ?? 'high', async () => {
+        await send('exec', 'BEGIN');
+        try {
+          const out = await fn(raw);
+          await send('exec', 'COMMIT');
+          return out;
+        } catch (e) {
+          await send('exec', 'ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      }),
+    close: async () => {
+      if (closed) return;
+      await withLock('high', async () => { await send('close'); closed = true; });
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { BraidError } from '../errors.ts';
+
+/**
+ * What a route needs. `ingest` is Segment's write key (HTTP Basic username, or `writeKey` in the
+ * body as Segment also accepts); `admin` is the admin key as a Bearer token. The admin key may do
+ * everything. Routes declare their scope in `config.scope`; one hook enforces it.
+ */
+export type Scope = 'public' | 'ingest' | 'admin';
+
+export interface Keys { writeKey: string; adminKey: string }
+
+declare module 'fastify' {
+  interface FastifyContextConfig { scope?: Scope }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a), bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** Credentials presented by a request: Bearer token, or Basic username (password ignored). */
+export function presentedKey(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const [kind, value] = h.split(' ', 2);
+  if (!value) return undefined;
+  if (kind?.toLowerCase() === 'bearer') return value.trim();
+  if (kind?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    return i >= 0 ? decoded.slice(0, i) : decoded;
+  }
+  return undefined;
+}
+
+export function authorize(req: FastifyRequest, scope: Scope, keys: Keys, bodyWriteKey?: string): void {
+  if (scope === 'public') return;
+  const key = presentedKey(req) ?? bodyWriteKey;
+  if (key === undefined) throw new BraidError('unauthorized', scope === 'ingest'
+    ? 'Missing write key: send it as the HTTP Basic username (as Segment does)'
+    : 'Missing admin key: send it as "Authorization: Bearer <key>"');
+  if (safeEqual(key, keys.adminKey)) return;
+  if (scope === 'ingest' && safeEqual(key, keys.writeKey)) return;
+  throw new BraidError('unauthorized', scope === 'ingest' ? 'Invalid write key' : 'Invalid admin key');
+}

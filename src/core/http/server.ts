@@ -1,0 +1,120 @@
+import { createGunzip } from 'node:zlib';
+import Fastify, { type FastifyInstance, type FastifyBaseLogger, type FastifyError } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { BraidError } from '../errors.ts';
+import { authorize, type Keys } from './auth.ts';
+import type { Metrics } from '../metrics.ts';
+
+export type HttpServer = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Hard cap on any decoded request body; Segment's own 500 KB batch limit is checked by ingest. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+/** Turns an ajv instancePath like `/batch/3/userId` into `batch[3].userId`. */
+export function fieldFromPointer(pointer: string, missing?: string): string {
+  const parts = pointer.split('/').filter(Boolean);
+  if (missing) parts.push(missing);
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : (out ? '.' : '') + p;
+  return out || 'body';
+}
+
+export interface ServerOptions {
+  logger: FastifyBaseLogger;
+  keys: Keys;
+  metrics: Metrics;
+  version: string;
+}
+
+export async function createHttpServer(opts: ServerOptions): Promise<HttpServer> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: BODY_LIMIT,
+    disableRequestLogging: true,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies may be gzip'd whatever their Content-Type (Segment and RudderStack clients do this).
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    const enc = req.headers['content-encoding'];
+    if (!enc || enc === 'identity') return payload;
+    if (enc !== 'gzip') throw new BraidError('unsupported_media_type', `Content-Encoding ${enc} is not supported (use gzip or none)`);
+    const gunzip = createGunzip();
+    payload.on('error', (e) => gunzip.destroy(e));
+    const out = payload.pipe(gunzip) as typeof gunzip & { receivedEncodedLength?: number };
+    delete req.headers['content-length'];
+    return out;
+  });
+
+  // Every body is parsed as JSON regardless of Content-Type (text/plain beacons, missing headers).
+  const parseJson = (_req: unknown, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    if (body.length === 0) return done(null, undefined);
+    try { done(null, JSON.parse(body.toString('utf8'))); } catch (e) {
+      done(new BraidError('invalid_json', `Body is not valid JSON: ${(e as Error).message}`, { field: 'body' }));
+    }
+  };
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, parseJson);
+
+  app.addHook('onRequest', async (req) => {
+    const scope = req.routeOptions.config?.scope ?? 'admin';
+    if (scope !== 'ingest') authorize(req, scope, opts.keys); // ingest also accepts a body writeKey; checked in its handler
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    opts.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError | BraidError, req, reply) => {
+    if (err instanceof BraidError) {
+      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.details } });
+    }
+    const fe = err as FastifyError & { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string };
+    if (fe.validation && fe.validation.length > 0) {
+      const v = fe.validation[0]!;
+      const missing = typeof v.params?.missingProperty === 'string' ? v.params.missingProperty : undefined;
+      const base = fe.validationContext && fe.validationContext !== 'body' ? fe.validationContext : '';
+      const field = fieldFromPointer((base ? '/' + base : '') + v.instancePath, missing);
+      return reply.status(400).send({ error: { code: 'invalid_request', message: `${field}: ${missing ? 'is required' : v.message ?? 'is invalid'}`, field } });
+    }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: { code: 'payload_too_large', message: `Body exceeds ${BODY_LIMIT} bytes`, field: 'body' } });
+    }
+    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (fe.statusCode === 400 && fe.message)) {
+      return reply.status(400).send({ error: { code: 'invalid_request', message: fe.message, field: 'body' } });
+    }
+    if ((fe as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' || (fe as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') {
+      return reply.status(400).send({ error: { code: 'invalid_request', message: 'Body is not valid gzip', field: 'body' } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Internal error' } });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Braid API', version: opts.version, description: 'Retail personalization and marketing automation engine.' },
+      components: {
+        securitySchemes: {
+          writeKey: { type: 'http', scheme: 'basic', description: 'Segment-style: the write key is the Basic username, password empty.' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key as a Bearer token.' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), scope: 'public' } as typeof route.config;
+  });
+  return app;
+}

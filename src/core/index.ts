@@ -1,0 +1,13 @@
+// The shared kernel: not a module; every module may import it.
+export * from './clock.ts';
+export * from './errors.ts';
+export * from './ids.ts';
+export * from './config.ts';
+export * from './deps.ts';
+export * from './metrics.ts';
+export * from './db/db.types.ts';
+export { openDatabase, lockDataDir } from './db/open.ts';
+export { migrate, loadMigrations } from './db/migrate.ts';
+export { createHttpServer, fieldFromPointer, type HttpServer } from './http/server.ts';
+export { authorize, presentedKey, type Keys, type Scope } from './http/auth.ts';
+export * from './json.ts';

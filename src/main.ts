@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Entry point of `npm start`, `npm run braid -- <command>` and bin/braid.
+import { runCli } from './cli/cli.ts';
+
+runCli(process.argv.slice(2), process.env).then(
+  (code) => { if (typeof code === 'number') process.exitCode = code; },
+  (e: unknown) => {
+    process.stderr.write(`braid: ${(e as Error).message ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
