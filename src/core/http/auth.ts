@@ -12,7 +12,7 @@ export type Scope = 'public' | 'ingest' | 'admin';
 export interface Keys { writeKey: string; adminKey: string }
 
 declare module 'fastify' {
-  interface FastifyContextConfig { scope?: Scope }
+  interface FastifyContextConfig { scope?: Scope; rawBody?: boolean }
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -49,7 +49,9 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
   });
 
   // Every body is parsed as JSON regardless of Content-Type (text/plain beacons, missing headers).
-  const parseJson = (_req: unknown, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+  // Routes with `config.rawBody` (feed uploads) receive the body as a string instead.
+  const parseJson = (req: { routeOptions: { config?: { rawBody?: boolean } } }, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    if (req.routeOptions.config?.rawBody) return done(null, body.toString('utf8'));
     if (body.length === 0) return done(null, undefined);
     try { done(null, JSON.parse(body.toString('utf8'))); } catch (e) {
       done(new BraidError('invalid_json', `Body is not valid JSON: ${(e as Error).message}`, { field: 'body' }));
