@@ -10,6 +10,7 @@ import {
   type Clock, type Config, type Db, type HttpServer, type Keys, type Metrics, type CoreDeps,
 } from '../core/index.ts';
 import { createCatalog, registerCatalogRoutes, type CatalogService } from '../modules/catalog/index.ts';
+import { createEventLog, registerEventRoutes, type EventLog } from '../modules/events/index.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -29,6 +30,7 @@ export interface Braid {
   keys: Keys;
   metrics: Metrics;
   catalog: CatalogService;
+  events: EventLog;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const deps: CoreDeps = { db, clock, log, config, metrics };
 
   const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION });
+  const events = createEventLog(deps);
   const catalog = createCatalog(deps);
 
   http.get('/healthz', {
@@ -59,11 +62,12 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   });
   http.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => http.swagger());
 
+  registerEventRoutes(http, events, opts.keys);
   registerCatalogRoutes(http, catalog);
 
   const background: Array<{ stop(): Promise<void> }> = [];
   return {
-    http, db, clock, config, keys: opts.keys, metrics, catalog,
+    http, db, clock, config, keys: opts.keys, metrics, catalog, events,
     startBackground() { /* projection is added with the profiles module */ },
     async close() {
       for (const b of background) await b.stop();

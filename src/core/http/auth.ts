@@ -13,6 +13,7 @@ export interface Keys { writeKey: string; adminKey: string }
 
 declare module 'fastify' {
   interface FastifyContextConfig { scope?: Scope; rawBody?: boolean }
+  interface FastifyRequest { /** Decoded (after gunzip) body size in bytes. */ bodyBytes: number }
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance, type FastifyBaseLogger, type FastifyErro
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { BraidError } from '../errors.ts';
 import { authorize, type Keys } from './auth.ts';
 import type { Metrics } from '../metrics.ts';
@@ -33,8 +35,18 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
     loggerInstance: opts.logger,
     bodyLimit: BODY_LIMIT,
     disableRequestLogging: true,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies are validated strictly (a string is not a number); query strings and path params are
+  // text by nature, so they are coerced.
+  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  for (const a of [strict, coercing]) (addFormats as unknown as (a: Ajv) => void)(a);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), scope: 'public' } as typeof route.config;
+  });
 
   // Bodies may be gzip'd whatever their Content-Type (Segment and RudderStack clients do this).
   app.addHook('preParsing', async (req, _reply, payload) => {
@@ -51,18 +63,21 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
   // Every body is parsed as JSON regardless of Content-Type (text/plain beacons, missing headers).
   // Routes with `config.rawBody` (feed uploads) receive the body as a string instead.
   const parseJson = (req: { routeOptions: { config?: { rawBody?: boolean } } }, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    (req as unknown as { bodyBytes: number }).bodyBytes = body.length;
     if (req.routeOptions.config?.rawBody) return done(null, body.toString('utf8'));
     if (body.length === 0) return done(null, undefined);
     try { done(null, JSON.parse(body.toString('utf8'))); } catch (e) {
       done(new BraidError('invalid_json', `Body is not valid JSON: ${(e as Error).message}`, { field: 'body' }));
     }
   };
+  app.decorateRequest('bodyBytes', 0);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, parseJson);
 
   app.addHook('onRequest', async (req) => {
     const scope = req.routeOptions.config?.scope ?? 'admin';
-    if (scope !== 'ingest') authorize(req, scope, opts.keys); // ingest also accepts a body writeKey; checked in its handler
+    // Ingest also accepts `writeKey` in the body (as Segment does): without a header its handler checks.
+    if (scope !== 'ingest' || req.headers.authorization) authorize(req, scope, opts.keys);
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -115,8 +130,5 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), scope: 'public' } as typeof route.config;
-  });
   return app;
 }
