@@ -1,5 +1,11 @@
-// Placeholder: being built (catalog with price, inventory and margin truth).
-import type { CoreDeps, HttpServer } from '../../core/index.ts';
-export interface CatalogService { readonly ready: true }
-export function createCatalog(_deps: CoreDeps): CatalogService { return { ready: true }; }
-export function registerCatalogRoutes(_app: HttpServer, _catalog: CatalogService): void {}
+/**
+ * The catalog module: products, variants, stock per location and versioned price, sale price and
+ * cost, so "what did this cost and earn at time T" has one answer. Other modules use the service;
+ * the HTTP routes are admin-only.
+ */
+export { createCatalog, type CatalogService, type CatalogChange, type UpsertOptions } from './catalog.service.ts';
+export { registerCatalogRoutes } from './catalog.routes.ts';
+export type {
+  ProductInput, VariantInput, Product, Variant, StockLevel, ProductPage, UpsertResult, ImportResult, FeedError,
+  LocationInput, Location, StockUpdate, PriceVersion,
+} from './catalog.types.ts';
