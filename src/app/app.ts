@@ -11,6 +11,9 @@ import {
 } from '../core/index.ts';
 import { createCatalog, registerCatalogRoutes, type CatalogService } from '../modules/catalog/index.ts';
 import { createEventLog, registerEventRoutes, type EventLog } from '../modules/events/index.ts';
+import { createIdentity, type IdentityService } from '../modules/identity/index.ts';
+import { createConsent, registerConsentRoutes, type ConsentService } from '../modules/consent/index.ts';
+import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -31,6 +34,9 @@ export interface Braid {
   metrics: Metrics;
   catalog: CatalogService;
   events: EventLog;
+  identity: IdentityService;
+  consent: ConsentService;
+  profiles: ProfileService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -47,7 +53,10 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
 
   const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION });
   const events = createEventLog(deps);
+  const identity = createIdentity(deps);
+  const consent = createConsent(deps);
   const catalog = createCatalog(deps);
+  const profiles = createProfiles(deps, { events, identity, consent });
 
   http.get('/healthz', {
     config: { scope: 'public' },
@@ -64,11 +73,13 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
 
   registerEventRoutes(http, events, opts.keys);
   registerCatalogRoutes(http, catalog);
+  registerProfileRoutes(http, profiles, identity);
+  registerConsentRoutes(http, consent, identity);
 
-  const background: Array<{ stop(): Promise<void> }> = [];
+  const background: Array<{ stop(): Promise<void> }> = [profiles.projector];
   return {
-    http, db, clock, config, keys: opts.keys, metrics, catalog, events,
-    startBackground() { /* projection is added with the profiles module */ },
+    http, db, clock, config, keys: opts.keys, metrics, catalog, events, identity, consent, profiles,
+    startBackground() { profiles.projector.start(); },
     async close() {
       for (const b of background) await b.stop();
       await http.close();

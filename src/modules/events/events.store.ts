@@ -70,15 +70,14 @@ export async function appendSegment(db: Db, seg: PreparedSegment): Promise<{ dup
   });
 }
 
-/** Messages with seq > afterSeq, whole segments at a time, up to roughly maxMessages. */
+/** Messages with seq > afterSeq, up to maxMessages (seqs are contiguous, so the range is exact). */
 export async function readAfter(db: Queryable, afterSeq: number, maxMessages: number): Promise<LoggedMessage[]> {
   const segs = await db.query<{ first_seq: number; body: Uint8Array; n: number }>(
-    `select first_seq, n, body from event_segments where last_seq > $1 order by first_seq limit $2`,
-    [afterSeq, Math.max(1, Math.ceil(maxMessages / 50))]);
+    `select first_seq, n, body from event_segments where last_seq > $1 and first_seq <= $1 + $2 order by first_seq`,
+    [afterSeq, Math.max(1, maxMessages)]);
   const out: LoggedMessage[] = [];
   for (const s of segs.rows) {
-    if (out.length >= maxMessages) break;
-    for (const m of await decodeSegment(s.body, s.first_seq)) if (m.seq > afterSeq) out.push(m);
+    for (const m of await decodeSegment(s.body, s.first_seq)) if (m.seq > afterSeq && m.seq <= afterSeq + maxMessages) out.push(m);
   }
   return out;
 }

@@ -1,0 +1,27 @@
+import type { CoreDeps, Queryable } from '../../core/index.ts';
+import { canonicalProfile, listConflicts, listIdentities, listMerges, resolveRef, type ConflictRecord, type IdentityRow, type MergeRecord } from './identity.store.ts';
+
+export { identifiersOf, identityKey, normalizeEmail, normalizePhone, normalizeIdType, parseRef, priorityOf, type Identifier } from './identity.normalize.ts';
+export { loadOwners } from './identity.store.ts';
+export { applyIdentityChanges, type IdentityChanges } from './identity.write.ts';
+export type { ConflictRecord, IdentityRow, MergeRecord };
+
+/** The identity graph's read side. Writes happen only through the profile projection. */
+export interface IdentityService {
+  /** The live profile a ref (prf_…, userId:…, email:…, phone:…, externalId:TYPE:…, anonymousId) resolves to. */
+  resolveRef(ref: string): Promise<string | undefined>;
+  canonical(profileId: string, db?: Queryable): Promise<string | undefined>;
+  identities(profileId: string): Promise<IdentityRow[]>;
+  merges(profileId: string): Promise<MergeRecord[]>;
+  conflicts(profileId: string): Promise<ConflictRecord[]>;
+}
+
+export function createIdentity(deps: CoreDeps): IdentityService {
+  return {
+    resolveRef: (ref) => resolveRef(deps, ref),
+    canonical: (id, db) => canonicalProfile(db ?? deps.db, id),
+    identities: (id) => listIdentities(deps.db, id),
+    merges: (id) => listMerges(deps.db, id),
+    conflicts: (id) => listConflicts(deps.db, id),
+  };
+}

@@ -1,0 +1,3 @@
+export { createProfiles, type ProfileService, type ProfileView } from './profiles.service.ts';
+export { registerProfileRoutes } from './profiles.routes.ts';
+export type { ProfileState, CartItem, ViewItem, Signals, OrderSummary, OrderRow } from './profiles.types.ts';

@@ -1,0 +1,139 @@
+import { newId, type CoreDeps } from '../../core/index.ts';
+import type { ConsentService } from '../consent/index.ts';
+import type { EventLog } from '../events/index.ts';
+import { applyIdentityChanges, identifiersOf, identityKey, loadOwners, type Identifier } from '../identity/index.ts';
+import { projectBatch } from './profiles.batch.ts';
+import { loadOrders, loadProfiles, repointProfile, saveOrders, saveProfileEvents, saveProfiles } from './profiles.store.ts';
+
+const CURSOR = 'profiles';
+const BATCH = 5000;
+const POLL_MS = 500;
+
+export interface Projector {
+  start(): void;
+  stop(): Promise<void>;
+  /** Projects until caught up with the log; returns the number of events applied. */
+  drain(): Promise<number>;
+  /** Resolves once everything committed up to `seq` (default: the log's head now) is applied. */
+  waitFor(seq?: number, timeoutMs?: number): Promise<boolean>;
+  position(): Promise<number>;
+}
+
+class CursorMoved extends Error {}
+
+/**
+ * Applies the event log to profiles, identities, orders and consent, one batch per transaction,
+ * with the cursor advanced in the same transaction (exactly-once). Reads happen before the
+ * transaction; the write checks the cursor is where it was read (optimistic), so two Braid
+ * processes sharing one Postgres never apply a batch twice: the loser retries from the new cursor.
+ * Runs at low database priority, so ingest goes first on the embedded store.
+ */
+export function createProjector(deps: CoreDeps, events: EventLog, consent: ConsentService): Projector {
+  let running: Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+  let known = 0;
+
+  const position = async (): Promise<number> => {
+    const r = await deps.db.query<{ position: number }>(`select position from consumer_cursors where name = $1`, [CURSOR]);
+    known = r.rows[0]?.position ?? 0;
+    return known;
+  };
+
+  async function step(): Promise<number> {
+    const from = await position();
+    const messages = await events.readAfter(from, BATCH);
+    if (messages.length === 0) return 0;
+    const to = messages[messages.length - 1]!.seq;
+    const opts = { defaultPhoneRegion: deps.config.defaultPhoneRegion, externalIdTraits: deps.config.externalIdTraits };
+    const ids = new Map<string, Identifier>();
+    const orderIds = new Set<string>();
+    for (const m of messages) {
+      for (const i of identifiersOf(m, opts)) ids.set(identityKey(i), i);
+      if (m.type === 'alias' && m.previousId) for (const type of ['user_id', 'anonymous_id']) { const i = { type, value: m.previousId }; ids.set(identityKey(i), i); }
+      const oid = m.properties?.order_id;
+      if (m.type === 'track' && (typeof oid === 'string' || typeof oid === 'number')) orderIds.add(String(oid));
+    }
+    const owners = await loadOwners(deps.db, [...ids.values()]);
+    const profiles = await loadProfiles(deps.db, [...new Set(owners.values())]);
+    const orders = await loadOrders(deps.db, [...orderIds]);
+    const out = projectBatch({ messages, owners, profiles, orders, opts, clock: deps.clock, newId: (p) => newId(p, deps.clock) });
+
+    await deps.db.transaction(async (tx) => {
+      const moved = await tx.query(`update consumer_cursors set position = $2, updated_at = $3 where name = $1 and position = $4`,
+        [CURSOR, to, new Date(deps.clock.now()).toISOString(), from]);
+      if (moved.affectedRows !== 1) throw new CursorMoved();
+      await applyIdentityChanges(tx, out.identity);
+      for (const m of out.identity.merges) {
+        await repointProfile(tx, m.fromProfile, m.intoProfile);
+        await consent.reassign(m.fromProfile, m.intoProfile, tx);
+      }
+      await saveProfiles(tx, [...out.dirty.values()]);
+      await saveProfileEvents(tx, out.events);
+      await saveOrders(tx, [...out.orders.values()]);
+      if (out.consent.length > 0) await consent.record(out.consent, tx);
+      for (const [pid, country] of out.jurisdictions) await consent.setJurisdiction(pid, country, tx);
+    }, { priority: 'low' });
+    known = to;
+    deps.metrics.projectedEvents.inc(messages.length);
+    return messages.length;
+  }
+
+  async function drainOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try { n = await step(); } catch (e) {
+        if (e instanceof CursorMoved) continue; // another process advanced the cursor: re-read and go on
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+    }
+    const head = await events.headSeq();
+    deps.metrics.projectionLag.set(Math.max(0, head - known));
+    return total;
+  }
+
+  const drain = (): Promise<number> => {
+    if (running) return running.then(() => drain());
+    running = drainOnce().finally(() => { running = undefined; });
+    return running;
+  };
+
+  const kick = () => {
+    if (stopped || running) return;
+    drain().catch((e: unknown) => deps.log.error({ err: e }, 'profile projection failed; retrying'));
+  };
+  let unsubscribe: (() => void) | undefined;
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      unsubscribe = events.onCommitted(() => kick());
+      const tick = () => { kick(); timer = setTimeout(tick, POLL_MS); };
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe?.();
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+    drain,
+    async waitFor(seq, timeoutMs = 5000) {
+      const target = seq ?? await events.headSeq();
+      const deadline = performance.now() + timeoutMs;
+      while (known < target) {
+        if (stopped) await drain().catch(() => undefined); // no background loop: project ourselves
+        else kick();
+        if (known >= target || (await position()) >= target) return true;
+        if (performance.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return true;
+    },
+    position,
+  };
+}

@@ -1,0 +1,35 @@
+import { Type } from 'typebox';
+import type { HttpServer } from '../../core/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import { notFound } from '../../core/index.ts';
+import type { ProfileService } from './profiles.service.ts';
+
+const Ref = Type.Object({ ref: Type.String({ description: 'prf_…, userId:…, anonymousId:…, email:…, phone:…, externalId:TYPE:… (a bare value is read as an anonymousId)' }) });
+
+export function registerProfileRoutes(app: HttpServer, profiles: ProfileService, identity: IdentityService): void {
+  app.get('/v1/profiles/:ref', {
+    schema: { tags: ['profiles'], summary: 'Shopper 360: identities, traits with sources, consent, cart, recent views, orders, merges', security: [{ adminKey: [] }], params: Ref },
+  }, async (req) => profiles.view((req.params as { ref: string }).ref));
+
+  app.get('/v1/profiles/:ref/events', {
+    schema: {
+      tags: ['profiles'], summary: 'Timeline of a profile\'s events, newest first (including events of merged profiles)', security: [{ adminKey: [] }], params: Ref,
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), before: Type.Optional(Type.Integer({ minimum: 1 })), expand: Type.Optional(Type.Boolean({ default: false })) }),
+    },
+  }, async (req) => {
+    const q = req.query as { limit?: number; before?: number; expand?: boolean };
+    const opts: { limit: number; before?: number; expand?: boolean } = { limit: q.limit ?? 50, expand: q.expand ?? false };
+    if (q.before !== undefined) opts.before = q.before;
+    return { events: await profiles.timeline((req.params as { ref: string }).ref, opts) };
+  });
+
+  app.get('/v1/profiles/:ref/merges', {
+    schema: { tags: ['profiles'], summary: 'Every merge into or out of this profile, and links refused by the merge rules', security: [{ adminKey: [] }], params: Ref },
+  }, async (req) => {
+    const ref = (req.params as { ref: string }).ref;
+    await profiles.waitForProjection(2000);
+    const id = await identity.resolveRef(ref);
+    if (!id) throw notFound(`Profile ${ref}`);
+    return { profileId: id, merges: await identity.merges(id), conflicts: await identity.conflicts(id) };
+  });
+}

@@ -1,0 +1,79 @@
+import { notFound, type CoreDeps } from '../../core/index.ts';
+import type { ConsentService } from '../consent/index.ts';
+import type { EventLog } from '../events/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import { createProjector, type Projector } from './profiles.projector.ts';
+import { listOrders, listProfileEvents, loadProfile } from './profiles.store.ts';
+import type { ProfileState } from './profiles.types.ts';
+
+export interface ProfileView {
+  id: string;
+  identities: Array<{ type: string; value: string; firstSeenAt: string; sourceMessageId?: string | undefined }>;
+  traits: Record<string, unknown>;
+  traitSources: ProfileState['traitMeta'];
+  consent: Awaited<ReturnType<ConsentService['current']>>;
+  cart: ProfileState['cart'];
+  recentViews: ProfileState['recentViews'];
+  wishlist: ProfileState['wishlist'];
+  signals: ProfileState['signals'];
+  orders: ProfileState['orders'] & { netRevenue: number; averageOrderValue: number | null; recent: unknown[] };
+  merges: Awaited<ReturnType<IdentityService['merges']>>;
+  conflicts: Awaited<ReturnType<IdentityService['conflicts']>>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  eventCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProfileService {
+  projector: Projector;
+  /** The projected state (no waiting), or undefined. Other modules read profiles through this. */
+  get(profileId: string): Promise<ProfileState | undefined>;
+  /** Resolves the ref, waits (bounded) for the projection to catch up, and assembles the 360 view. */
+  view(ref: string): Promise<ProfileView>;
+  timeline(ref: string, opts: { limit: number; before?: number; expand?: boolean }): Promise<unknown[]>;
+  /** Resolves once everything committed so far is applied to profiles. */
+  waitForProjection(timeoutMs?: number): Promise<boolean>;
+}
+
+export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: IdentityService; consent: ConsentService }): ProfileService {
+  const projector = createProjector(deps, c.events, c.consent);
+  const resolve = async (ref: string): Promise<string> => {
+    await projector.waitFor(undefined, 2000); // read-your-writes for a caller that just sent events
+    const id = await c.identity.resolveRef(ref);
+    if (!id) throw notFound(`Profile ${ref}`);
+    return id;
+  };
+  return {
+    projector,
+    get: (id) => loadProfile(deps.db, id),
+    async view(ref) {
+      const id = await resolve(ref);
+      const p = await loadProfile(deps.db, id);
+      if (!p) throw notFound(`Profile ${ref}`);
+      const [identities, consent, merges, conflicts, recent] = await Promise.all([
+        c.identity.identities(id), c.consent.current(id), c.identity.merges(id), c.identity.conflicts(id), listOrders(deps.db, [id], 10),
+      ]);
+      const net = Math.round((p.orders.revenue - p.orders.refunds) * 100) / 100;
+      return {
+        id, identities: identities.map(({ profileId: _p, ...rest }) => rest), traits: p.traits, traitSources: p.traitMeta, consent,
+        cart: p.cart, recentViews: p.recentViews, wishlist: p.wishlist, signals: p.signals,
+        orders: { ...p.orders, netRevenue: net, averageOrderValue: p.orders.count > 0 ? Math.round((p.orders.revenue / p.orders.count) * 100) / 100 : null, recent },
+        merges, conflicts, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt, eventCount: p.eventCount, createdAt: p.createdAt, updatedAt: p.updatedAt,
+      };
+    },
+    async timeline(ref, opts) {
+      const id = await resolve(ref);
+      const rows = await listProfileEvents(deps.db, id, opts.limit, opts.before);
+      if (!opts.expand) return rows;
+      const full = [];
+      for (const r of rows) {
+        const [m] = await c.events.readAfter(r.seq - 1, 1);
+        full.push(m && m.seq === r.seq ? m : r);
+      }
+      return full;
+    },
+    waitForProjection: (timeoutMs) => projector.waitFor(undefined, timeoutMs),
+  };
+}

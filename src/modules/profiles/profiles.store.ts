@@ -1,0 +1,92 @@
+import type { Queryable } from '../../core/index.ts';
+import type { OrderRow, ProfileState } from './profiles.types.ts';
+
+interface ProfileRow {
+  id: string; user_id: string | null; created_at: Date; updated_at: Date; first_seen_at: Date; last_seen_at: Date; event_count: number;
+  traits: ProfileState['traits']; trait_meta: ProfileState['traitMeta']; cart: ProfileState['cart']; recent_views: ProfileState['recentViews'];
+  wishlist: ProfileState['wishlist']; signals: ProfileState['signals']; order_count: number; revenue: number; refunds: number;
+  first_order_at: Date | null; last_order_at: Date | null;
+}
+
+function fromRow(r: ProfileRow): ProfileState {
+  return {
+    id: r.id, userId: r.user_id, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    firstSeenAt: r.first_seen_at.toISOString(), lastSeenAt: r.last_seen_at.toISOString(), eventCount: r.event_count,
+    traits: r.traits, traitMeta: r.trait_meta, cart: r.cart, recentViews: r.recent_views, wishlist: r.wishlist, signals: r.signals,
+    orders: { count: r.order_count, revenue: r.revenue, refunds: r.refunds, firstOrderAt: r.first_order_at?.toISOString() ?? null, lastOrderAt: r.last_order_at?.toISOString() ?? null },
+  };
+}
+
+export async function loadProfiles(db: Queryable, ids: string[]): Promise<Map<string, ProfileState>> {
+  const out = new Map<string, ProfileState>();
+  if (ids.length === 0) return out;
+  const r = await db.query<ProfileRow>(`select * from profiles where id = any($1::text[])`, [ids]);
+  for (const row of r.rows) out.set(row.id, fromRow(row));
+  return out;
+}
+
+export async function loadProfile(db: Queryable, id: string): Promise<ProfileState | undefined> {
+  return (await loadProfiles(db, [id])).get(id);
+}
+
+export async function saveProfiles(tx: Queryable, profiles: ProfileState[]): Promise<void> {
+  if (profiles.length === 0) return;
+  const rows = profiles.map((p) => ({
+    id: p.id, user_id: p.userId, created_at: p.createdAt, updated_at: p.updatedAt, first_seen_at: p.firstSeenAt, last_seen_at: p.lastSeenAt,
+    event_count: p.eventCount, traits: p.traits, trait_meta: p.traitMeta, cart: p.cart, recent_views: p.recentViews, wishlist: p.wishlist,
+    signals: p.signals, order_count: p.orders.count, revenue: p.orders.revenue, refunds: p.orders.refunds,
+    first_order_at: p.orders.firstOrderAt, last_order_at: p.orders.lastOrderAt,
+  }));
+  const cols = 'id, user_id, created_at, updated_at, first_seen_at, last_seen_at, event_count, traits, trait_meta, cart, recent_views, wishlist, signals, order_count, revenue, refunds, first_order_at, last_order_at';
+  const updates = cols.split(', ').filter((c) => c !== 'id' && c !== 'created_at').map((c) => `${c} = excluded.${c}`).join(', ');
+  await tx.query(`insert into profiles (${cols})
+    select ${cols} from jsonb_to_recordset($1::jsonb) as x(id text, user_id text, created_at timestamptz, updated_at timestamptz, first_seen_at timestamptz, last_seen_at timestamptz,
+      event_count integer, traits jsonb, trait_meta jsonb, cart jsonb, recent_views jsonb, wishlist jsonb, signals jsonb, order_count integer, revenue numeric, refunds numeric,
+      first_order_at timestamptz, last_order_at timestamptz)
+    on conflict (id) do update set ${updates}, created_at = least(profiles.created_at, excluded.created_at)`, [JSON.stringify(rows)]);
+}
+
+export async function loadOrders(db: Queryable, orderIds: string[]): Promise<Map<string, OrderRow>> {
+  const out = new Map<string, OrderRow>();
+  if (orderIds.length === 0) return out;
+  const r = await db.query<{ order_id: string; profile_id: string; kind: 'order' | 'refund'; status: string; revenue: number; discount: number; shipping: number; tax: number; refunded: number; currency: string; coupon: string | null; items: unknown[]; at: Date; message_id: string; seq: number }>(
+    `select * from orders where order_id = any($1::text[])`, [orderIds]);
+  for (const o of r.rows) {
+    out.set(o.order_id, { orderId: o.order_id, profileId: o.profile_id, kind: o.kind, status: o.status, revenue: o.revenue, discount: o.discount, shipping: o.shipping, tax: o.tax, refunded: o.refunded, currency: o.currency, coupon: o.coupon, items: o.items, at: o.at.toISOString(), messageId: o.message_id, seq: o.seq });
+  }
+  return out;
+}
+
+export async function saveOrders(tx: Queryable, orders: OrderRow[]): Promise<void> {
+  if (orders.length === 0) return;
+  await tx.query(`insert into orders (order_id, profile_id, kind, status, revenue, discount, shipping, tax, refunded, currency, coupon, items, at, message_id, seq)
+    select "orderId", "profileId", kind, status, revenue, discount, shipping, tax, refunded, currency, coupon, items, at, "messageId", seq
+    from jsonb_to_recordset($1::jsonb) as x("orderId" text, "profileId" text, kind text, status text, revenue numeric, discount numeric, shipping numeric, tax numeric, refunded numeric,
+      currency text, coupon text, items jsonb, at timestamptz, "messageId" text, seq bigint)
+    on conflict (order_id) do update set status = excluded.status, refunded = excluded.refunded, profile_id = excluded.profile_id`, [JSON.stringify(orders)]);
+}
+
+export async function saveProfileEvents(tx: Queryable, rows: Array<{ profileId: string; seq: number; name: string; at: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(`insert into profile_events (profile_id, seq, name, at) select * from unnest($1::text[], $2::int8[], $3::text[], $4::timestamptz[]) on conflict do nothing`,
+    [rows.map((r) => r.profileId), rows.map((r) => r.seq), rows.map((r) => r.name), rows.map((r) => r.at)]);
+}
+
+/** Moves what the absorbed profile owned in this module's tables to the survivor. */
+export async function repointProfile(tx: Queryable, from: string, into: string): Promise<void> {
+  await tx.query(`update profile_events set profile_id = $2 where profile_id = $1`, [from, into]);
+  await tx.query(`update orders set profile_id = $2 where profile_id = $1`, [from, into]);
+  await tx.query(`delete from profiles where id = $1`, [from]);
+}
+
+export async function listOrders(db: Queryable, profileIds: string[], limit: number): Promise<OrderRow[]> {
+  const r = await db.query<{ order_id: string }>(`select order_id from orders where profile_id = any($1::text[]) order by at desc limit $2`, [profileIds, limit]);
+  const m = await loadOrders(db, r.rows.map((x) => x.order_id));
+  return r.rows.map((x) => m.get(x.order_id)!);
+}
+
+export async function listProfileEvents(db: Queryable, profileId: string, limit: number, beforeSeq?: number): Promise<Array<{ seq: number; name: string; at: string }>> {
+  const r = await db.query<{ seq: number; name: string; at: Date }>(
+    `select seq, name, at from profile_events where profile_id = $1 and ($2::int8 is null or seq < $2) order by seq desc limit $3`, [profileId, beforeSeq ?? null, limit]);
+  return r.rows.map((x) => ({ seq: x.seq, name: x.name, at: x.at.toISOString() }));
+}
