@@ -23,8 +23,8 @@ export function createEventLog(deps: CoreDeps): EventLog {
   return {
     async ingest(raw, opts = {}) {
       const receivedAt = deps.clock.now();
-      const ctx: NormalizeContext = { receivedAt, newMessageId: () => 'braid-' + randomUUID() };
-      if (opts.sentAt !== undefined) ctx.batchSentAt = opts.sentAt;
+      const ctx: NormalizeContext = { receivedAt, receivedAtIso: new Date(receivedAt).toISOString(), newMessageId: () => 'braid-' + randomUUID() };
+      if (opts.sentAt !== undefined) { ctx.batchSentAt = opts.sentAt; ctx.batchSentAtIso = new Date(opts.sentAt).toISOString(); }
       if (opts.context) ctx.batchContext = opts.context;
       if (opts.impliedType) ctx.impliedType = opts.impliedType;
       const single = opts.path === 'body';

@@ -7,8 +7,14 @@ import type { LoggedMessage } from './events.types.ts';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** The dedupe key of a messageId: its MD5 as a uuid (16 bytes, uniform, cheap to index). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The dedupe key of a messageId as a uuid (16 bytes, cheap to index): the id itself when it is a
+ * uuid (what Segment and RudderStack SDKs send), else its MD5.
+ */
 export function messageKey(messageId: string): string {
+  if (messageId.length === 36 && UUID.test(messageId)) return messageId.toLowerCase();
   const h = createHash('md5').update(messageId).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

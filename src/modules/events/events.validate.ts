@@ -1,4 +1,4 @@
-import { BraidError, isPlainObject, parseTimestamp } from '../../core/index.ts';
+import { BraidError, isoOf, isPlainObject, parseTimestamp } from '../../core/index.ts';
 import { MESSAGE_TYPES, type MessageType, type StoredMessage } from './events.types.ts';
 
 /** Segment's documented limits. */
@@ -35,10 +35,12 @@ function timeField(raw: Record<string, unknown>, key: string, path: string, inde
 }
 
 export interface NormalizeContext {
-  /** Server receive time (epoch ms). */
+  /** Server receive time (epoch ms), and as an ISO string (computed once per request). */
   receivedAt: number;
+  receivedAtIso: string;
   /** Batch-level sentAt, used when a message has none. */
   batchSentAt?: number;
+  batchSentAtIso?: string;
   /** Batch-level context/integrations, merged under each message's own (Segment batch semantics). */
   batchContext?: Record<string, unknown>;
   /** Type implied by the endpoint (/v1/track ...); undefined for /v1/batch. */
@@ -106,12 +108,17 @@ export function normalizeMessage(raw: unknown, path: string, index: number | und
   if (integrations) out.integrations = integrations;
   // identify may carry traits in context.traits too (analytics.js does for track); keep as sent.
 
-  const ts = timeField(raw, 'timestamp', path, index) ?? timeField(raw, 'originalTimestamp', path, index);
-  const sentAt = timeField(raw, 'sentAt', path, index) ?? ctx.batchSentAt;
-  out.timestamp = new Date(correctSkew(ts, sentAt, ctx.receivedAt)).toISOString();
-  if (ts !== undefined) out.originalTimestamp = new Date(ts).toISOString();
-  if (sentAt !== undefined) out.sentAt = new Date(sentAt).toISOString();
-  out.receivedAt = new Date(ctx.receivedAt).toISOString();
+  const tsKey = raw.timestamp !== undefined && raw.timestamp !== null ? 'timestamp' : 'originalTimestamp';
+  const ts = timeField(raw, tsKey, path, index);
+  const ownSentAt = timeField(raw, 'sentAt', path, index);
+  const sentAt = ownSentAt ?? ctx.batchSentAt;
+  const corrected = correctSkew(ts, sentAt, ctx.receivedAt);
+  const tsIso = ts !== undefined ? isoOf(ts, raw[tsKey] as string) : undefined;
+  out.timestamp = corrected === ts ? tsIso! : corrected === ctx.receivedAt ? ctx.receivedAtIso : new Date(corrected).toISOString();
+  if (tsIso !== undefined) out.originalTimestamp = tsIso;
+  if (ownSentAt !== undefined) out.sentAt = isoOf(ownSentAt, raw.sentAt as string);
+  else if (ctx.batchSentAtIso !== undefined) out.sentAt = ctx.batchSentAtIso;
+  out.receivedAt = ctx.receivedAtIso;
   return out;
 }
 
