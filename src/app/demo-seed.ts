@@ -1,3 +1,81 @@
+/**
+ * First start with BRAID_DEMO on: fill an empty instance with the deterministic demo store (three
+ * locations, a few hundred products with stock, a few thousand shoppers' six months of events),
+ * so there is something to look at. Never touches an instance that has a catalog or any event.
+ */
+import type { Queryable } from '../core/index.ts';
+import { batchMessages, generateDemoStore, type DemoStore } from '../modules/demo/index.ts';
 import type { Braid } from './app.ts';
-/** Placeholder until the demo store generator lands. */
-export async function seedDemoIfEmpty(_braid: Braid): Promise<Record<string, number> | undefined> { return undefined; }
+
+/** Fixed, so every fresh demo instance tells the same story (relative to its start time). */
+export const DEMO_SEED = 20_240_601;
+export const DEMO_SHOPPERS = 3000;
+export const DEMO_PRODUCTS = 300;
+
+/** Ingest requests in flight at once: the event log group-commits concurrent requests. */
+const INGEST_CONCURRENCY = 4;
+
+export interface DemoSeedResult { locations: number; products: number; variants: number; shoppers: number; events: number }
+
+async function isEmpty(braid: Braid, q: Queryable): Promise<boolean> {
+  if ((await braid.catalog.countProducts()) > 0) return false;
+  const r = await q.query<{ any: boolean }>('select exists (select 1 from event_segments) as any');
+  return !r.rows[0]?.any;
+}
+
+const inProcess = new WeakMap<Braid, Promise<DemoSeedResult | undefined>>();
+
+export async function seedDemoIfEmpty(braid: Braid): Promise<Record<string, number> | undefined> {
+  const running = inProcess.get(braid);
+  if (running) { await running; return undefined; }
+  const p = seedGuarded(braid);
+  inProcess.set(braid, p);
+  try { return (await p) as Record<string, number> | undefined; } finally { inProcess.delete(braid); }
+}
+
+async function seedGuarded(braid: Braid): Promise<DemoSeedResult | undefined> {
+  if (!(await isEmpty(braid, braid.db))) return undefined;
+  if (braid.db.dialect === 'postgres') {
+    // Two processes on one database: the advisory lock is held until this transaction ends, i.e.
+    // for the whole seeding (which writes through the pool's other connections), and the loser
+    // re-checks after the winner commits and finds the data.
+    return braid.db.transaction(async (tx) => {
+      await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':demo'))`);
+      if (!(await isEmpty(braid, tx))) return undefined;
+      return seed(braid);
+    });
+  }
+  // Embedded PGlite: the data directory's pid lock already admits one process, and its single
+  // session cannot hold a transaction open while the catalog and event log write (they would wait
+  // on it forever); the in-process guard above covers concurrent calls.
+  return seed(braid);
+}
+
+async function seed(braid: Braid): Promise<DemoSeedResult> {
+  const store: DemoStore = generateDemoStore({ seed: DEMO_SEED, now: braid.clock.now(), shoppers: DEMO_SHOPPERS, products: DEMO_PRODUCTS });
+  await braid.catalog.upsertLocations(store.locations);
+  for (let i = 0; i < store.products.length; i += 100) await braid.catalog.upsertProducts(store.products.slice(i, i + 100));
+  for (let i = 0; i < store.stock.length; i += 5000) await braid.catalog.setStock(store.stock.slice(i, i + 5000));
+
+  let events = 0;
+  let failure: unknown;
+  const inFlight = new Set<Promise<void>>();
+  for await (const batch of batchMessages(store.messages)) {
+    if (failure) break;
+    const p: Promise<void> = braid.events.ingest(batch).then(
+      (r) => { events += r.accepted; },
+      (e: unknown) => { failure ??= e; },
+    ).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= INGEST_CONCURRENCY) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  return {
+    locations: store.locations.length,
+    products: store.products.length,
+    variants: store.products.reduce((n, p) => n + p.variants.length, 0),
+    shoppers: DEMO_SHOPPERS,
+    events,
+  };
+}

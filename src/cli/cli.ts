@@ -1,6 +1,10 @@
+import { existsSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/index.ts';
-import { parseArgs } from './args.ts';
-import { serve } from './serve.ts';
+import { parseArgs, type ParsedArgs } from './args.ts';
+import type { BraidClient } from './client.ts';
+import { processIo, type CliIo } from './io.ts';
+
+// Commands load the application lazily: `help` and usage errors should not pay for starting it.
 
 const USAGE = `Usage: braid <command> [options]
 
@@ -11,21 +15,58 @@ Commands:
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
-when none is running they open the data directory themselves.`;
+when none is running they open the data directory themselves (--data DIR, default BRAID_DATA_DIR).
+Over HTTP the keys come from --write-key / --admin-key, BRAID_WRITE_KEY / BRAID_ADMIN_KEY, or the
+data directory's keys.json.`;
 
-export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number | undefined> {
+async function withClient(args: ParsedArgs, env: Record<string, string | undefined>, io: CliIo, fn: (c: BraidClient) => Promise<number>): Promise<number> {
+  const { connect } = await import('./client.ts');
+  const client = await connect(args, env);
+  io.stderr.write(client.transport === 'http' ? `Using Braid at ${client.where}\n` : `No Braid is running; using ${client.where} directly\n`);
+  try { return await fn(client); } finally { await client.close(); }
+}
+
+function fileArg(file: string | undefined, io: CliIo): file is string {
+  if (!file) { io.stderr.write(`Missing FILE.\n\n${USAGE}\n`); return false; }
+  if (!existsSync(file) || !statSync(file).isFile()) { io.stderr.write(`No such file: ${file}\n`); return false; }
+  return true;
+}
+
+async function profile(args: ParsedArgs, env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const ref = args.positionals[1];
+  if (!ref) { io.stderr.write(`Missing REF.\n\n${USAGE}\n`); return 2; }
+  const { errorText } = await import('./client.ts');
+  return withClient(args, env, io, async (client) => {
+    await client.settle();
+    const res = await client.request({ method: 'GET', path: `/v1/profiles/${encodeURIComponent(ref)}`, auth: 'admin' });
+    if (res.status === 404) { io.stderr.write(`No profile matches ${ref}\n`); return 1; }
+    if (res.status !== 200) { io.stderr.write(`Could not read profile ${ref}: ${errorText(res)}\n`); return 1; }
+    io.stdout.write(JSON.stringify(res.body, null, 2) + '\n');
+    return 0;
+  });
+}
+
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo = processIo): Promise<number | undefined> {
   const args = parseArgs(argv);
   const [cmd] = args.positionals;
   try {
     switch (cmd) {
-      case 'serve': return await serve(args, env);
-      case undefined: case 'help': process.stdout.write(USAGE + '\n'); return 0;
+      case 'serve': return await (await import('./serve.ts')).serve(args, env);
+      case 'import': {
+        const [, what, file] = args.positionals;
+        if (what !== 'catalog' && what !== 'events') { io.stderr.write(`braid import: say what to import (catalog or events).\n\n${USAGE}\n`); return 2; }
+        if (!fileArg(file, io)) return 2;
+        const run = what === 'catalog' ? (await import('./import-catalog.ts')).importCatalog : (await import('./import-events.ts')).importEvents;
+        return await withClient(args, env, io, (c) => run(c, file, io));
+      }
+      case 'profile': return await profile(args, env, io);
+      case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;
       default:
-        process.stderr.write(`Unknown command "${cmd}".\n\n${USAGE}\n`);
+        io.stderr.write(`Unknown command "${cmd}".\n\n${USAGE}\n`);
         return 2;
     }
   } catch (e) {
-    if (e instanceof ConfigError) { process.stderr.write(e.message + '\n'); return 78; }
+    if (e instanceof ConfigError) { io.stderr.write(e.message + '\n'); return 78; }
     throw e;
   }
 }

@@ -115,3 +115,8 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     ...overrides,
   };
 }
+
+/** The process environment: the only place it is read. Pass the result to parseConfig. */
+export function readProcessEnv(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -4,7 +4,7 @@ export interface QueryResult<T> {
 }
 
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { priority?: Priority }): Promise<QueryResult<T>>;
 }
 
 /** Who is asking. Ingest and API reads go first; background projection yields to them. */
@@ -19,7 +19,14 @@ export interface Db extends Queryable {
   /** Runs several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: { priority?: Priority }): Promise<T>;
+  /** How many high-priority callers are waiting for the database (embedded only; 0 on a server). */
+  pressure(): number;
   close(): Promise<void>;
+}
+
+/** A view of `db` whose statements run at low priority (background consumers). */
+export function lowPriority(db: Db): Queryable {
+  return { query: (sql, params) => db.query(sql, params, { priority: 'low' }) };
 }
 
 export class DbError extends Error {

@@ -56,6 +56,7 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
         client.release();
       }
     },
+    pressure: () => 0, // a server schedules its own sessions
     close: () => pool.end(),
   };
 }

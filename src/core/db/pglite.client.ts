@@ -65,7 +65,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
 
   return {
     dialect: 'pglite',
-    query: <T>(sql: string, params?: unknown[]) => withLock('high', () => send<T>('query', sql, params)),
+    query: <T>(sql: string, params?: unknown[], opts?: { priority?: Priority }) => withLock(opts?.priority ?? 'high', () => send<T>('query', sql, params)),
     exec: (sql: string) => withLock('high', async () => { await send('exec', sql); }),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>, opts?: { priority?: Priority }) =>
       withLock(opts?.priority ?? 'high', async () => {
@@ -79,6 +79,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
           throw e;
         }
       }),
+    pressure: () => lock.waiting.high,
     close: async () => {
       if (closed) return;
       await withLock('high', async () => { await send('close'); closed = true; });

@@ -34,7 +34,7 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: BODY_LIMIT,
-    maxParamLength: 1024, // profile refs such as email:… or externalId:TYPE:… can be long
+    routerOptions: { maxParamLength: 1024 }, // profile refs such as email:… or externalId:TYPE:… can be long
     // Per-request logs at 50k events/s would be the bottleneck; latency is in /metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();

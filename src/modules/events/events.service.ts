@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BraidError, type CoreDeps } from '../../core/index.ts';
+import { BraidError, lowPriority, type CoreDeps, type Priority } from '../../core/index.ts';
 import { findByMessageId, headSeq, readAfter } from './events.store.ts';
 import type { IngestResult, LoggedMessage, MessageType, StoredMessage } from './events.types.ts';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, normalizeMessage, type NormalizeContext } from './events.validate.ts';
@@ -9,7 +9,7 @@ export interface EventLog {
   /** Validates and durably commits Segment messages: all or nothing, exactly as POST /v1/batch. */
   ingest(messages: unknown[], opts?: { sentAt?: number; context?: Record<string, unknown>; impliedType?: MessageType; path?: string }): Promise<IngestResult>;
   /** Messages with seq > afterSeq, in log order (whole segments, about `max` messages). */
-  readAfter(afterSeq: number, max: number): Promise<LoggedMessage[]>;
+  readAfter(afterSeq: number, max: number, opts?: { priority?: Priority }): Promise<LoggedMessage[]>;
   headSeq(): Promise<number>;
   findByMessageId(messageId: string): Promise<LoggedMessage | undefined>;
   /** Called in-process after each commit; other processes poll the log instead. */
@@ -42,7 +42,7 @@ export function createEventLog(deps: CoreDeps): EventLog {
       }
       return writer.submit(messages, lines);
     },
-    readAfter: (afterSeq, max) => readAfter(deps.db, afterSeq, max),
+    readAfter: (afterSeq, max, opts) => readAfter(opts?.priority === 'low' ? lowPriority(deps.db) : deps.db, afterSeq, max),
     headSeq: () => headSeq(deps.db),
     findByMessageId: (id) => findByMessageId(deps.db, id),
     onCommitted(l) { listeners.add(l); return () => listeners.delete(l); },

@@ -1,4 +1,4 @@
-import { newId, type CoreDeps } from '../../core/index.ts';
+import { lowPriority, newId, type CoreDeps } from '../../core/index.ts';
 import type { ConsentService } from '../consent/index.ts';
 import type { EventLog } from '../events/index.ts';
 import { applyIdentityChanges, identifiersOf, identityKey, loadOwners, type Identifier } from '../identity/index.ts';
@@ -7,6 +7,8 @@ import { loadOrders, loadProfiles, repointProfile, saveOrders, saveProfileEvents
 
 const CURSOR = 'profiles';
 const BATCH = 5000;
+/** While ingest waits for the embedded database, project in small bites so it waits little. */
+const BATCH_UNDER_PRESSURE = 500;
 const POLL_MS = 500;
 
 export interface Projector {
@@ -34,15 +36,16 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   let stopped = true;
   let known = 0;
 
+  const low = lowPriority(deps.db);
   const position = async (): Promise<number> => {
-    const r = await deps.db.query<{ position: number }>(`select position from consumer_cursors where name = $1`, [CURSOR]);
+    const r = await low.query<{ position: number }>(`select position from consumer_cursors where name = $1`, [CURSOR]);
     known = r.rows[0]?.position ?? 0;
     return known;
   };
 
   async function step(): Promise<number> {
     const from = await position();
-    const messages = await events.readAfter(from, BATCH);
+    const messages = await events.readAfter(from, deps.db.pressure() > 0 ? BATCH_UNDER_PRESSURE : BATCH, { priority: 'low' });
     if (messages.length === 0) return 0;
     const to = messages[messages.length - 1]!.seq;
     const opts = { defaultPhoneRegion: deps.config.defaultPhoneRegion, externalIdTraits: deps.config.externalIdTraits };
@@ -54,9 +57,9 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       const oid = m.properties?.order_id;
       if (m.type === 'track' && (typeof oid === 'string' || typeof oid === 'number')) orderIds.add(String(oid));
     }
-    const owners = await loadOwners(deps.db, [...ids.values()]);
-    const profiles = await loadProfiles(deps.db, [...new Set(owners.values())]);
-    const orders = await loadOrders(deps.db, [...orderIds]);
+    const owners = await loadOwners(low, [...ids.values()]);
+    const profiles = await loadProfiles(low, [...new Set(owners.values())]);
+    const orders = await loadOrders(low, [...orderIds]);
     const out = projectBatch({ messages, owners, profiles, orders, opts, clock: deps.clock, newId: (p) => newId(p, deps.clock) });
 
     await deps.db.transaction(async (tx) => {

@@ -1,0 +1,62 @@
+/**
+ * Runs Braid as a real child process (`node --import tsx src/main.ts serve`), as an operator would,
+ * for tests that need what an in-process server cannot give: kill -9, restarts on the same data dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BraidProcess {
+  child: ChildProcess;
+  pid: number;
+  /** e.g. http://127.0.0.1:41234 (the server picks a free port). */
+  url: string;
+  /** Resolves with the exit code or signal once the process has exited (and been reaped). */
+  exited: Promise<number | NodeJS.Signals>;
+}
+
+export interface BraidProcessOptions {
+  dataDir: string;
+  writeKey: string;
+  adminKey: string;
+  /** Postgres instead of the embedded database in dataDir. */
+  databaseUrl?: string | undefined;
+  timeoutMs?: number;
+}
+
+export async function startBraidProcess(opts: BraidProcessOptions): Promise<BraidProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--port', '0', '--data', opts.dataDir], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH, BRAID_DEMO: 'off', BRAID_WRITE_KEY: opts.writeKey, BRAID_ADMIN_KEY: opts.adminKey, BRAID_LOG_LEVEL: 'warn',
+      ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '', err = '';
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`Braid did not start within ${timeoutMs} ms. stderr:\n${err}`)); }, timeoutMs);
+    // This listener stays attached, so stdout keeps draining and the child never blocks on a full pipe.
+    child.stdout!.on('data', (d: Buffer) => {
+      if (out.length > 65_536) return;
+      out += d.toString();
+      const m = /Braid is running at (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+    void exited.then((how) => { clearTimeout(timer); reject(new Error(`Braid exited (${how}) before it was ready. stderr:\n${err}`)); });
+  });
+  return { child, pid: child.pid!, url, exited };
+}
+
+/** Stops the process if it is still running: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopBraidProcess(p: BraidProcess | undefined, graceMs = 5000): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGTERM');
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
+  await p.exited;
+  clearTimeout(timer);
+}
