@@ -4,7 +4,7 @@
  * insert rate of the same storage for the same rows. Last line: one JSON object of the figures.
  *
  *   --seconds N     measured duration (default 20)    --batch N   messages per request (default 500)
- *   --clients N     concurrent connections (default 6)
+ *   --clients N     concurrent connections (default 16)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { makeBatchBody } from './bench-events.ts';
 const args = parseArgs(process.argv.slice(2)).flags;
 const SECONDS = Number(args.seconds ?? 20);
 const BATCH = Number(args.batch ?? 500);
-const CLIENTS = Number(args.clients ?? 6);
+const CLIENTS = Number(args.clients ?? 16);
 const WRITE_KEY = 'wk_bench_123456';
 const PORT = 18000 + Math.floor(Math.random() * 1000);
 
@@ -69,12 +69,24 @@ const t0 = performance.now();
 stopAt = t0 + SECONDS * 1000;
 await Promise.all(Array.from({ length: CLIENTS }, client));
 const elapsed = (performance.now() - t0) / 1000;
+
+// The profile projection yields to ingest under load (see profiles.projector.ts); measure how long
+// it takes to apply the backlog once the burst ends.
+async function lag(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
+  return Number(/^braid_projection_lag_events (\d+)/m.exec(text)?.[1] ?? 0);
+}
+const backlog = await lag();
+const c0 = performance.now();
+while ((await lag()) > 0 && performance.now() - c0 < 300_000) await new Promise((r) => setTimeout(r, 250));
+const catchupS = (performance.now() - c0) / 1000;
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 agent.destroy();
 
 latencies.sort((a, b) => a - b);
 const eventsPerS = acked / elapsed;
+process.stdout.write(`projection: ${backlog} events behind when the load stopped, applied in ${catchupS.toFixed(1)} s\n`);
 process.stdout.write(`ingest: ${acked} events in ${elapsed.toFixed(1)} s over ${CLIENTS} connections, ${BATCH}/batch, ${(bytes / elapsed / 1e6).toFixed(1)} MB/s; request p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(1)} ms\n`);
 
 const raw = await measureRawInsert({ events: Math.min(acked, 300_000), batch: 5000, makeBatchBody });
@@ -86,6 +98,8 @@ const out = {
   ratio: Number((eventsPerS / raw.rowsPerS).toFixed(3)),
   naive_rows_per_s: Math.round(raw.naiveRowsPerS),
   p99_request_ms: Number(latencies[Math.floor(latencies.length * 0.99)]!.toFixed(1)),
+  projection_backlog: backlog,
+  projection_catchup_s: Number(catchupS.toFixed(1)),
   batch: BATCH, clients: CLIENTS, seconds: SECONDS,
 };
 process.stdout.write(JSON.stringify(out) + '\n');

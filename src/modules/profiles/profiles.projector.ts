@@ -7,8 +7,14 @@ import { loadOrders, loadProfiles, repointProfile, saveOrders, saveProfileEvents
 
 const CURSOR = 'profiles';
 const BATCH = 5000;
-/** While ingest waits for the embedded database, project in small bites so it waits little. */
+/**
+ * The embedded database has one thread. While ingest is busy (a commit in the last 250 ms), the
+ * projection works in small bites and rests three times as long as each bite took: it takes at
+ * most ~25% of the database and ingest keeps the rest. The backlog is applied when ingest calms.
+ */
 const BATCH_UNDER_PRESSURE = 500;
+const BUSY_WINDOW_MS = 250;
+const REST_FACTOR = 3;
 const POLL_MS = 500;
 
 export interface Projector {
@@ -34,7 +40,11 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
+  let stopping = false;
   let known = 0;
+  let lastCommitAt = -Infinity;
+  const shared = deps.db.dialect === 'pglite';
+  const ingestBusy = () => shared && performance.now() - lastCommitAt < BUSY_WINDOW_MS;
 
   const low = lowPriority(deps.db);
   const position = async (): Promise<number> => {
@@ -45,7 +55,8 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
 
   async function step(): Promise<number> {
     const from = await position();
-    const messages = await events.readAfter(from, deps.db.pressure() > 0 ? BATCH_UNDER_PRESSURE : BATCH, { priority: 'low' });
+    const busy = ingestBusy() || deps.db.pressure() > 0;
+    const messages = await events.readAfter(from, busy ? BATCH_UNDER_PRESSURE : BATCH, { priority: 'low' });
     if (messages.length === 0) return 0;
     const to = messages[messages.length - 1]!.seq;
     const opts = { defaultPhoneRegion: deps.config.defaultPhoneRegion, externalIdTraits: deps.config.externalIdTraits };
@@ -79,19 +90,23 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
     }, { priority: 'low' });
     known = to;
     deps.metrics.projectedEvents.inc(messages.length);
+    deps.metrics.projectionLag.set(Math.max(0, (await events.headSeq()) - to));
     return messages.length;
   }
 
   async function drainOnce(): Promise<number> {
     let total = 0;
     for (;;) {
+      if (stopping) break; // shutdown must not wait for a whole backlog
       let n: number;
+      const started = performance.now();
       try { n = await step(); } catch (e) {
         if (e instanceof CursorMoved) continue; // another process advanced the cursor: re-read and go on
         throw e;
       }
       if (n === 0) break;
       total += n;
+      if (ingestBusy()) await new Promise((r) => setTimeout(r, (performance.now() - started) * REST_FACTOR));
     }
     const head = await events.headSeq();
     deps.metrics.projectionLag.set(Math.max(0, head - known));
@@ -114,12 +129,14 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
     start() {
       if (!stopped) return;
       stopped = false;
-      unsubscribe = events.onCommitted(() => kick());
+      stopping = false;
+      unsubscribe = events.onCommitted(() => { lastCommitAt = performance.now(); kick(); });
       const tick = () => { kick(); timer = setTimeout(tick, POLL_MS); };
       tick();
     },
     async stop() {
       stopped = true;
+      stopping = true;
       unsubscribe?.();
       if (timer) clearTimeout(timer);
       await running?.catch(() => undefined);
