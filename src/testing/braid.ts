@@ -1,13 +1,13 @@
 /**
- * A real Braid for tests: fresh database (see harness.ts), background projection running, listening
- * on a free loopback port. Not a module: only tests import it.
+ * Test helpers over startTestServer (server.ts): a real Braid on a free loopback port, plus a port
+ * nobody listens on. Not a module: only tests import it.
  */
 import { createServer } from 'node:net';
-import { createBraid, type Braid } from '../app/app.ts';
-import { parseConfig, type Clock, type Config } from '../core/index.ts';
-import { openTestDb } from './harness.ts';
+import type { Braid } from '../app/app.ts';
+import type { Clock, Config } from '../core/index.ts';
+import { startTestServer, TEST_KEYS } from './server.ts';
 
-export const TEST_KEYS = { writeKey: 'wk_test_123', adminKey: 'ak_test_123' } as const;
+export { TEST_KEYS };
 
 export interface TestBraid {
   braid: Braid;
@@ -19,17 +19,8 @@ export interface TestBraid {
 }
 
 export async function startTestBraid(opts: { clock?: Clock; config?: Partial<Config>; background?: boolean } = {}): Promise<TestBraid> {
-  const t = await openTestDb(opts.clock);
-  const braid = await createBraid({
-    config: parseConfig({}, { demo: false, logLevel: 'warn', ...opts.config }),
-    keys: { ...TEST_KEYS },
-    db: t.db,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
-  // Off when a test wants to write first, as `serve` seeds before starting projection.
-  if (opts.background !== false) braid.startBackground();
-  const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });
-  return { braid, url, schema: t.schema, close: async () => { await braid.close(); await t.cleanup(); } };
+  const s = await startTestServer(opts);
+  return { braid: s.braid, url: s.url, schema: s.db.schema, close: s.close };
 }
 
 /** A loopback port nobody listens on (just released by the OS), to make a "nothing running here" case. */
