@@ -29,8 +29,8 @@ export async function openDatabase(opts: OpenDbOptions): Promise<Db> {
       release();
       throw e;
     }
-    const close = db.close.bind(db);
-    db = Object.assign(Object.create(Object.getPrototypeOf(db)), db, { close: async () => { await close(); release(); } }) as Db;
+    const inner = db;
+    db = { ...inner, close: async () => { await inner.close(); release(); } };
   }
   await migrate(db, opts.clock);
   return db;

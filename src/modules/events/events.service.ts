@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BraidError, lowPriority, type CoreDeps, type Priority } from '../../core/index.ts';
-import { findByMessageId, headSeq, readAfter } from './events.store.ts';
+import { findByMessageId, headSeq, readAfter, readSeqs } from './events.store.ts';
 import type { IngestResult, LoggedMessage, MessageType, StoredMessage } from './events.types.ts';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, normalizeMessage, type NormalizeContext } from './events.validate.ts';
 import { createWriter } from './events.writer.ts';
@@ -10,6 +10,8 @@ export interface EventLog {
   ingest(messages: unknown[], opts?: { sentAt?: number; context?: Record<string, unknown>; impliedType?: MessageType; path?: string }): Promise<IngestResult>;
   /** Messages with seq > afterSeq, in log order (whole segments, about `max` messages). */
   readAfter(afterSeq: number, max: number, opts?: { priority?: Priority }): Promise<LoggedMessage[]>;
+  /** The messages at these seqs (missing ones are absent from the map). */
+  readSeqs(seqs: number[]): Promise<Map<number, LoggedMessage>>;
   headSeq(): Promise<number>;
   findByMessageId(messageId: string): Promise<LoggedMessage | undefined>;
   /** Called in-process after each commit; other processes poll the log instead. */
@@ -43,6 +45,7 @@ export function createEventLog(deps: CoreDeps): EventLog {
       return writer.submit(messages, lines);
     },
     readAfter: (afterSeq, max, opts) => readAfter(opts?.priority === 'low' ? lowPriority(deps.db) : deps.db, afterSeq, max),
+    readSeqs: (seqs) => readSeqs(deps.db, seqs),
     headSeq: () => headSeq(deps.db),
     findByMessageId: (id) => findByMessageId(deps.db, id),
     onCommitted(l) { listeners.add(l); return () => listeners.delete(l); },

@@ -88,6 +88,18 @@ export async function readAfter(db: Queryable, afterSeq: number, maxMessages: nu
   return out;
 }
 
+/** The messages at the given seqs, decoding each segment that holds them once. */
+export async function readSeqs(db: Queryable, seqs: number[]): Promise<Map<number, LoggedMessage>> {
+  const out = new Map<number, LoggedMessage>();
+  if (seqs.length === 0) return out;
+  const wanted = new Set(seqs);
+  const segs = await db.query<{ first_seq: number; body: Uint8Array }>(
+    `select s.first_seq, s.body from event_segments s
+     where exists (select 1 from unnest($1::int8[]) q(seq) where q.seq between s.first_seq and s.last_seq)`, [seqs]);
+  for (const s of segs.rows) for (const m of await decodeSegment(s.body, s.first_seq)) if (wanted.has(m.seq)) out.set(m.seq, m);
+  return out;
+}
+
 export async function headSeq(db: Queryable): Promise<number> {
   const r = await db.query<{ last_seq: number }>(`select last_seq from event_segments order by first_seq desc limit 1`);
   return r.rows[0]?.last_seq ?? 0;

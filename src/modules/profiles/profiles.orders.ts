@@ -1,9 +1,7 @@
 import { isPlainObject } from '../../core/index.ts';
 import type { LoggedMessage } from '../events/index.ts';
-import { productOf, round2 } from './profiles.state.ts';
+import { num, productsOf, round2 } from './profiles.state.ts';
 import type { OrderRow } from './profiles.types.ts';
-
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
 
 /**
  * An order from an Order Completed event (Segment E-commerce v2). Revenue is `revenue`, else
@@ -11,7 +9,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  */
 export function orderFromEvent(m: LoggedMessage, profileId: string): OrderRow {
   const p = isPlainObject(m.properties) ? m.properties : {};
-  const items = (Array.isArray(p.products) ? p.products : []).map((x) => productOf(x, m.timestamp)).filter((x) => x !== undefined);
+  const items = productsOf(p, m.timestamp);
   const shipping = num(p.shipping) ?? 0, tax = num(p.tax) ?? 0;
   const itemsTotal = items.reduce((s, i) => s + (i.price ?? 0) * i.quantity, 0);
   const total = num(p.total);
@@ -32,7 +30,7 @@ export function refundAmount(m: LoggedMessage, order: OrderRow | undefined): num
   const p = isPlainObject(m.properties) ? m.properties : {};
   const explicit = num(p.total) ?? num(p.revenue) ?? num(p.value);
   if (explicit !== undefined) return round2(Math.abs(explicit));
-  const items = (Array.isArray(p.products) ? p.products : []).map((x) => productOf(x, m.timestamp)).filter((x) => x !== undefined);
+  const items = productsOf(p, m.timestamp);
   if (items.length > 0) return round2(Math.abs(items.reduce((s, i) => s + (i.price ?? 0) * i.quantity, 0)));
   return order ? order.revenue - order.refunded : 0;
 }

@@ -41,6 +41,10 @@ describe('profiles over HTTP', () => {
     expect((await profile(p.id)).body.id).toBe(p.id);
     const timeline = await (await fetch(`${s.url}/v1/profiles/userId:user-1/events?limit=10`, { headers: { authorization: s.bearer } })).json() as any;
     expect(timeline.events.map((e: any) => e.name)).toEqual(['identify', 'identify', 'Product Added', 'Product Viewed', 'page']);
+    const expanded = await (await fetch(`${s.url}/v1/profiles/userId:user-1/events?limit=10&expand=true`, { headers: { authorization: s.bearer } })).json() as any;
+    expect(expanded.events.map((e: any) => e.event ?? e.name ?? e.type)).toEqual(['identify', 'identify', 'Product Added', 'Product Viewed', 'Home']);
+    expect(expanded.events.map((e: any) => e.seq)).toEqual(timeline.events.map((e: any) => e.seq));
+    expect(expanded.events[2].properties).toMatchObject({ product_id: 'sku-1', cart_id: 'cart-1' });
   });
 
   it('keeps all events, traits and order history of a merged profile and lists the merge', async () => {

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import type { HttpServer } from '../../core/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { notFound } from '../../core/index.ts';
 import type { ProfileService } from './profiles.service.ts';
 
 const Ref = Type.Object({ ref: Type.String({ description: 'prf_…, userId:…, anonymousId:…, email:…, phone:…, externalId:TYPE:… (a bare value is read as an anonymousId)' }) });
@@ -26,10 +25,7 @@ export function registerProfileRoutes(app: HttpServer, profiles: ProfileService,
   app.get('/v1/profiles/:ref/merges', {
     schema: { tags: ['profiles'], summary: 'Every merge into or out of this profile, and links refused by the merge rules', security: [{ adminKey: [] }], params: Ref },
   }, async (req) => {
-    const ref = (req.params as { ref: string }).ref;
-    await profiles.waitForProjection(2000);
-    const id = await identity.resolveRef(ref);
-    if (!id) throw notFound(`Profile ${ref}`);
+    const id = await profiles.resolve((req.params as { ref: string }).ref);
     return { profileId: id, merges: await identity.merges(id), conflicts: await identity.conflicts(id) };
   });
 }

@@ -32,6 +32,8 @@ export interface ProfileService {
   get(profileId: string): Promise<ProfileState | undefined>;
   /** Resolves the ref, waits (bounded) for the projection to catch up, and assembles the 360 view. */
   view(ref: string): Promise<ProfileView>;
+  /** The live profile id of a ref, after waiting (bounded) for the projection; 404 if none. */
+  resolve(ref: string): Promise<string>;
   timeline(ref: string, opts: { limit: number; before?: number; expand?: boolean }): Promise<unknown[]>;
   /** Resolves once everything committed so far is applied to profiles. */
   waitForProjection(timeoutMs?: number): Promise<boolean>;
@@ -47,6 +49,7 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
   };
   return {
     projector,
+    resolve,
     get: (id) => loadProfile(deps.db, id),
     async view(ref) {
       const id = await resolve(ref);
@@ -67,12 +70,8 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
       const id = await resolve(ref);
       const rows = await listProfileEvents(deps.db, id, opts.limit, opts.before);
       if (!opts.expand) return rows;
-      const full = [];
-      for (const r of rows) {
-        const [m] = await c.events.readAfter(r.seq - 1, 1);
-        full.push(m && m.seq === r.seq ? m : r);
-      }
-      return full;
+      const full = await c.events.readSeqs(rows.map((r) => r.seq));
+      return rows.map((r) => full.get(r.seq) ?? r);
     },
     waitForProjection: (timeoutMs) => projector.waitFor(undefined, timeoutMs),
   };

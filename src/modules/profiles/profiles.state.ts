@@ -14,7 +14,8 @@ interface Msg {
   traits?: Record<string, unknown>; properties?: Record<string, unknown>; context?: Record<string, unknown>;
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+/** A finite number from a number or numeric string (Segment properties arrive as either). */
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 const later = (a: string, b: string) => (a >= b ? a : b);
 const earlier = (a: string, b: string) => (a <= b ? a : b);
@@ -58,7 +59,7 @@ export function productOf(raw: unknown, at: string): CartItem | undefined {
   return item;
 }
 
-function productsOf(props: Record<string, unknown> | undefined, at: string): CartItem[] {
+export function productsOf(props: Record<string, unknown> | undefined, at: string): CartItem[] {
   const list = Array.isArray(props?.products) ? props.products : [];
   return list.map((x) => productOf(x, at)).filter((x): x is CartItem => x !== undefined);
 }
@@ -83,9 +84,7 @@ export function applyEvent(p: ProfileState, m: Msg): void {
   p.eventCount++;
   p.firstSeenAt = earlier(p.firstSeenAt, at);
   p.lastSeenAt = later(p.lastSeenAt, at);
-  if (m.traits && (m.type === 'identify' || m.type === 'group')) {
-    if (m.type === 'identify') applyTraits(p, m.traits, traitMetaOf(m));
-  }
+  if (m.traits && m.type === 'identify') applyTraits(p, m.traits, traitMetaOf(m));
   const ctxTraits = isPlainObject(m.context?.traits) ? m.context.traits : undefined;
   if (ctxTraits && m.type !== 'identify') applyTraits(p, ctxTraits, traitMetaOf(m));
   if (m.type === 'group' && m.groupId) {
