@@ -11,10 +11,11 @@
  * never of a higher one. ADD EVERY NEW MODULE HERE: a module in no layer fails the lint.
  */
 const LAYERS = {
-  spine: ['events', 'identity', 'consent', 'catalog', 'profiles'],
-  brain: ['decisioning', 'offers', 'recommendations', 'content'],
+  pure: ['stats'], // pure math (statistics, estimators, samplers): no I/O, usable by every layer
+  spine: ['events', 'identity', 'consent', 'catalog', 'profiles', 'traits'],
+  brain: ['experiments', 'offers', 'recommendations', 'content', 'decisioning'],
   muscle: ['workers', 'channels'],
-  proof: ['holdouts', 'reports', 'simulator'],
+  proof: ['reports', 'simulator'],
   top: ['demo'], // may import anything
 };
 

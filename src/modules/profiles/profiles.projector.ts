@@ -3,6 +3,7 @@ import type { ConsentService } from '../consent/index.ts';
 import type { EventLog } from '../events/index.ts';
 import { applyIdentityChanges, identifiersOf, identityKey, loadOwners, type Identifier } from '../identity/index.ts';
 import { projectBatch } from './profiles.batch.ts';
+import type { OrderRow, ProfileState } from './profiles.types.ts';
 import { loadOrders, loadProfiles, repointProfile, saveOrders, saveProfileEvents, saveProfiles } from './profiles.store.ts';
 
 const CURSOR = 'profiles';
@@ -25,6 +26,19 @@ export interface Projector {
   /** Resolves once everything committed up to `seq` (default: the log's head now) is applied. */
   waitFor(seq?: number, timeoutMs?: number): Promise<boolean>;
   position(): Promise<number>;
+  /**
+   * Called after each committed batch, in this process only, with the profiles it changed, the
+   * ids merged away, and the orders it wrote. In-memory caches (decisioning, traits) stay fresh
+   * through it; a listener's error is logged and never fails the projection.
+   */
+  onApplied(listener: (batch: AppliedBatch) => void): () => void;
+}
+
+export interface AppliedBatch {
+  profiles: ProfileState[];
+  merged: Array<{ from: string; into: string }>;
+  orders: OrderRow[];
+  messages: ReadonlyArray<{ seq: number; type: string; event?: string; properties?: Record<string, unknown> }>;
 }
 
 class CursorMoved extends Error {}
@@ -43,6 +57,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   let stopping = false;
   let known = 0;
   let lastCommitAt = -Infinity;
+  const listeners = new Set<(batch: AppliedBatch) => void>();
   const shared = deps.db.dialect === 'pglite';
   const ingestBusy = () => shared && performance.now() - lastCommitAt < BUSY_WINDOW_MS;
 
@@ -89,6 +104,15 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       for (const [pid, country] of out.jurisdictions) await consent.setJurisdiction(pid, country, tx);
     }, { priority: 'low' });
     known = to;
+    if (listeners.size > 0) {
+      const batch: AppliedBatch = {
+        profiles: [...out.dirty.values()], orders: [...out.orders.values()], messages,
+        merged: out.identity.merges.map((m) => ({ from: m.fromProfile, into: m.intoProfile })),
+      };
+      for (const l of listeners) {
+        try { l(batch); } catch (e) { deps.log.error({ err: e }, 'projection listener failed'); }
+      }
+    }
     deps.metrics.projectedEvents.inc(messages.length);
     deps.metrics.projectionLag.set(Math.max(0, (await events.headSeq()) - to));
     return messages.length;
@@ -155,5 +179,6 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       return true;
     },
     position,
+    onApplied(listener) { listeners.add(listener); return () => { listeners.delete(listener); }; },
   };
 }
