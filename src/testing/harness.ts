@@ -5,6 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import pino from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import { parseConfig, type Config } from '../core/config.ts';
+import { createMetrics } from '../core/metrics.ts';
+import type { CoreDeps } from '../core/deps.ts';
 import { openDatabase } from '../core/db/open.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Db } from '../core/db/db.types.ts';
@@ -31,4 +36,9 @@ export async function openTestDb(clock: Clock = systemClock): Promise<TestDb> {
       try { await c.query(`drop schema if exists ${schema} cascade`); } finally { await c.end(); }
     },
   };
+}
+
+/** The kernel dependencies a module factory takes, over a test database, silent logs, default config. */
+export function testDeps(db: Db, clock: Clock = systemClock, overrides: Partial<Config> = {}): CoreDeps {
+  return { db, clock, log: pino({ level: 'silent' }) as FastifyBaseLogger, config: parseConfig({}, { demo: false, ...overrides }), metrics: createMetrics() };
 }

@@ -4,6 +4,7 @@
  * the HTTP routes are admin-only.
  */
 export { createCatalog, type CatalogService, type CatalogChange, type UpsertOptions } from './catalog.service.ts';
+export { createCatalogCache, isVariantAvailable, summarizeProduct, type CatalogCache, type CachedProduct } from './catalog.cache.ts';
 export { registerCatalogRoutes } from './catalog.routes.ts';
 export type {
   ProductInput, VariantInput, Product, Variant, StockLevel, ProductPage, UpsertResult, ImportResult, FeedError,

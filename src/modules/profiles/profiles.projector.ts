@@ -1,6 +1,6 @@
 import { lowPriority, newId, type CoreDeps } from '../../core/index.ts';
 import type { ConsentService } from '../consent/index.ts';
-import type { EventLog } from '../events/index.ts';
+import type { EventLog, LoggedMessage } from '../events/index.ts';
 import { applyIdentityChanges, identifiersOf, identityKey, loadOwners, type Identifier } from '../identity/index.ts';
 import { projectBatch } from './profiles.batch.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
@@ -38,7 +38,10 @@ export interface AppliedBatch {
   profiles: ProfileState[];
   merged: Array<{ from: string; into: string }>;
   orders: OrderRow[];
-  messages: ReadonlyArray<{ seq: number; type: string; event?: string; properties?: Record<string, unknown> }>;
+  /** The batch's messages, as read from the log. */
+  messages: readonly LoggedMessage[];
+  /** Which (surviving) profile each message went to. */
+  events: ReadonlyArray<{ profileId: string; seq: number; name: string; at: string }>;
 }
 
 class CursorMoved extends Error {}
@@ -106,7 +109,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
     known = to;
     if (listeners.size > 0) {
       const batch: AppliedBatch = {
-        profiles: [...out.dirty.values()], orders: [...out.orders.values()], messages,
+        profiles: [...out.dirty.values()], orders: [...out.orders.values()], messages, events: out.events,
         merged: out.identity.merges.map((m) => ({ from: m.fromProfile, into: m.intoProfile })),
       };
       for (const l of listeners) {
