@@ -1,10 +1,10 @@
-import { notFound, type CoreDeps } from '../../core/index.ts';
+import { lowPriority, notFound, type CoreDeps } from '../../core/index.ts';
 import type { ConsentService } from '../consent/index.ts';
 import type { EventLog } from '../events/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { createProjector, type Projector } from './profiles.projector.ts';
-import { listOrders, listProfileEvents, loadProfile } from './profiles.store.ts';
-import type { ProfileState } from './profiles.types.ts';
+import { listOrders, listProfileEvents, loadProfile, scanOrders } from './profiles.store.ts';
+import type { OrderRow, ProfileState } from './profiles.types.ts';
 
 export interface ProfileView {
   id: string;
@@ -35,6 +35,10 @@ export interface ProfileService {
   /** The live profile id of a ref, after waiting (bounded) for the projection; 404 if none. */
   resolve(ref: string): Promise<string>;
   timeline(ref: string, opts: { limit: number; before?: number; expand?: boolean }): Promise<unknown[]>;
+  /** A profile's orders and refunds, newest first. */
+  orders(profileId: string, limit?: number): Promise<OrderRow[]>;
+  /** All orders and refunds in log order after `afterSeq` (page with the last row's seq). */
+  scanOrders(afterSeq: number, limit: number): Promise<OrderRow[]>;
   /** Resolves once everything committed so far is applied to profiles. */
   waitForProjection(timeoutMs?: number): Promise<boolean>;
 }
@@ -73,6 +77,8 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
       const full = await c.events.readSeqs(rows.map((r) => r.seq));
       return rows.map((r) => full.get(r.seq) ?? r);
     },
+    orders: (profileId, limit = 1000) => listOrders(deps.db, [profileId], limit),
+    scanOrders: (afterSeq, limit) => scanOrders(lowPriority(deps.db), afterSeq, limit),
     waitForProjection: (timeoutMs) => projector.waitFor(undefined, timeoutMs),
   };
 }

@@ -85,6 +85,13 @@ export async function listOrders(db: Queryable, profileIds: string[], limit: num
   return r.rows.map((x) => m.get(x.order_id)!);
 }
 
+/** Orders and refunds in log order after `afterSeq`: for batch jobs (model training, trait recompute). */
+export async function scanOrders(db: Queryable, afterSeq: number, limit: number): Promise<OrderRow[]> {
+  const r = await db.query<{ order_id: string }>(`select order_id from orders where seq > $1 order by seq limit $2`, [afterSeq, limit]);
+  const m = await loadOrders(db, r.rows.map((x) => x.order_id));
+  return r.rows.map((x) => m.get(x.order_id)!);
+}
+
 export async function listProfileEvents(db: Queryable, profileId: string, limit: number, beforeSeq?: number): Promise<Array<{ seq: number; name: string; at: string }>> {
   const r = await db.query<{ seq: number; name: string; at: Date }>(
     `select seq, name, at from profile_events where profile_id = $1 and ($2::int8 is null or seq < $2) order by seq desc limit $3`, [profileId, beforeSeq ?? null, limit]);
