@@ -17,12 +17,16 @@ export function resolveKeys(config: Config): Keys & { generated: boolean; file: 
   }
   const writeKey = config.writeKey ?? stored.writeKey;
   const adminKey = config.adminKey ?? stored.adminKey;
-  if (writeKey && adminKey) return { writeKey, adminKey, generated: false, file };
+  const decideKey = config.brain.decideKey ?? stored.decideKey;
+  if (writeKey && adminKey && decideKey) return { writeKey, adminKey, decideKey, generated: false, file };
   const keys = {
     writeKey: writeKey ?? 'wk_' + randomBytes(18).toString('base64url'),
     adminKey: adminKey ?? 'ak_' + randomBytes(24).toString('base64url'),
+    decideKey: decideKey ?? 'dk_' + randomBytes(18).toString('base64url'),
   };
   mkdirSync(resolve(config.dataDir), { recursive: true });
-  writeFileSync(file, JSON.stringify({ writeKey: stored.writeKey ?? keys.writeKey, adminKey: stored.adminKey ?? keys.adminKey }, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({
+    writeKey: stored.writeKey ?? keys.writeKey, adminKey: stored.adminKey ?? keys.adminKey, decideKey: stored.decideKey ?? keys.decideKey,
+  }, null, 2), { mode: 0o600 });
   return { ...keys, generated: true, file };
 }

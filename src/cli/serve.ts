@@ -33,6 +33,7 @@ export async function serve(args: ParsedArgs, env: Record<string, string | undef
     `  API docs:   ${address}/docs`,
     `  Write key:  ${keys.writeKey}   (Segment-style: HTTP Basic username)`,
     `  Admin key:  ${keys.adminKey}   (Authorization: Bearer ...)`,
+    `  Decide key: ${keys.decideKey}   (POST /v1/decide only: safe to embed in a storefront)`,
     keys.generated ? `  Keys were generated and saved to ${keys.file}` : `  Keys from ${config.writeKey && config.adminKey ? 'the environment' : keys.file}`,
     '',
   ].join('\n') + '\n');

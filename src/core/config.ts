@@ -3,6 +3,8 @@
  * down. Nothing else reads process.env. Unknown BRAID_* variables and malformed values stop the
  * start with a message that names the variable, because a typo silently ignored is worse than a crash.
  */
+import { BRAIN_KEYS, parseBrainConfig, type BrainConfig } from './config.brain.ts';
+
 export interface Config {
   port: number;
   host: string;
@@ -16,6 +18,8 @@ export interface Config {
   defaultPhoneRegion: string;
   /** Trait keys whose values are external ids, e.g. `loyaltyId` -> type `loyalty_id`. */
   externalIdTraits: Record<string, string>;
+  /** The decision engine's operator settings (config.brain.ts). */
+  brain: BrainConfig;
 }
 
 export class ConfigError extends Error {
@@ -28,6 +32,7 @@ export class ConfigError extends Error {
 const KNOWN = [
   'BRAID_PORT', 'BRAID_HOST', 'BRAID_DATA_DIR', 'BRAID_WRITE_KEY', 'BRAID_ADMIN_KEY', 'BRAID_DEMO',
   'BRAID_LOG_LEVEL', 'BRAID_DEFAULT_PHONE_REGION', 'BRAID_EXTERNAL_ID_TRAITS',
+  ...BRAIN_KEYS,
   // read by the test harness and benches, not by the service
   'BRAID_TEST_DATABASE_URL', 'BRAID_SHARED_DATA',
 ] as const;
@@ -100,6 +105,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     externalIdTraits = map;
   }
 
+  const brain = parseBrainConfig(str, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -112,6 +118,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     logLevel,
     defaultPhoneRegion: region,
     externalIdTraits,
+    brain,
     ...overrides,
   };
 }

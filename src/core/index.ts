@@ -3,6 +3,8 @@ export * from './clock.ts';
 export * from './errors.ts';
 export * from './ids.ts';
 export * from './config.ts';
+export type { BrainConfig } from './config.brain.ts';
+export { DEFAULT_SENSITIVE_TRAITS } from './config.brain.ts';
 export * from './deps.ts';
 export * from './metrics.ts';
 export * from './db/db.types.ts';

@@ -2,7 +2,7 @@ import { createBraid, type Braid } from '../app/app.ts';
 import { parseConfig, systemClock, type Clock, type Config } from '../core/index.ts';
 import { openTestDb, type TestDb } from './harness.ts';
 
-export const TEST_KEYS = { writeKey: 'wk_test_123456', adminKey: 'ak_test_123456' };
+export const TEST_KEYS = { writeKey: 'wk_test_123456', adminKey: 'ak_test_123456', decideKey: 'dk_test_123456' };
 
 export interface TestServer {
   braid: Braid;

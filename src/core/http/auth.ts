@@ -7,9 +7,10 @@ import { BraidError } from '../errors.ts';
  * body as Segment also accepts); `admin` is the admin key as a Bearer token. The admin key may do
  * everything. Routes declare their scope in `config.scope`; one hook enforces it.
  */
-export type Scope = 'public' | 'ingest' | 'admin';
+export type Scope = 'public' | 'ingest' | 'decide' | 'admin';
 
-export interface Keys { writeKey: string; adminKey: string }
+/** `decideKey` may call decision routes only: the key a storefront or app embeds. */
+export interface Keys { writeKey: string; adminKey: string; decideKey?: string | undefined }
 
 declare module 'fastify' {
   interface FastifyContextConfig { scope?: Scope; rawBody?: boolean }
@@ -44,5 +45,6 @@ export function authorize(req: FastifyRequest, scope: Scope, keys: Keys, bodyWri
     : 'Missing admin key: send it as "Authorization: Bearer <key>"');
   if (safeEqual(key, keys.adminKey)) return;
   if (scope === 'ingest' && safeEqual(key, keys.writeKey)) return;
-  throw new BraidError('unauthorized', scope === 'ingest' ? 'Invalid write key' : 'Invalid admin key');
+  if (scope === 'decide' && keys.decideKey !== undefined && safeEqual(key, keys.decideKey)) return;
+  throw new BraidError('unauthorized', scope === 'ingest' ? 'Invalid write key' : scope === 'decide' ? 'Invalid decide or admin key' : 'Invalid admin key');
 }
