@@ -1,6 +1,7 @@
 // The shared kernel: not a module; every module may import it.
 export * from './clock.ts';
 export * from './errors.ts';
+export { compileValidator, routeValidator } from './validate.ts';
 export * from './ids.ts';
 export * from './config.ts';
 export type { BrainConfig } from './config.brain.ts';

@@ -1,0 +1,37 @@
+/** Offer menu and governance policy routes (admin). */
+import { Type } from 'typebox';
+import { invalid, routeValidator, type HttpServer } from '../../core/index.ts';
+import { OfferInputSchema, OfferPolicySchema, OfferSchema } from './offers.schemas.ts';
+import type { OfferService } from './offers.service.ts';
+
+const tags = ['offers'];
+const Params = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+export function registerOfferRoutes(http: HttpServer, offers: OfferService): void {
+  http.get('/v1/offers', {
+    schema: { tags, summary: 'The offer menu, with today\'s committed spend per offer', response: { 200: Type.Object({ items: Type.Array(Type.Intersect([OfferSchema, Type.Object({ spentToday: Type.Number() })])) }) } },
+  }, async () => ({ items: offers.list().map((o) => ({ ...o, spentToday: offers.spentToday(o.id) })) }));
+
+  http.put('/v1/offers/:id', {
+    schema: { tags, summary: 'Create or replace an offer', params: Params, body: OfferInputSchema, response: { 200: OfferSchema } },
+    validatorCompiler: routeValidator,
+  }, async (req) => {
+    const body = req.body as { id: string };
+    if (body.id !== req.params.id) throw invalid('id', `must equal the path id "${req.params.id}"`);
+    return offers.upsert(body);
+  });
+
+  http.delete('/v1/offers/:id', { schema: { tags, summary: 'Delete an offer', params: Params } }, async (_req, reply) => {
+    await offers.remove(_req.params.id);
+    return reply.code(204).send();
+  });
+
+  http.get('/v1/offer-policy', {
+    schema: { tags, summary: 'Governance every incentive must meet: depth per tier, margin floors, stacking, costs', response: { 200: OfferPolicySchema } },
+  }, async () => offers.policy());
+
+  http.put('/v1/offer-policy', {
+    schema: { tags, summary: 'Replace the governance policy', body: OfferPolicySchema, response: { 200: OfferPolicySchema } },
+    validatorCompiler: routeValidator,
+  }, async (req) => offers.setPolicy(req.body));
+}
