@@ -9,11 +9,15 @@ import {
   createHttpServer, createMetrics, openDatabase, systemClock,
   type Clock, type Config, type Db, type HttpServer, type Keys, type Metrics, type CoreDeps,
 } from '../core/index.ts';
-import { createCatalog, registerCatalogRoutes, type CatalogService } from '../modules/catalog/index.ts';
+import { createCatalog, createCatalogCache, registerCatalogRoutes, type CatalogCache, type CatalogService } from '../modules/catalog/index.ts';
+import { createOffers, registerOfferRoutes, type OfferService } from '../modules/offers/index.ts';
+import { createDecisioning, registerDecisionRoutes, type DecisionService } from '../modules/decisioning/index.ts';
 import { createEventLog, registerEventRoutes, type EventLog } from '../modules/events/index.ts';
 import { createIdentity, type IdentityService } from '../modules/identity/index.ts';
 import { createConsent, registerConsentRoutes, type ConsentService } from '../modules/consent/index.ts';
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
+import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
+import { createReports, registerReportRoutes, type ReportsService } from '../modules/reports/index.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -33,10 +37,15 @@ export interface Braid {
   keys: Keys;
   metrics: Metrics;
   catalog: CatalogService;
+  catalogCache: CatalogCache;
+  offers: OfferService;
+  decisioning: DecisionService;
   events: EventLog;
   identity: IdentityService;
   consent: ConsentService;
   profiles: ProfileService;
+  traits: TraitsService;
+  reports: ReportsService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -57,6 +66,12 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const consent = createConsent(deps);
   const catalog = createCatalog(deps);
   const profiles = createProfiles(deps, { events, identity, consent });
+  const traits = createTraits(deps, { profiles, events });
+  const reports = createReports(deps);
+  const catalogCache = createCatalogCache(catalog, { refreshMs: config.databaseUrl ? 60_000 : undefined });
+  const offers = createOffers(deps);
+  const decisioning = createDecisioning(deps, { catalog, catalogCache, offers, profiles, identity, consent });
+  await decisioning.start();
 
   http.get('/healthz', {
     config: { scope: 'public' },
@@ -75,11 +90,15 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerCatalogRoutes(http, catalog);
   registerProfileRoutes(http, profiles, identity);
   registerConsentRoutes(http, consent, identity);
+  registerTraitsRoutes(http, traits, profiles);
+  registerReportRoutes(http, reports);
+  registerOfferRoutes(http, offers);
+  registerDecisionRoutes(http, decisioning, profiles);
 
-  const background: Array<{ stop(): Promise<void> }> = [profiles.projector];
+  const background: Array<{ stop(): Promise<void> }> = [profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }];
   return {
-    http, db, clock, config, keys: opts.keys, metrics, catalog, events, identity, consent, profiles,
-    startBackground() { profiles.projector.start(); },
+    http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports,
+    startBackground() { profiles.projector.start(); traits.start(); },
     async close() {
       for (const b of background) await b.stop();
       await http.close();

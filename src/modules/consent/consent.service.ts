@@ -78,6 +78,8 @@ function effectiveJurisdiction(explicit: string | undefined, subject: string | u
 
 export function createConsent(deps: CoreDeps): ConsentService {
   const { db } = deps;
+  const listeners = new Set<(ids: string[] | 'all') => void>();
+  const changed = (ids: string[] | 'all') => { for (const l of listeners) { try { l(ids); } catch (e) { deps.log.error({ err: e }, 'consent listener failed'); } } };
 
   async function record(inputs: ConsentInput[], tx?: Queryable): Promise<ConsentRecord[]> {
     if (inputs.length === 0) return [];
@@ -106,12 +108,14 @@ export function createConsent(deps: CoreDeps): ConsentService {
       return r;
     });
     await insertRecords(q, records);
+    changed([...new Set(records.map((r) => r.profileId))]);
     return records;
   }
 
   async function reassign(fromProfileId: string, toProfileId: string, tx?: Queryable): Promise<void> {
     if (fromProfileId === toProfileId) return;
     await reassignRecords(tx ?? db, fromProfileId, toProfileId);
+    changed([fromProfileId, toProfileId]);
   }
 
   async function setJurisdiction(profileId: string, country: string, tx?: Queryable): Promise<void> {
@@ -119,6 +123,7 @@ export function createConsent(deps: CoreDeps): ConsentService {
     const code = normalizeCountry(country);
     if (!code) return;
     await upsertSubject(tx ?? db, profileId, code, isoNow(deps.clock));
+    changed([profileId]);
   }
 
   async function check(profileId: string, purpose: string, opts: { jurisdiction?: string } = {}): Promise<ConsentDecision> {
@@ -167,11 +172,13 @@ export function createConsent(deps: CoreDeps): ConsentService {
     });
     const at = isoNow(deps.clock);
     await db.transaction((tx) => replaceOverrides(tx, normalized, at));
+    changed('all');
     return policy();
   }
 
   return {
     record, reassign, setJurisdiction, check, current, update,
+    onChange(listener) { listeners.add(listener); return () => { listeners.delete(listener); }; },
     history: (profileId) => listHistory(db, profileId),
     policy, setPolicy,
   };

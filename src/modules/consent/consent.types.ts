@@ -111,6 +111,12 @@ export interface ConsentService {
   update(profileId: string, purposes: Record<string, ConsentStatus | boolean>, opts?: UpdateOptions): Promise<Record<string, ConsentDecision>>;
   /** The stored overrides and the built-in defaults. */
   policy(): Promise<PolicyView>;
+  /**
+   * Called after records are written (or moved, or the policy changes: 'all'), in this process,
+   * so caches of consent (decisioning) drop stale answers. Inside a caller's transaction it fires
+   * before commit; the caller's own post-commit hook (the projection's onApplied) covers that.
+   */
+  onChange(listener: (profileIds: string[] | 'all') => void): () => void;
   /** Replaces every stored override with `rules`. */
   setPolicy(rules: PolicyRule[]): Promise<PolicyView>;
 }

@@ -1,0 +1,156 @@
+/**
+ * The decision log: every decision with its explanation, written in batches (one multi-row
+ * INSERT per flush) so deciding never waits for the database. Reads see unflushed decisions too.
+ * A crash can lose at most the last flush interval of log rows (the response was already sent);
+ * outcomes for such a decision are simply not learned from.
+ */
+import type { CoreDeps } from '../../core/index.ts';
+import type { DecisionResult } from './decisioning.types.ts';
+
+const FLUSH_MS = 50;
+const FLUSH_ROWS = 2000;
+
+export interface LogRow {
+  id: string; profileId: string | null; ref: string; placement: string; at: string; grp: string; modelVersion: string;
+  actionIds: string; types: string;
+  /** JSON text: { result, detail, learn } */
+  detail: string;
+}
+
+export interface StoredDecision {
+  result: DecisionResult;
+  detail: Record<string, unknown>;
+  learn: Array<{ arm: string; x: number[]; offset: number; propensity: number; key: string }>;
+  ref: string;
+  outcome: { viewedAt: string | null; clickedAt: string | null; orderId: string | null; reward: number | null; outcomeAt: string | null };
+}
+
+export interface DecisionSummary {
+  decisionId: string; profileId: string | null; placement: string; at: string; group: string; actionKeys: string[]; types: string[];
+  modelVersion: string; viewedAt: string | null; clickedAt: string | null; orderId: string | null; reward: number | null;
+}
+
+export interface DecisionLog {
+  append(row: LogRow): void;
+  get(id: string): Promise<StoredDecision | undefined>;
+  list(q: { profileId?: string | undefined; placement?: string | undefined; before?: string | undefined; limit: number }): Promise<DecisionSummary[]>;
+  recent(profileId: string, sinceMs: number): Promise<Array<{ placement: string; atMs: number; keys: string[]; silent: boolean }>>;
+  /** Decisions still inside their attribution window with no outcome yet (learner restart). */
+  open(sinceMs: number): Promise<Array<{ id: string; profileId: string | null; atMs: number; learn: StoredDecision['learn'] }>>;
+  mark(updates: Array<{ id: string; viewedAt?: string; clickedAt?: string; orderId?: string; reward?: number; outcomeAt?: string }>): Promise<void>;
+  flush(): Promise<void>;
+  pending(): number;
+  stop(): Promise<void>;
+}
+
+interface Row {
+  id: string; profile_id: string | null; ref: string; placement: string; at: Date; grp: string; model_version: string; action_ids: string; types: string;
+  detail: string; viewed_at: Date | null; clicked_at: Date | null; order_id: string | null; reward: string | number | null; outcome_at: Date | null;
+}
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function createDecisionLog(deps: CoreDeps): DecisionLog {
+  let buffer: LogRow[] = [];
+  const unflushed = new Map<string, LogRow>();
+  let flushing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function writeBatch(rows: LogRow[]): Promise<void> {
+    await deps.db.query(`insert into decisions (id, profile_id, ref, placement, at, grp, model_version, action_ids, types, detail)
+      select id, "profileId", ref, placement, at, grp, "modelVersion", "actionIds", types, detail
+      from jsonb_to_recordset($1::jsonb) as x(id text, "profileId" text, ref text, placement text, at timestamptz, grp text, "modelVersion" text, "actionIds" text, types text, detail text)
+      on conflict (id) do nothing`, [JSON.stringify(rows)]);
+    for (const r of rows) unflushed.delete(r.id);
+  }
+
+  function flush(): Promise<void> {
+    if (timer) { clearTimeout(timer); timer = undefined; }
+    if (buffer.length === 0) return flushing;
+    const rows = buffer;
+    buffer = [];
+    flushing = flushing.then(() => writeBatch(rows)).catch((e: unknown) => {
+      deps.log.error({ err: e, rows: rows.length }, 'decision log write failed; retrying');
+      buffer = rows.concat(buffer);
+      schedule();
+    });
+    return flushing;
+  }
+  const schedule = () => { if (!timer && !stopped) { timer = setTimeout(() => { timer = undefined; void flush(); }, FLUSH_MS); timer.unref(); } };
+
+  const toStored = (r: Row | LogRow): StoredDecision => {
+    const d = JSON.parse(r.detail) as Omit<StoredDecision, 'outcome' | 'ref'>;
+    const row = r as Partial<Row>;
+    return {
+      ...d, ref: r.ref,
+      outcome: {
+        viewedAt: iso(row.viewed_at ?? null), clickedAt: iso(row.clicked_at ?? null), orderId: row.order_id ?? null,
+        reward: row.reward === null || row.reward === undefined ? null : Number(row.reward), outcomeAt: iso(row.outcome_at ?? null),
+      },
+    };
+  };
+
+  return {
+    append(row) {
+      buffer.push(row);
+      unflushed.set(row.id, row);
+      if (buffer.length >= FLUSH_ROWS) void flush(); else schedule();
+    },
+    async get(id) {
+      const u = unflushed.get(id);
+      if (u) return toStored(u);
+      const r = await deps.db.query<Row>('select * from decisions where id = $1', [id]);
+      return r.rows[0] ? toStored(r.rows[0]) : undefined;
+    },
+    async list(q) {
+      await flush();
+      const conds: string[] = [], params: unknown[] = [];
+      if (q.profileId) { params.push(q.profileId); conds.push(`profile_id = $${params.length}`); }
+      if (q.placement) { params.push(q.placement); conds.push(`placement = $${params.length}`); }
+      if (q.before) { params.push(q.before); conds.push(`at < $${params.length}`); }
+      params.push(q.limit);
+      const r = await deps.db.query<Row>(`select id, profile_id, placement, at, grp, model_version, action_ids, types, viewed_at, clicked_at, order_id, reward
+        from decisions ${conds.length ? 'where ' + conds.join(' and ') : ''} order by at desc, id desc limit $${params.length}`, params);
+      return r.rows.map((x) => ({
+        decisionId: x.id, profileId: x.profile_id, placement: x.placement, at: x.at.toISOString(), group: x.grp,
+        actionKeys: x.action_ids ? x.action_ids.split(' ') : [], types: x.types ? x.types.split(' ') : [], modelVersion: x.model_version,
+        viewedAt: iso(x.viewed_at), clickedAt: iso(x.clicked_at), orderId: x.order_id, reward: x.reward === null ? null : Number(x.reward),
+      }));
+    },
+    async recent(profileId, sinceMs) {
+      const r = await deps.db.query<{ placement: string; at: Date; action_ids: string; types: string }>(
+        'select placement, at, action_ids, types from decisions where profile_id = $1 and at >= $2 order by at', [profileId, new Date(sinceMs).toISOString()]);
+      const out = r.rows.map((x) => ({ placement: x.placement, atMs: x.at.getTime(), keys: x.action_ids ? x.action_ids.split(' ') : [], silent: x.types === 'none' }));
+      for (const u of unflushed.values()) {
+        if (u.profileId === profileId) out.push({ placement: u.placement, atMs: Date.parse(u.at), keys: u.actionIds.split(' '), silent: u.types === 'none' });
+      }
+      return out;
+    },
+    async open(sinceMs) {
+      await flush();
+      const r = await deps.db.query<{ id: string; profile_id: string | null; at: Date; detail: string }>(
+        `select id, profile_id, at, detail from decisions where at >= $1 and outcome_at is null order by at`, [new Date(sinceMs).toISOString()]);
+      return r.rows.map((x) => ({ id: x.id, profileId: x.profile_id, atMs: x.at.getTime(), learn: (JSON.parse(x.detail) as StoredDecision).learn }));
+    },
+    async mark(list) {
+      if (list.length === 0) return;
+      // One row per decision: UPDATE ... FROM applies only one joined row to each target.
+      const merged = new Map<string, (typeof list)[number]>();
+      for (const u of list) {
+        const m = merged.get(u.id) ?? { id: u.id };
+        for (const [k, v] of Object.entries(u)) if (v !== undefined && (m as Record<string, unknown>)[k] === undefined) (m as Record<string, unknown>)[k] = v;
+        merged.set(u.id, m);
+      }
+      const updates = [...merged.values()];
+      await flush();
+      await deps.db.query(`update decisions d set
+          viewed_at = coalesce(d.viewed_at, u."viewedAt"), clicked_at = coalesce(d.clicked_at, u."clickedAt"),
+          order_id = coalesce(u."orderId", d.order_id), reward = coalesce(u.reward, d.reward), outcome_at = coalesce(u."outcomeAt", d.outcome_at)
+        from jsonb_to_recordset($1::jsonb) as u(id text, "viewedAt" timestamptz, "clickedAt" timestamptz, "orderId" text, reward numeric, "outcomeAt" timestamptz)
+        where d.id = u.id`, [JSON.stringify(updates)]);
+    },
+    flush,
+    pending: () => buffer.length,
+    async stop() { stopped = true; await flush(); await flushing; },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The policy: score eligible candidates by expected contribution and pick slots.
+ *
+ *   value(a) = lever(a) * P(convert | a, x) * (basket margin - giveaway) - contact cost
+ *
+ * Choice is optimistic (UCB on the log-odds: z + alpha * sd) with an exploration floor: with
+ * probability epsilon a slot is drawn uniformly from the eligible set, so every logged choice has
+ * an exact propensity, (1 - eps) * [a = target] + eps / |eligible|. Pure: randomness is passed in.
+ */
+import { predict, sigmoid, type ArmModel } from './decisioning.model.ts';
+import type { ActionType, Candidate, PlacementDef, Removal, Scored } from './decisioning.types.ts';
+
+export const UCB_ALPHA = 1.0;
+const isIncentive = (t: ActionType) => t === 'incentivize' || t === 'loyalty_perk';
+/** One ladder per offer kind: "the smallest depth that pays" is chosen within a ladder. */
+const ladderOf = (c: Candidate) => `${c.type}:${c.theme ?? ''}`;
+
+export function scoreCandidates(cands: readonly Candidate[], modelOf: (c: Candidate) => ArmModel, offset: number, placement: PlacementDef, alpha = UCB_ALPHA): Scored[] {
+  const out: Scored[] = new Array(cands.length);
+  for (let i = 0; i < cands.length; i++) {
+    const c = cands[i]!;
+    const { z, v } = predict(modelOf(c), c.x!, offset);
+    const p = sigmoid(z), pu = sigmoid(z + alpha * Math.sqrt(v));
+    const lever = placement.levers[c.type] ?? 1;
+    const net = c.margin - c.cost;
+    const contact = c.type === 'none' ? 0 : placement.contactCost;
+    out[i] = { c, p, value: lever * p * net - contact, ucb: lever * pu * net - contact };
+  }
+  return out;
+}
+
+/**
+ * Incentives must earn their keep: one is kept only when its optimistic value beats the best
+ * non-discount action's, and within a ladder (same kind) only the shallowest that does so.
+ */
+export function gateIncentives(scored: readonly Scored[]): { kept: Scored[]; removed: Removal[] } {
+  let best = -Infinity, bestKey = '';
+  for (const s of scored) if (!isIncentive(s.c.type) && s.ucb > best) { best = s.ucb; bestKey = s.c.key; }
+  const removed: Removal[] = [];
+  const shallowest = new Map<string, Scored>();
+  for (const s of scored) {
+    if (!isIncentive(s.c.type) || s.c.promised) continue;
+    if (s.ucb <= best) {
+      removed.push({ key: s.c.key, rule: 'prefer_non_discount', detail: `expected contribution ${s.ucb.toFixed(2)} does not beat the best non-discount action ${bestKey} (${best.toFixed(2)})` });
+      continue;
+    }
+    const l = ladderOf(s.c), cur = shallowest.get(l);
+    if (!cur || s.c.depth < cur.c.depth || (s.c.depth === cur.c.depth && s.ucb > cur.ucb)) shallowest.set(l, s);
+  }
+  const kept: Scored[] = [];
+  for (const s of scored) {
+    if (!isIncentive(s.c.type) || s.c.promised) { kept.push(s); continue; }
+    const sh = shallowest.get(ladderOf(s.c));
+    if (sh === s) kept.push(s);
+    else if (sh && !removed.some((r) => r.key === s.c.key)) {
+      removed.push({ key: s.c.key, rule: 'deeper_than_needed', detail: `${sh.c.offerId} is a shallower discount that already beats every non-discount action` });
+    }
+  }
+  return { kept, removed };
+}
+
+export interface Pick { s: Scored; propensity: number; why: string }
+
+export interface ChooseInput {
+  scored: readonly Scored[];
+  placement: PlacementDef;
+  count: number;
+  exploration: number;
+  rng: () => number;
+  /** Apprentice mode: the key the baseline rule picks among what remains (undefined: learner). */
+  baseline?: ((remaining: readonly Scored[]) => Scored | undefined) | undefined;
+  /** Whether `s` may join what is already chosen (stacking of offers). */
+  canAdd?: ((chosen: readonly Pick[], s: Scored) => boolean) | undefined;
+}
+
+export interface ChooseOutput { picks: Pick[]; greedyFirst: Scored | undefined; targetFirst: Scored | undefined }
+
+export function choose(input: ChooseInput): ChooseOutput {
+  const { placement, exploration: eps, rng } = input;
+  let remaining = [...input.scored];
+  const picks: Pick[] = [];
+  let greedyFirst: Scored | undefined, targetFirst: Scored | undefined;
+  // Promises from the ad or message come first, in order, whenever still eligible.
+  for (const s of remaining.filter((r) => r.c.promised)) {
+    if (picks.length >= input.count) break;
+    if (input.canAdd && !input.canAdd(picks, s)) continue;
+    picks.push({ s, propensity: 1, why: 'continuity: keeps the promise of the ad or message that brought the shopper' });
+  }
+  remaining = remaining.filter((r) => !picks.some((p) => p.s === r));
+  for (let slot = picks.length; slot < input.count; slot++) {
+    const pool = remaining.filter((s) => (placement.allowNone || s.c.type !== 'none') && (!input.canAdd || input.canAdd(picks, s)));
+    if (pool.length === 0) break;
+    let greedy = pool[0]!;
+    for (const s of pool) if (s.ucb > greedy.ucb) greedy = s;
+    const target = input.baseline?.(pool) ?? greedy;
+    if (slot === picks.length && greedyFirst === undefined) { greedyFirst = greedy; targetFirst = target; }
+    let chosen = target, why = input.baseline ? 'apprentice: the baseline rule\'s choice' : 'highest optimistic expected contribution';
+    if (eps > 0 && rng() < eps) {
+      chosen = pool[Math.floor(rng() * pool.length)]!;
+      why = 'exploration: drawn uniformly from the eligible actions';
+    }
+    const propensity = (1 - eps) * (chosen === target ? 1 : 0) + eps / pool.length;
+    picks.push({ s: chosen, propensity, why });
+    if (chosen.c.type === 'none') break; // silence ends the decision
+    remaining = remaining.filter((r) => r !== chosen);
+  }
+  return { picks, greedyFirst, targetFirst };
+}
