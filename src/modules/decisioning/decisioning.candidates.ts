@@ -4,7 +4,7 @@
  * offer governance gate (checkOffer) here, priced from the catalog in memory, never from input.
  */
 import type { CachedProduct, CatalogCache } from '../catalog/index.ts';
-import { checkOffer, type Offer, type OfferLine, type OfferPolicy, type ShopperTier } from '../offers/index.ts';
+import { checkOffer, linesInScope, type Offer, type OfferLine, type OfferPolicy, type ShopperTier } from '../offers/index.ts';
 import type { ShopperView } from './decisioning.features.ts';
 import type { ActionDef, Candidate, CampaignPromise, CandidateRestriction, DecideContext, PlacementDef, Removal } from './decisioning.types.ts';
 
@@ -180,7 +180,7 @@ export function buildCandidates(input: CandidateInput): { candidates: Candidate[
       const check = checkOffer({ offer: o, policy: input.policy, tier: input.personalized ? tier : { customer: 'new', value: 'low' }, lines, placement: pl.id, spentToday: input.spentToday(o.id) });
       if (!check.ok) { remove(key, check.rule, check.detail); continue; }
       out.push({
-        key, type, arm: key, productIds: lines.map((l) => l.productId), offerId: o.id, blockIds: [], theme: o.kind,
+        key, type, arm: key, productIds: linesInScope(o, lines).map((l) => l.productId), offerId: o.id, blockIds: [], theme: o.kind,
         margin: round2(lines.reduce((s, l) => s + (l.price - (l.cost ?? 0)) * l.quantity, 0)), cost: check.discount, depth: check.depth,
         relevance: 0, riskReducer: o.kind === 'free_shipping', prefMatch: input.personalized ? shopper.preferences.deal_seeking ?? 0 : 0,
         source: 'offers', promised: promised?.offerIds.includes(o.id) || undefined,

@@ -35,6 +35,14 @@ export function priorModel(prior: ArmPrior): ArmModel {
   return { m, q, n: 0 };
 }
 
+/** Which prior an arm starts from: by action type; content actions bring their configured lift. */
+export function armPrior(c: { type: string; offerId?: string | undefined; actionId?: string | undefined }, actionLift: (id: string) => number): ArmPrior {
+  if (c.type === 'none') return { kind: 'none', lift: 0 };
+  if (c.type === 'recommend') return { kind: 'recommend', lift: 0 };
+  if (c.offerId) return { kind: 'incentive', lift: 0.2 };
+  return { kind: 'content', lift: actionLift(c.actionId ?? '') };
+}
+
 /** Log-odds mean and variance of the linear predictor. */
 export function predict(model: ArmModel, x: Float64Array, offset: number): { z: number; v: number } {
   let z = offset, v = 0;

@@ -16,7 +16,7 @@ import { runDecision } from './decisioning.engine.ts';
 import { FEATURES } from './decisioning.features.ts';
 import { createLearner, type Learner } from './decisioning.learner.ts';
 import { createDecisionLog, type DecisionLog } from './decisioning.log.ts';
-import type { ArmPrior } from './decisioning.model.ts';
+import { armPrior, type ArmPrior } from './decisioning.model.ts';
 import { createSnapshotCache, viewOf, type ShopperExtras, type SnapshotCache } from './decisioning.snapshot.ts';
 import type { CampaignPromise, Candidate, DecideRequest, DecisionResult } from './decisioning.types.ts';
 
@@ -52,12 +52,7 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
   const config = createDecisionConfig(deps);
   const log = createDecisionLog(deps);
   const random = d.random ?? Math.random;
-  const priorOf = (c: Candidate): ArmPrior => {
-    if (c.type === 'none') return { kind: 'none', lift: 0 };
-    if (c.type === 'recommend') return { kind: 'recommend', lift: 0 };
-    if (c.offerId) return { kind: 'incentive', lift: 0.2 };
-    return { kind: 'content', lift: config.actions().find((a) => a.id === c.actionId)?.priorLift ?? 0 };
-  };
+  const priorOf = (c: Candidate): ArmPrior => armPrior(c, (id) => config.actions().find((a) => a.id === id)?.priorLift ?? 0);
   const learner = createLearner(deps, { log, catalog: d.catalog, cache: d.catalogCache, priorOf, featureNames: FEATURES });
   const snapshots = createSnapshotCache({
     profiles: d.profiles, identity: d.identity, consent: d.consent, recentDecisions: (id, since) => log.recent(id, since),
