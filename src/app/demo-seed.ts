@@ -15,7 +15,16 @@ export const DEMO_PRODUCTS = 300;
 /** Ingest requests in flight at once: the event log group-commits concurrent requests. */
 const INGEST_CONCURRENCY = 4;
 
-export interface DemoSeedResult { locations: number; products: number; variants: number; shoppers: number; events: number }
+export interface DemoSeedResult { locations: number; products: number; variants: number; shoppers: number; events: number; offers: number }
+
+/** The demo store's offer menu: every kind the governance policy bounds, with budgets. */
+export const DEMO_OFFERS = [
+  { id: 'welcome10', name: '10% off your first order', kind: 'percent_off', value: 10, eligibility: { customer: 'new', value: 'any' }, dailyBudget: 500, cooldownDays: 7 },
+  { id: 'loyal15', name: '15% off for returning shoppers', kind: 'percent_off', value: 15, eligibility: { customer: 'returning', value: 'low' }, dailyBudget: 300, cooldownDays: 14 },
+  { id: 'save5', name: '$5 off $50', kind: 'amount_off', value: 5, minBasket: 50, dailyBudget: 200, cooldownDays: 7 },
+  { id: 'freeship', name: 'Free shipping', kind: 'free_shipping', value: 0, stackable: true, dailyBudget: 400, cooldownDays: 3 },
+  { id: 'points500', name: '500 bonus loyalty points', kind: 'loyalty_points', value: 500, stackable: true, eligibility: { customer: 'returning', value: 'any' }, cooldownDays: 14 },
+] as const;
 
 async function isEmpty(braid: Braid, q: Queryable): Promise<boolean> {
   if ((await braid.catalog.countProducts()) > 0) return false;
@@ -56,6 +65,7 @@ async function seed(braid: Braid): Promise<DemoSeedResult> {
   await braid.catalog.upsertLocations(store.locations);
   for (let i = 0; i < store.products.length; i += 100) await braid.catalog.upsertProducts(store.products.slice(i, i + 100));
   for (let i = 0; i < store.stock.length; i += 5000) await braid.catalog.setStock(store.stock.slice(i, i + 5000));
+  for (const o of DEMO_OFFERS) await braid.offers.upsert(o);
 
   let events = 0;
   let failure: unknown;
@@ -77,5 +87,6 @@ async function seed(braid: Braid): Promise<DemoSeedResult> {
     variants: store.products.reduce((n, p) => n + p.variants.length, 0),
     shoppers: DEMO_SHOPPERS,
     events,
+    offers: DEMO_OFFERS.length,
   };
 }

@@ -106,8 +106,8 @@ export function runDecision(input: EngineInput): EngineOutput {
   };
   const detail = {
     features: namedFeatures(shared),
-    candidates: scored.map((s) => [s.c.key, r2(s.value), r4(s.p), r2(s.ucb), r2(s.c.margin), r2(s.c.cost)]),
-    candidateColumns: ['key', 'expectedContribution', 'pConversion', 'ucb', 'margin', 'cost'],
+    candidates: scored.map((s) => [s.c.key, r2(s.value), r4(s.p), r2(s.c.margin), r2(s.c.cost)]),
+    candidateColumns: ['key', 'expectedContribution', 'pConversion', 'basketMargin', 'giveaway'],
   };
   const learn: LearnItem[] = picked.picks.map((p) => ({ arm: p.s.c.arm, x: p.s.c.x!, offset, propensity: p.propensity, key: p.s.c.key }));
   return { result, detail, learn };

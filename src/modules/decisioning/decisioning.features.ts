@@ -48,23 +48,37 @@ export interface ShopperView {
 
 const clamp01 = (n: number) => (n < 0 ? 0 : n > 1 ? 1 : n);
 
-/** Local hour (0-23, fractional) of `timeMs` in `timezone`; UTC when the zone is unknown. */
+/**
+ * Local hour (0-23, fractional) of `timeMs` in `timezone`; UTC when the zone is unknown. The
+ * zone's UTC offset is looked up through Intl once per zone per quarter hour (offsets change
+ * only at DST transitions, on quarter-hour boundaries), not per decision.
+ */
 export function localHour(timeMs: number, timezone: string | undefined): number {
-  if (timezone) {
-    try {
-      const parts = hourFormat(timezone).formatToParts(new Date(timeMs));
-      const h = Number(parts.find((p) => p.type === 'hour')?.value ?? NaN);
-      const m = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
-      if (Number.isFinite(h)) return (h % 24) + m / 60;
-    } catch { /* unknown zone: fall through to UTC */ }
+  const utc = (((timeMs / 3_600_000) % 24) + 24) % 24;
+  if (!timezone) return utc;
+  const slot = Math.floor(timeMs / 900_000);
+  let o = offsets.get(timezone);
+  if (!o || o.slot !== slot) {
+    o = { slot, hours: zoneOffsetHours(timeMs, timezone) };
+    if (offsets.size > 1000) offsets.clear();
+    offsets.set(timezone, o);
   }
-  const d = new Date(timeMs);
-  return d.getUTCHours() + d.getUTCMinutes() / 60;
+  return (((utc + o.hours) % 24) + 24) % 24;
+}
+const offsets = new Map<string, { slot: number; hours: number }>();
+function zoneOffsetHours(timeMs: number, tz: string): number {
+  try {
+    const parts = hourFormat(tz).formatToParts(new Date(timeMs));
+    const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? NaN);
+    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'));
+    const offset = (local - Math.floor(timeMs / 60_000) * 60_000) / 3_600_000;
+    return Number.isFinite(offset) ? offset : 0;
+  } catch { return 0; } // unknown zone: UTC
 }
 const formats = new Map<string, Intl.DateTimeFormat>();
 function hourFormat(tz: string): Intl.DateTimeFormat {
   let f = formats.get(tz);
-  if (!f) { f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }); formats.set(tz, f); }
+  if (!f) { f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }); formats.set(tz, f); }
   return f;
 }
 

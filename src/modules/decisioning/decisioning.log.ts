@@ -57,10 +57,13 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
   let stopped = false;
 
   async function writeBatch(rows: LogRow[]): Promise<void> {
+    // Column arrays, not one JSON document: the detail text is not escaped twice, and on the
+    // embedded store the arrays are encoded in the database's worker thread, off the event loop.
+    const col = <K extends keyof LogRow>(k: K) => rows.map((r) => r[k]);
     await deps.db.query(`insert into decisions (id, profile_id, ref, placement, at, grp, model_version, action_ids, types, detail)
-      select id, "profileId", ref, placement, at, grp, "modelVersion", "actionIds", types, detail
-      from jsonb_to_recordset($1::jsonb) as x(id text, "profileId" text, ref text, placement text, at timestamptz, grp text, "modelVersion" text, "actionIds" text, types text, detail text)
-      on conflict (id) do nothing`, [JSON.stringify(rows)]);
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+      on conflict (id) do nothing`,
+    [col('id'), col('profileId'), col('ref'), col('placement'), col('at'), col('grp'), col('modelVersion'), col('actionIds'), col('types'), col('detail')]);
     for (const r of rows) unflushed.delete(r.id);
   }
 

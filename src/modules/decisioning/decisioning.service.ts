@@ -98,7 +98,8 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
       const nowMs = deps.clock.now();
       if (stats.version !== d.catalogCache.version()) stats = computeCatalogStats(d.catalogCache);
       const shopper = viewOf(entry, entry.profileId && d.extras ? d.extras(entry.profileId) : undefined, brain.sensitiveTraits, nowMs);
-      const assignment = assignGlobal(entry.profileId ?? `anon:${req.ref}`, brain.holdoutSalt, brain.globalHoldoutPct);
+      const assignment = entry.assignment ?? assignGlobal(entry.profileId ?? `anon:${req.ref}`, brain.holdoutSalt, brain.globalHoldoutPct);
+      if (entry.profileId) entry.assignment = assignment; // stable by construction: hash of the profile id
       const decisionId = newId('dec', deps.clock);
       const out = runDecision({
         decisionId, request: { ...req, context: req.context ?? {} }, placement: pl, shopper, assignment, consent: entry.consent,
@@ -121,7 +122,7 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
       log.append({
         id: decisionId, profileId: entry.profileId, ref: req.ref, placement: pl.id, at: result.at, grp: assignment.group, modelVersion: result.modelVersion,
         actionIds: result.actions.map((a) => a.key).join(' '), types: result.actions.map((a) => a.type).join(' '),
-        detail: JSON.stringify({ result, detail: { ...out.detail, context: req.context ?? {} }, learn: out.learn.map((l) => ({ ...l, x: Array.from(l.x) })) }),
+        detail: JSON.stringify({ result, detail: { ...out.detail, context: req.context ?? {} }, learn: out.learn.map((l) => ({ ...l, x: Array.from(l.x, (v) => Math.round(v * 1e4) / 1e4) })) }),
       });
       return result;
     },

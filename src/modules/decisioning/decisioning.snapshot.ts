@@ -9,6 +9,7 @@
  * brain can see them.
  */
 import type { ConsentService } from '../consent/index.ts';
+import type { Assignment } from '../experiments/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { AppliedBatch, ProfileService, ProfileState } from '../profiles/index.ts';
 import type { ShopperView } from './decisioning.features.ts';
@@ -23,6 +24,8 @@ export interface ShopperEntry {
   day: string;
   perPlacement: Map<string, number>;
   loadedAt: number;
+  /** The holdout assignment, computed once per entry (a pure function of the profile id). */
+  assignment?: Assignment | undefined;
 }
 
 export interface SnapshotDeps {
