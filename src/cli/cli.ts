@@ -12,6 +12,10 @@ Commands:
   serve [--port N] [--data DIR]      Start Braid (embedded database in DIR unless DATABASE_URL is set)
   import catalog FILE [--url URL]     Import products (Google Merchant Center TSV/CSV feed, or JSON/NDJSON)
   import events FILE.ndjson [--url URL]  Import Segment-format messages, one JSON object per line
+  import experiment FILE --arm COL --outcomes A,B [--covariates C,D] [--unit COL] [--control ARM] [--name N]
+                                      Import a past randomized experiment (CSV, one row per unit)
+  report experiment ID [--cuped COL] [--control ARM] [--json]
+                                      Per-arm lift with Welch CIs, SRM, CUPED (--uplift ARM --outcome O: uplift)
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
@@ -54,10 +58,21 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       case 'serve': return await (await import('./serve.ts')).serve(args, env);
       case 'import': {
         const [, what, file] = args.positionals;
-        if (what !== 'catalog' && what !== 'events') { io.stderr.write(`braid import: say what to import (catalog or events).\n\n${USAGE}\n`); return 2; }
+        if (what === 'experiment') {
+          if (!fileArg(file, io)) return 2;
+          const { importExperiment } = await import('./import-experiment.ts');
+          return await withClient(args, env, io, (c) => importExperiment(c, file, args, io));
+        }
+        if (what !== 'catalog' && what !== 'events') { io.stderr.write(`braid import: say what to import (catalog or events, or experiment).\n\n${USAGE}\n`); return 2; }
         if (!fileArg(file, io)) return 2;
         const run = what === 'catalog' ? (await import('./import-catalog.ts')).importCatalog : (await import('./import-events.ts')).importEvents;
         return await withClient(args, env, io, (c) => run(c, file, io));
+      }
+      case 'report': {
+        const [, what, id] = args.positionals;
+        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`.\n\n${USAGE}\n`); return 2; }
+        const { reportExperiment } = await import('./report.ts');
+        return await withClient(args, env, io, (c) => reportExperiment(c, id, args, io));
       }
       case 'profile': return await profile(args, env, io);
       case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;

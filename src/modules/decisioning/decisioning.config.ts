@@ -36,7 +36,9 @@ export function createDecisionConfig(deps: CoreDeps): DecisionConfig {
   let actions = new Map<string, ActionDef>();
   let creatives = new Map<string, Creative>();
   let version = '';
+  let actionList: ActionDef[] = [];
   const stamp = (policy: unknown = '') => {
+    actionList = [...actions.values()];
     version = 'pol_' + createHash('sha256').update(JSON.stringify([[...placements.values()], [...actions.values()], policy])).digest('hex').slice(0, 12);
   };
 
@@ -58,7 +60,7 @@ export function createDecisionConfig(deps: CoreDeps): DecisionConfig {
     ready: () => loaded,
     placement: (id) => placements.get(id),
     placements: () => [...placements.values()],
-    actions: () => [...actions.values()],
+    actions: () => actionList,
     creative: (id) => creatives.get(id),
     creatives: () => [...creatives.values()],
     async put(kind, value) {

@@ -6,7 +6,7 @@
 import type { Assignment } from '../experiments/index.ts';
 import { stackOffers, type Offer, type OfferPolicy } from '../offers/index.ts';
 import { buildCandidates, type CandidateInput } from './decisioning.candidates.ts';
-import { candidateFeatures, contextFeatures, localHour, namedFeatures, type ShopperView } from './decisioning.features.ts';
+import { candidateFeatures, contextFeatures, DIM, localHour, namedFeatures, type ShopperView } from './decisioning.features.ts';
 import { logit, type ArmModel } from './decisioning.model.ts';
 import { choose, gateIncentives, scoreCandidates, type Pick } from './decisioning.policy.ts';
 import type { Candidate, ChosenAction, DecideRequest, DecisionResult, PlacementDef, Scored } from './decisioning.types.ts';
@@ -59,7 +59,8 @@ export function runDecision(input: EngineInput): EngineOutput {
   });
   const timeMs = ctx.time ? Date.parse(ctx.time) : input.nowMs;
   const shared = contextFeatures(view, { hour: localHour(Number.isFinite(timeMs) ? timeMs : input.nowMs, ctx.timezone), device: ctx.device });
-  for (const c of candidates) c.x = candidateFeatures(shared, c);
+  const matrix = new Float64Array(candidates.length * DIM);
+  candidates.forEach((c, i) => { c.x = candidateFeatures(shared, c, matrix.subarray(i * DIM, (i + 1) * DIM)); });
   const offset = logit(pl.baseRate);
   const scored = scoreCandidates(candidates, input.modelOf, offset, pl);
   const gate = gateIncentives(scored);
@@ -109,6 +110,7 @@ export function runDecision(input: EngineInput): EngineOutput {
     candidates: scored.map((s) => [s.c.key, r2(s.value), r4(s.p), r2(s.c.margin), r2(s.c.cost)]),
     candidateColumns: ['key', 'expectedContribution', 'pConversion', 'basketMargin', 'giveaway'],
   };
-  const learn: LearnItem[] = picked.picks.map((p) => ({ arm: p.s.c.arm, x: p.s.c.x!, offset, propensity: p.propensity, key: p.s.c.key }));
+  // Copies: a view would keep the whole decision's matrix alive while the outcome is awaited.
+  const learn: LearnItem[] = picked.picks.map((p) => ({ arm: p.s.c.arm, x: Float64Array.from(p.s.c.x!), offset, propensity: p.propensity, key: p.s.c.key }));
   return { result, detail, learn };
 }

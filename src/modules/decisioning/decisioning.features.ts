@@ -104,9 +104,13 @@ export function contextFeatures(s: ShopperView, ctx: { hour: number; device?: st
   return x;
 }
 
-/** The candidate's full vector: the shared part plus its own slots. */
-export function candidateFeatures(shared: Float64Array, c: Candidate): Float64Array {
-  const x = new Float64Array(shared);
+/**
+ * The candidate's full vector: the shared part plus its own slots, written into `into` (a row of
+ * one matrix per decision: one allocation instead of one per candidate).
+ */
+export function candidateFeatures(shared: Float64Array, c: Candidate, into: Float64Array = new Float64Array(DIM)): Float64Array {
+  const x = into;
+  x.set(shared);
   x[12] = clamp01(c.prefMatch);
   x[13] = c.riskReducer ? shared[3]! : 0;
   x[14] = clamp01(c.relevance);

@@ -2,7 +2,7 @@
  * Decision routes. POST /v1/decide takes the decide key (storefronts) or the admin key; the
  * explanation, listing and configuration routes are admin-only.
  */
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { notFound, routeValidator, type HttpServer } from '../../core/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
 import { ActionDefSchema, CreativeSchema, DecideRequestSchema, DecisionResultSchema, PlacementSchema } from './decisioning.schemas.ts';
@@ -32,7 +32,11 @@ export function registerDecisionRoutes(http: HttpServer, svc: DecisionService, p
       description: 'Candidates pass consent, stock, offer governance, cool-downs and caps; survivors are scored by expected contribution margin; `none` (stay silent) wins when nothing pays. Every decision is logged with its propensities.',
       body: DecideRequestSchema, response: { 200: DecisionResultSchema },
     },
-  }, async (req) => (await svc.decide(req.body as DecideRequest)) as unknown as Static<typeof DecisionResultSchema>);
+  }, async (req, reply) => {
+    // Already serialized once by the service (the log row reuses the same text).
+    const { json } = await svc.decideJson(req.body as DecideRequest);
+    return reply.type('application/json; charset=utf-8').send(json as never);
+  });
 
   http.get('/v1/decisions/:id', {
     schema: { tags, summary: 'Explain one decision: features, every candidate and score, removals, consent basis, outcome', params: IdParams },

@@ -37,6 +37,8 @@ export interface DecisioningDeps {
 
 export interface DecisionService {
   decide(req: DecideRequest): Promise<DecisionResult>;
+  /** The same, with the result already serialized once (the HTTP route sends it as is). */
+  decideJson(req: DecideRequest): Promise<{ result: DecisionResult; json: string }>;
   config: DecisionConfig;
   log: DecisionLog;
   learner: Learner;
@@ -88,9 +90,7 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
     return undefined;
   }
 
-  return {
-    config, log, learner, snapshots,
-    async decide(req) {
+  async function decideJson(req: DecideRequest): Promise<{ result: DecisionResult; json: string }> {
       const pl = config.placement(req.placement);
       if (!pl) throw invalid('placement', `unknown placement "${req.placement}"; known: ${config.placements().map((p) => p.id).join(', ')}`);
       const entry = snapshots.peek(req.ref) ?? await snapshots.load(req.ref);
@@ -109,6 +109,7 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
         modelOf: learner.modelOf, modelVersion: learner.version(), policyVersion: config.version(), exploration: brain.exploration, rng: random,
       });
       const { result } = out;
+      const json = JSON.stringify(result);
       // Budgets are committed in the same tick the offer was checked, so nothing can interleave.
       for (const a of result.actions) {
         if (a.offerId && !d.offers.reserve(a.offerId, a.discount ?? 0)) throw new Error(`offer budget for ${a.offerId} changed during a decision`);
@@ -122,10 +123,16 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
       log.append({
         id: decisionId, profileId: entry.profileId, ref: req.ref, placement: pl.id, at: result.at, grp: assignment.group, modelVersion: result.modelVersion,
         actionIds: result.actions.map((a) => a.key).join(' '), types: result.actions.map((a) => a.type).join(' '),
-        detail: JSON.stringify({ result, detail: { ...out.detail, context: req.context ?? {} }, learn: out.learn.map((l) => ({ ...l, x: Array.from(l.x, (v) => Math.round(v * 1e4) / 1e4) })) }),
+        // The result is serialized once: the same text is the HTTP response and part of the log row.
+        detail: `{"result":${json},"detail":${JSON.stringify({ ...out.detail, context: req.context ?? {} })},"learn":${JSON.stringify(out.learn.map((l) => ({ ...l, x: Array.from(l.x, (v) => Math.round(v * 1e4) / 1e4) })))}}`,
       });
-      return result;
-    },
+      return { result, json };
+  }
+
+  return {
+    config, log, learner, snapshots,
+    async decide(req) { return (await decideJson(req)).result; },
+    decideJson,
     async start() {
       await Promise.all([config.ready(), d.catalogCache.ready(), d.offers.ready()]);
       stats = computeCatalogStats(d.catalogCache);

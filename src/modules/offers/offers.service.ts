@@ -44,6 +44,8 @@ export const parsePolicy = (input: unknown): OfferPolicy => validatePolicy(input
 
 export function createOffers(deps: CoreDeps): OfferService {
   const offers = new Map<string, Offer>();
+  /** The sorted menu, rebuilt only after a change (the decision path reads it every time). */
+  let sorted: Offer[] | undefined;
   let policy: OfferPolicy = structuredClone(DEFAULT_POLICY);
   let day = '';
   const spent = new Map<string, number>();
@@ -63,6 +65,7 @@ export function createOffers(deps: CoreDeps): OfferService {
       deps.db.query<{ policy: OfferPolicy }>('select policy from offer_policy where id = 1'),
     ]);
     offers.clear();
+    sorted = undefined;
     for (const r of o.rows) offers.set(r.def.id, { ...r.def, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
     if (p.rows[0]) policy = parsePolicy(p.rows[0].policy);
     rollDay();
@@ -89,7 +92,7 @@ export function createOffers(deps: CoreDeps): OfferService {
 
   return {
     ready: () => loaded,
-    list: () => [...offers.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    list: () => (sorted ??= [...offers.values()].sort((a, b) => a.id.localeCompare(b.id))),
     get: (id) => offers.get(id),
     async upsert(input) {
       const o = parseOffer(input);
@@ -98,12 +101,14 @@ export function createOffers(deps: CoreDeps): OfferService {
         on conflict (id) do update set def = excluded.def, updated_at = excluded.updated_at returning created_at`, [o.id, JSON.stringify(o), now]);
       const offer = { ...o, createdAt: r.rows[0]!.created_at.toISOString(), updatedAt: now };
       offers.set(o.id, offer);
+      sorted = undefined;
       return offer;
     },
     async remove(id) {
       if (!offers.has(id)) throw notFound(`Offer ${id}`);
       await deps.db.query('delete from offers where id = $1', [id]);
       offers.delete(id);
+      sorted = undefined;
     },
     policy: () => policy,
     async setPolicy(input) {

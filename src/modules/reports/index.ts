@@ -1,0 +1,19 @@
+/**
+ * The reports module (proof layer): experiment reports (per-arm means, Welch and delta-method
+ * lift, p-values, SRM, CUPED) from per-arm sufficient statistics of any source; import of past
+ * randomized experiments from CSV; uplift targeting evaluation (Qini, AUUC); off-policy
+ * evaluation of a target policy on a decision log; the Open Bandit Dataset adapter.
+ * Statistics live in the stats module; docs/statistics.md has the formulas.
+ */
+export { createReports, type ReportOptions, type ReportsService } from './reports.service.ts';
+export { registerReportRoutes, nullifyNonFinite, parseRatiosParam, parseWeightsParam } from './reports.routes.ts';
+export { buildExperimentReport, orderArms, summarizeUnitRows, type SummarizeOptions } from './reports.experiment.ts';
+export { mapExperimentRows, parseCsvRecords, validateMapping, type CsvRecord, type MappedRows } from './reports.csv.ts';
+export { buildFeatureEncoder, evaluateUplift, type FeatureEncoder, type UpliftOptions, type UpliftReport } from './reports.uplift.ts';
+export { evaluatePolicyOnLog, type LogRecord, type PolicyEvaluation, type PolicyEvaluationOptions } from './reports.ope.ts';
+export { createSyntheticBanditWorld, measureOpeCoverage, type CoverageResult, type SyntheticBanditWorld } from './reports.synthetic.ts';
+export { computeBtsSlotProbabilities, parseBtsPriors, parseObdLog, reconstructLoggedSlotPolicy, type ObdLog } from './reports.obd.ts';
+export type {
+  ArmComparison, ArmStats, ArmSummary, CovariateValue, CupedResult, Experiment, ExperimentMapping, ExperimentReport, ImportResult,
+  MetricReport, ReportInput, RowError, UnitRow,
+} from './reports.types.ts';
