@@ -20,6 +20,9 @@ await seedDemoIfEmpty(braid);
 braid.startBackground();
 await braid.profiles.waitForProjection(180_000);
 await braid.catalogCache.refresh();
+// Steady state: the first model fits (traits CLV, recommendations) finish before measuring.
+await braid.traits.refit();
+await braid.recommendations.retrain();
 
 const starts = new WeakMap<object, bigint>();
 let times: number[] = [];

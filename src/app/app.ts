@@ -18,6 +18,7 @@ import { createConsent, registerConsentRoutes, type ConsentService } from '../mo
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
 import { createReports, registerReportRoutes, type ReportsService } from '../modules/reports/index.ts';
+import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -46,6 +47,7 @@ export interface Braid {
   profiles: ProfileService;
   traits: TraitsService;
   reports: ReportsService;
+  recommendations: RecommendationService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -69,8 +71,11 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const traits = createTraits(deps, { profiles, events });
   const reports = createReports(deps);
   const catalogCache = createCatalogCache(catalog, { refreshMs: config.databaseUrl ? 60_000 : undefined });
+  const recommendations = createRecommendations(deps, { catalog: catalogCache, profiles, consent, events });
   const offers = createOffers(deps);
-  const decisioning = createDecisioning(deps, { catalog, catalogCache, offers, profiles, identity, consent });
+  const decisioning = createDecisioning(deps, {
+    catalog, catalogCache, offers, profiles, identity, consent, traits, products: (req) => recommendations.recommend(req),
+  });
   await decisioning.start();
 
   http.get('/healthz', {
@@ -94,11 +99,15 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerReportRoutes(http, reports);
   registerOfferRoutes(http, offers);
   registerDecisionRoutes(http, decisioning, profiles);
+  registerRecommendationRoutes(http, recommendations, profiles);
 
-  const background: Array<{ stop(): Promise<void> }> = [profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }];
+  const background: Array<{ stop(): Promise<void> }> = [profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations];
   return {
-    http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports,
-    startBackground() { profiles.projector.start(); traits.start(); },
+    http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
+    startBackground() {
+      profiles.projector.start(); traits.start();
+      recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));
+    },
     async close() {
       for (const b of background) await b.stop();
       await http.close();

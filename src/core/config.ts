@@ -20,6 +20,28 @@ export interface Config {
   externalIdTraits: Record<string, string>;
   /** The decision engine's operator settings (config.brain.ts). */
   brain: BrainConfig;
+  /** BRAID_PREFERENCES: the shopper preference variables (traits module); undefined = its default list. */
+  preferences: PreferenceSpec[] | undefined;
+  /** BRAID_RECS_RETRAIN_MINUTES: retrain recommendation models this often (0 = only on start and on demand). */
+  recsRetrainMinutes: number;
+  /** BRAID_RECS_HISTORY_DAYS: orders and views older than this do not train recommendations. */
+  recsHistoryDays: number;
+}
+
+/** One preference variable: a built-in by name, or a custom one with its kind (and options for a choice). */
+export interface PreferenceSpec { name: string; kind?: 'scale' | 'boolean' | 'choice'; options?: string[] }
+
+/** `name` | `name:scale` | `name:boolean` | `name:choice(a|b|c)`, comma-separated. */
+export function parsePreferenceSpecs(raw: string, problems: string[]): PreferenceSpec[] {
+  const out: PreferenceSpec[] = [];
+  for (const part of raw.split(',')) {
+    const m = /^\s*([a-z][a-z0-9_]{1,63})(?::(scale|boolean|choice\(([a-z0-9_|-]+)\)))?\s*$/.exec(part);
+    if (!m) { problems.push(`BRAID_PREFERENCES must look like "deal_seeking,eco_score:scale,fit:choice(slim|regular)", bad part "${part}"`); continue; }
+    if (out.some((s) => s.name === m[1])) { problems.push(`BRAID_PREFERENCES names ${m[1]} twice`); continue; }
+    const kind = m[2]?.startsWith('choice') ? 'choice' : (m[2] as PreferenceSpec['kind']);
+    out.push({ name: m[1]!, ...(kind ? { kind } : {}), ...(m[3] ? { options: m[3].split('|').filter((o) => o !== '') } : {}) });
+  }
+  return out;
 }
 
 export class ConfigError extends Error {
@@ -31,7 +53,8 @@ export class ConfigError extends Error {
 
 const KNOWN = [
   'BRAID_PORT', 'BRAID_HOST', 'BRAID_DATA_DIR', 'BRAID_WRITE_KEY', 'BRAID_ADMIN_KEY', 'BRAID_DEMO',
-  'BRAID_LOG_LEVEL', 'BRAID_DEFAULT_PHONE_REGION', 'BRAID_EXTERNAL_ID_TRAITS',
+  'BRAID_LOG_LEVEL', 'BRAID_DEFAULT_PHONE_REGION', 'BRAID_EXTERNAL_ID_TRAITS', 'BRAID_PREFERENCES',
+  'BRAID_RECS_RETRAIN_MINUTES', 'BRAID_RECS_HISTORY_DAYS',
   ...BRAIN_KEYS,
   // read by the test harness and benches, not by the service
   'BRAID_TEST_DATABASE_URL', 'BRAID_SHARED_DATA',
@@ -106,6 +129,16 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   }
 
   const brain = parseBrainConfig(str, problems);
+  const rawPrefs = str('BRAID_PREFERENCES');
+  const preferences = rawPrefs === undefined ? undefined : parsePreferenceSpecs(rawPrefs, problems);
+  const int = (k: string, def: number, min: number, max: number): number => {
+    const raw = str(k);
+    if (raw === undefined) return def;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) { problems.push(`${k} must be an integer from ${min} to ${max}, got "${raw}"`); return def; }
+    return Number(raw);
+  };
+  const recsRetrainMinutes = int('BRAID_RECS_RETRAIN_MINUTES', 60, 0, 10_080);
+  const recsHistoryDays = int('BRAID_RECS_HISTORY_DAYS', 365, 1, 3_650);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -119,6 +152,9 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     defaultPhoneRegion: region,
     externalIdTraits,
     brain,
+    preferences,
+    recsRetrainMinutes,
+    recsHistoryDays,
     ...overrides,
   };
 }

@@ -17,7 +17,8 @@ import { FEATURES } from './decisioning.features.ts';
 import { createLearner, type Learner } from './decisioning.learner.ts';
 import { createDecisionLog, type DecisionLog } from './decisioning.log.ts';
 import { armPrior, type ArmPrior } from './decisioning.model.ts';
-import { createSnapshotCache, viewOf, type ShopperExtras, type SnapshotCache } from './decisioning.snapshot.ts';
+import type { TraitsService } from '../traits/index.ts';
+import { createSnapshotCache, preferenceStrengths, viewOf, type ShopperExtras, type SnapshotCache } from './decisioning.snapshot.ts';
 import type { CampaignPromise, Candidate, DecideRequest, DecisionResult } from './decisioning.types.ts';
 
 export interface DecisioningDeps {
@@ -29,8 +30,8 @@ export interface DecisioningDeps {
   consent: ConsentService;
   /** Product candidates (the recommendations module); a margin-and-stock fallback when absent. */
   products?: ProductSource | undefined;
-  /** Computed traits and preferences of a profile, from memory (the traits module). */
-  extras?: ((profileId: string) => ShopperExtras | undefined) | undefined;
+  /** Computed traits and preferences, read from memory (peek) on the hot path. */
+  traits?: TraitsService | undefined;
   /** Random numbers in [0, 1); injectable for tests. */
   random?: (() => number) | undefined;
 }
@@ -62,6 +63,12 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
   });
   let stats: CatalogStats = computeCatalogStats(d.catalogCache);
   const promises = new Map<string, CampaignPromise>();
+  const extrasOf = (id: string): ShopperExtras | undefined => {
+    if (!d.traits) return undefined;
+    const t = d.traits.peek(id), p = d.traits.peekPreferences(id);
+    if (!t && !p) return undefined;
+    return { lifecycle: t?.lifecycle ?? null, valueTier: t?.valueTier ?? null, discountSensitivity: t?.discountSensitivity ?? null, preferences: preferenceStrengths(p) };
+  };
   const unsubscribe: Array<() => void> = [];
 
   const fallbackProducts: ProductSource = (req) => {
@@ -72,6 +79,11 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
     for (const id of stats.popular) { if (out.length >= req.count) break; add(id, 'margin_popular'); }
     return out;
   };
+
+  /** The recommender's candidates, topped up from the margin-and-stock list while it has no model. */
+  const productSource: ProductSource = d.products
+    ? (req) => { const r = d.products!(req); return r.length >= Math.min(10, req.count) ? r : [...r, ...fallbackProducts(req)]; }
+    : fallbackProducts;
 
   async function promiseOf(req: DecideRequest): Promise<{ source: string; promise: CampaignPromise } | undefined> {
     const src = req.context?.source;
@@ -97,13 +109,13 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
       const promise = req.context?.source ? await promiseOf(req) : undefined;
       const nowMs = deps.clock.now();
       if (stats.version !== d.catalogCache.version()) stats = computeCatalogStats(d.catalogCache);
-      const shopper = viewOf(entry, entry.profileId && d.extras ? d.extras(entry.profileId) : undefined, brain.sensitiveTraits, nowMs);
+      const shopper = viewOf(entry, entry.profileId ? extrasOf(entry.profileId) : undefined, brain.sensitiveTraits, nowMs);
       const assignment = entry.assignment ?? assignGlobal(entry.profileId ?? `anon:${req.ref}`, brain.holdoutSalt, brain.globalHoldoutPct);
       if (entry.profileId) entry.assignment = assignment; // stable by construction: hash of the profile id
       const decisionId = newId('dec', deps.clock);
       const out = runDecision({
         decisionId, request: { ...req, context: req.context ?? {} }, placement: pl, shopper, assignment, consent: entry.consent,
-        catalog: d.catalogCache, catalogStats: stats, products: d.products ?? fallbackProducts, actions: config.actions(), offers: d.offers.list(),
+        catalog: d.catalogCache, catalogStats: stats, products: productSource, actions: config.actions(), offers: d.offers.list(),
         policy: d.offers.policy(), spentToday: (id) => d.offers.spentToday(id), promise: promise?.promise, promiseSource: promise?.source,
         lastShownMs: (key) => entry.shown.get(key), nonSilentToday: entry.perPlacement.get(pl.id) ?? 0, nowMs,
         modelOf: learner.modelOf, modelVersion: learner.version(), policyVersion: config.version(), exploration: brain.exploration, rng: random,

@@ -12,7 +12,26 @@ import type { ConsentService } from '../consent/index.ts';
 import type { Assignment } from '../experiments/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { AppliedBatch, ProfileService, ProfileState } from '../profiles/index.ts';
+import type { PreferenceView } from '../traits/index.ts';
 import type { ShopperView } from './decisioning.features.ts';
+
+/**
+ * Preference views (traits module) as strengths in [0, 1] for the model: scales as they are,
+ * booleans 1/0, choices from 1 (first option) down to 0 (last), each times its confidence, so an
+ * inferred guess weighs less than a declared answer.
+ */
+export function preferenceStrengths(views: Record<string, PreferenceView> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(views ?? {})) {
+    if (v.value === null) continue;
+    let x: number | undefined;
+    if (typeof v.value === 'number') x = v.value;
+    else if (typeof v.value === 'boolean') x = v.value ? 1 : 0;
+    else if (v.options && v.options.length > 1) { const i = v.options.indexOf(v.value); if (i >= 0) x = 1 - i / (v.options.length - 1); }
+    if (x !== undefined && Number.isFinite(x)) out[k] = Math.max(0, Math.min(1, x)) * (Number.isFinite(v.confidence) ? v.confidence : 1);
+  }
+  return out;
+}
 
 export interface ShopperExtras { lifecycle: string | null; valueTier: 'high' | 'low' | null; discountSensitivity: number | null; preferences: Record<string, number> }
 

@@ -1,0 +1,109 @@
+/**
+ * SQL of the traits module (tables in migrations/0010_traits.sql). Only this file touches them.
+ */
+import type { Queryable } from '../../core/index.ts';
+import type { Activity } from './traits.activity.ts';
+import type { HistoryOrder, ProfileSnapshot } from './traits.history.ts';
+import type { DeclaredPreference } from './traits.preferences.ts';
+import type { ComputedTraits, PreferenceValue, TraitModel } from './traits.types.ts';
+
+export interface StoredProfile { history: HistoryOrder[]; activity: Activity; snapshot: ProfileSnapshot; traits: ComputedTraits }
+
+export async function loadProfiles(db: Queryable, ids: readonly string[]): Promise<Map<string, StoredProfile>> {
+  const out = new Map<string, StoredProfile>();
+  if (ids.length === 0) return out;
+  const r = await db.query<{ profile_id: string; history: HistoryOrder[]; activity: Activity; snapshot: ProfileSnapshot; traits: ComputedTraits }>(
+    `select profile_id, history, activity, snapshot, traits from traits_profiles where profile_id = any($1::text[])`, [ids]);
+  for (const x of r.rows) out.set(x.profile_id, { history: x.history, activity: x.activity, snapshot: x.snapshot, traits: x.traits });
+  return out;
+}
+
+/**
+ * Upserts rows; a row never replaces one built from later events (activity.lastSeq), so a batch
+ * recompute racing the live path cannot roll a profile back.
+ */
+export async function saveProfiles(tx: Queryable, rows: ReadonlyArray<StoredProfile & { profileId: string }>, updatedAt: string): Promise<void> {
+  if (rows.length === 0) return;
+  const data = rows.map((r) => ({ profile_id: r.profileId, history: r.history, activity: r.activity, snapshot: r.snapshot, traits: r.traits, computed_at: r.traits.computedAt }));
+  await tx.query(`insert into traits_profiles (profile_id, history, activity, snapshot, traits, computed_at, updated_at)
+    select profile_id, history, activity, snapshot, traits, computed_at, $2::timestamptz
+    from jsonb_to_recordset($1::jsonb) as x(profile_id text, history jsonb, activity jsonb, snapshot jsonb, traits jsonb, computed_at timestamptz)
+    on conflict (profile_id) do update set history = excluded.history, activity = excluded.activity, snapshot = excluded.snapshot,
+      traits = excluded.traits, computed_at = excluded.computed_at, updated_at = excluded.updated_at
+    where (traits_profiles.activity->>'lastSeq')::bigint <= (excluded.activity->>'lastSeq')::bigint`, [JSON.stringify(data), updatedAt]);
+}
+
+export async function deleteProfile(tx: Queryable, id: string): Promise<void> {
+  await tx.query(`delete from traits_profiles where profile_id = $1`, [id]);
+}
+
+/** Profile ids with a stored row, in id order after `afterId` (for batch recompute). */
+export async function pageProfileIds(db: Queryable, afterId: string, limit: number): Promise<string[]> {
+  const r = await db.query<{ profile_id: string }>(`select profile_id from traits_profiles where profile_id > $1 order by profile_id limit $2`, [afterId, limit]);
+  return r.rows.map((x) => x.profile_id);
+}
+
+export async function loadDeclared(db: Queryable, ids: readonly string[]): Promise<Map<string, DeclaredPreference[]>> {
+  const out = new Map<string, DeclaredPreference[]>();
+  if (ids.length === 0) return out;
+  const r = await db.query<{ profile_id: string; variable: string; source: string; value: PreferenceValue; at: Date; evidence: Record<string, unknown> }>(
+    `select profile_id, variable, source, value, at, evidence from traits_preferences where profile_id = any($1::text[])`, [ids]);
+  for (const x of r.rows) {
+    const list = out.get(x.profile_id) ?? [];
+    list.push({ variable: x.variable, source: x.source, value: x.value, at: x.at.getTime(), evidence: x.evidence });
+    out.set(x.profile_id, list);
+  }
+  return out;
+}
+
+/** Keeps, per (profile, variable, source), the value with the latest `at` (re-delivery is harmless). */
+export async function upsertDeclared(tx: Queryable, rows: ReadonlyArray<DeclaredPreference & { profileId: string }>, recordedAt: string): Promise<void> {
+  if (rows.length === 0) return;
+  const data = rows.map((r) => ({ profile_id: r.profileId, variable: r.variable, source: r.source, value: r.value, at: new Date(r.at).toISOString(), evidence: r.evidence }));
+  await tx.query(`insert into traits_preferences (profile_id, variable, source, value, at, recorded_at, evidence)
+    select distinct on (profile_id, variable, source) profile_id, variable, source, value, at, $2::timestamptz, evidence
+    from jsonb_to_recordset($1::jsonb) as x(profile_id text, variable text, source text, value jsonb, at timestamptz, evidence jsonb)
+    order by profile_id, variable, source, at desc
+    on conflict (profile_id, variable, source) do update set value = excluded.value, at = excluded.at, recorded_at = excluded.recorded_at, evidence = excluded.evidence
+    where excluded.at >= traits_preferences.at`, [JSON.stringify(data), recordedAt]);
+}
+
+/** Removes declared values of these variables (every source). */
+export async function deleteDeclared(tx: Queryable, profileId: string, variables: readonly string[]): Promise<void> {
+  if (variables.length === 0) return;
+  await tx.query(`delete from traits_preferences where profile_id = $1 and variable = any($2::text[])`, [profileId, variables]);
+}
+
+/** Moves the absorbed profile's declared preferences to the survivor; on a clash the later one stays. */
+export async function repointDeclared(tx: Queryable, from: string, into: string): Promise<void> {
+  await tx.query(`insert into traits_preferences (profile_id, variable, source, value, at, recorded_at, evidence)
+    select $2, variable, source, value, at, recorded_at, evidence from traits_preferences where profile_id = $1
+    on conflict (profile_id, variable, source) do update set value = excluded.value, at = excluded.at, recorded_at = excluded.recorded_at, evidence = excluded.evidence
+    where excluded.at > traits_preferences.at`, [from, into]);
+  await tx.query(`delete from traits_preferences where profile_id = $1`, [from]);
+}
+
+export async function loadLatestModel(db: Queryable): Promise<TraitModel | undefined> {
+  const r = await db.query<{ version: number; model: TraitModel }>(`select version, model from traits_models order by version desc limit 1`);
+  const row = r.rows[0];
+  return row ? { ...row.model, version: row.version } : undefined;
+}
+
+export async function latestModelVersion(db: Queryable): Promise<number> {
+  const r = await db.query<{ v: number | null }>(`select max(version) as v from traits_models`);
+  return r.rows[0]?.v ?? 0;
+}
+
+/** Stores the model as the next version (serialized across processes); returns it with that version. */
+export async function insertModel(tx: Queryable, model: TraitModel): Promise<TraitModel> {
+  await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':traits_models'))`);
+  const version = (await latestModelVersion(tx)) + 1;
+  const stored = { ...model, version };
+  await tx.query(`insert into traits_models (version, fitted_at, model) values ($1, $2, $3::jsonb)`, [version, model.fittedAt, JSON.stringify(stored)]);
+  return stored;
+}
+
+/** True when no profile has a stored row yet (first start on an existing database). */
+export async function isEmpty(db: Queryable): Promise<boolean> {
+  return (await db.query(`select 1 from traits_profiles limit 1`)).rows.length === 0;
+}
