@@ -2,6 +2,7 @@
 export * from './clock.ts';
 export * from './errors.ts';
 export { compileValidator, routeValidator } from './validate.ts';
+export { runSync, runCooperatively } from './steps.ts';
 export * from './ids.ts';
 export * from './config.ts';
 export type { BrainConfig } from './config.brain.ts';

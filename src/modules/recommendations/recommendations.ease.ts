@@ -9,6 +9,7 @@
  * carry most of the purchases) and B is sparsified to each row's `k` largest positive weights,
  * which makes it an ItemGraph like every other item-item model.
  */
+import { runSync } from '../../core/index.ts';
 import { emptyGraph, setNeighbours, type ItemGraph } from './recommendations.graph.ts';
 
 export interface EaseOptions {
@@ -24,6 +25,11 @@ export const DEFAULT_EASE: EaseOptions = { topN: 1000, lambda: 200, k: 100 };
 
 /** `users` are each shopper's distinct item indices (over all nItems). */
 export function trainEase(users: readonly (readonly number[])[], nItems: number, opts: Partial<EaseOptions> = {}): ItemGraph {
+  return runSync(trainEaseSteps(users, nItems, opts));
+}
+
+/** trainEase as steps (one per pivot of the inversion), for cooperative training in the server. */
+export function* trainEaseSteps(users: readonly (readonly number[])[], nItems: number, opts: Partial<EaseOptions> = {}): Generator<void, ItemGraph> {
   const o = { ...DEFAULT_EASE, ...opts };
   const buyers = new Int32Array(nItems);
   for (const u of users) for (const i of u) buyers[i]!++;
@@ -40,7 +46,7 @@ export function trainEase(users: readonly (readonly number[])[], nItems: number,
     for (const a of xs) { const row = a * n; for (const b of xs) g[row + b]! += 1; }
   }
   for (let d = 0; d < n; d++) g[d * n + d]! += o.lambda;
-  invertSymmetricPositiveDefinite(g, n);
+  yield* invertSteps(g, n);
 
   const graph = emptyGraph(nItems);
   for (let a = 0; a < n; a++) {
@@ -60,7 +66,12 @@ export function trainEase(users: readonly (readonly number[])[], nItems: number,
  * without pivoting, which is stable for SPD matrices. About n^3 multiply-adds.
  */
 export function invertSymmetricPositiveDefinite(a: Float64Array, n: number): void {
+  runSync(invertSteps(a, n));
+}
+
+function* invertSteps(a: Float64Array, n: number): Generator<void, void> {
   for (let k = 0; k < n; k++) {
+    yield;
     const rk = k * n;
     const p = a[rk + k]!;
     if (!(p > 0)) throw new Error(`matrix is not positive definite (pivot ${k} is ${p})`);

@@ -4,7 +4,7 @@
  * purchases and views in memory from the profile projection, and serves synchronously from
  * memory. Training runs on start, on a schedule (BRAID_RECS_RETRAIN_MINUTES) and on demand.
  */
-import { isoNow, newId, type CoreDeps } from '../../core/index.ts';
+import { isoNow, newId, runCooperatively, type CoreDeps } from '../../core/index.ts';
 import type { CatalogCache } from '../catalog/index.ts';
 import type { ConsentService } from '../consent/index.ts';
 import type { EventLog, LoggedMessage } from '../events/index.ts';
@@ -12,7 +12,7 @@ import type { AppliedBatch, ProfileService } from '../profiles/index.ts';
 import { DEFAULT_SERVE, recommendFrom, rerankFrom, type RecItem, type RecommendRequest, type RerankRequest, type ServeOptions, type ShopperState } from './recommendations.serve.ts';
 import { applyOrder, applyView, catalogViewOf, emptyShopper, mergeShoppers, orderItemIds, segmentOf } from './recommendations.shoppers.ts';
 import { latestMeta, loadModel, saveModel, type ModelMeta } from './recommendations.store.ts';
-import { DEFAULT_TRAIN, trainModel, type PurchaseRecord, type RecModel, type TrainStats, type ViewRecord } from './recommendations.train.ts';
+import { DEFAULT_TRAIN, trainModel, trainModelSteps, type PurchaseRecord, type RecModel, type TrainStats, type ViewRecord } from './recommendations.train.ts';
 
 export interface RecommendationCollaborators { catalog: CatalogCache; profiles: ProfileService; consent: ConsentService; events: EventLog }
 
@@ -173,7 +173,7 @@ export function createRecommendations(deps: CoreDeps, c: RecommendationCollabora
     await readViews(since);
     const readMs = Math.round(performance.now() - t0);
     const params = { historyDays: config.recsHistoryDays, train: DEFAULT_TRAIN, serve };
-    const trained = trainModel({ purchases, views }, { now }, () => performance.now());
+    const trained = await runCooperatively(trainModelSteps({ purchases, views }, { now }, () => performance.now()));
     const t1 = performance.now();
     const saved = await saveModel(db, { version: newId('rec', clock), trainedAt: new Date(now).toISOString(), dataSeq: lastSeq, stats: trained.stats, params }, trained, isoNow(clock));
     model = trained;

@@ -3,7 +3,8 @@
  * and (de)serialises it for the database. The service and `npm run eval:recs` both call
  * trainModel, so the evaluation measures the code that serves. Pure: no I/O.
  */
-import { DEFAULT_EASE, trainEase, type EaseOptions } from './recommendations.ease.ts';
+import { runSync } from '../../core/index.ts';
+import { DEFAULT_EASE, trainEaseSteps, type EaseOptions } from './recommendations.ease.ts';
 import {
   createItemIndex, graphFromJson, graphToJson, trainCooccurrence, type CooccurrenceOptions, type GraphJson, type ItemGraph, type ItemIndex,
 } from './recommendations.graph.ts';
@@ -127,6 +128,11 @@ export function viewSessions(views: readonly ViewRecord[], index: ItemIndex, gap
 }
 
 export function trainModel(data: TrainingData, options: Partial<TrainOptions> & { now: number }, perf: () => number = () => 0): RecModel {
+  return runSync(trainModelSteps(data, options, perf));
+}
+
+/** trainModel as steps: yields between models and inside EASE's inversion (see core/steps.ts). */
+export function* trainModelSteps(data: TrainingData, options: Partial<TrainOptions> & { now: number }, perf: () => number = () => 0): Generator<void, RecModel> {
   const t0 = perf();
   const o: TrainOptions = { ...DEFAULT_TRAIN, ...options };
   const index = createItemIndex([...data.purchases.map((p) => p.item), ...data.views.map((v) => v.item)]);
@@ -141,17 +147,28 @@ export function trainModel(data: TrainingData, options: Partial<TrainOptions> & 
     const i = index.index.get(p.item);
     if (i !== undefined) touches.push({ user: p.user, item: i, at: p.at, segment: p.segment });
   }
+  yield;
   const rules = o.rules ? indexRules(baskets, index, o.rules) : [];
-  const ease = trainEase(histories, n, o.ease);
+  yield;
+  const ease = yield* trainEaseSteps(histories, n, o.ease);
   const replenishment = trainReplenishment(orderLists, o.replenishment);
+  yield;
+  const coPurchase = trainCooccurrence(baskets, n, o.coPurchase);
+  yield;
+  const coView = trainCooccurrence(sessions, n, o.coView);
+  yield;
+  const itemKnn = trainCooccurrence(histories, n, o.itemKnn);
+  yield;
+  const crossSell = trainCrossSell(orderLists, n, o.crossSell);
+  yield;
   return {
     trainedAt: o.now,
     index,
-    coPurchase: trainCooccurrence(baskets, n, o.coPurchase),
-    coView: trainCooccurrence(sessions, n, o.coView),
-    itemKnn: trainCooccurrence(histories, n, o.itemKnn),
+    coPurchase,
+    coView,
+    itemKnn,
     ease,
-    crossSell: trainCrossSell(orderLists, n, o.crossSell),
+    crossSell,
     popularity: trainPopularity(touches),
     trending: trainTrending(touches, o.now, o.trending),
     seasonal: trainSeasonal(touches, o.now, o.seasonal),

@@ -107,26 +107,8 @@ function* simplexRun(f: (x: number[]) => number, x0: number[], step: number, fto
   return { x: pts[i]!, value: vals[i]!, iterations: it, converged: false };
 }
 
-/** Runs stepwise work to completion at once (evaluations, tests). */
-export function runSync<T>(g: Generator<void, T>): T {
-  for (;;) { const r = g.next(); if (r.done) return r.value; }
-}
-
-/**
- * Runs stepwise work on the event loop without holding it: after each `sliceMs` of work it
- * yields (setImmediate), so a model refit inside the server never stalls requests for long.
- */
-export async function runCooperatively<T>(g: Generator<void, T>, sliceMs = 2): Promise<T> {
-  let start = performance.now();
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-    if (performance.now() - start >= sliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      start = performance.now();
-    }
-  }
-}
+export { runSync, runCooperatively } from '../../core/index.ts';
+import { runSync } from '../../core/index.ts';
 
 /** The q-quantile (0..1) of already sorted numbers, linear between order statistics (type 7). */
 export function quantileSorted(sorted: readonly number[], q: number): number {
