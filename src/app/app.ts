@@ -74,7 +74,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const recommendations = createRecommendations(deps, { catalog: catalogCache, profiles, consent, events });
   const offers = createOffers(deps);
   const decisioning = createDecisioning(deps, {
-    catalog, catalogCache, offers, profiles, identity, consent, traits, products: (req) => recommendations.recommend(req),
+    catalog, catalogCache, offers, profiles, identity, consent, traits, products: (req) => recommendations.recommend(req), productsVersion: () => recommendations.modelVersion() ?? '',
   });
   await decisioning.start();
 

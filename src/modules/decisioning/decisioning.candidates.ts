@@ -36,7 +36,15 @@ export interface CandidateInput {
   nowMs: number;
 }
 
-export interface CatalogStats { version: number; avgMarginRate: number; medianMargin: number; popular: string[] }
+/**
+ * Facts derived from the catalog once per catalog version (not per decision): margin rate,
+ * median margin, a margin-and-stock ranked fallback list, and per product its unit margin and
+ * where it is in stock.
+ */
+export interface CatalogStats {
+  version: number; avgMarginRate: number; medianMargin: number; popular: string[];
+  facts: Map<string, { unitMargin: number; anywhere: boolean; stores: ReadonlySet<string> }>;
+}
 
 const PRODUCT_POOL = 50;
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -60,10 +68,16 @@ export function computeCatalogStats(catalog: CatalogCache): CatalogStats {
   }
   margins.sort((a, b) => a - b);
   ranked.sort((a, b) => b.m - a.m);
-  return {
+  const stats: CatalogStats = {
     version: catalog.version(), avgMarginRate: rev > 0 ? mar / rev : 0.3,
-    medianMargin: margins.length ? margins[Math.floor(margins.length / 2)]! : 10, popular: ranked.slice(0, 200).map((r) => r.id),
+    medianMargin: margins.length ? margins[Math.floor(margins.length / 2)]! : 10, popular: ranked.slice(0, 200).map((r) => r.id), facts: new Map(),
   };
+  for (const p of catalog.all()) {
+    const stores = new Set<string>();
+    for (const v of p.product.variants) for (const st of v.stock) if (st.quantity > 0) stores.add(st.locationId);
+    stats.facts.set(p.product.id, { unitMargin: unitMargin(p, stats), anywhere: catalog.inStock(p.product.id), stores });
+  }
+  return stats;
 }
 
 /** The basket the shopper would likely buy: the cart, else a typical order, else a typical product. */
@@ -136,14 +150,14 @@ export function buildCandidates(input: CandidateInput): { candidates: Candidate[
     for (let i = 0; i < n; i++) {
       const { id, source } = ids[i]!;
       const key = `product:${id}`;
-      const p = catalog.get(id);
-      if (!p) { remove(key, 'unknown_product', `${id} is not in the catalog`); continue; }
+      const f = input.catalogStats.facts.get(id);
+      if (!f) { remove(key, 'unknown_product', `${id} is not in the catalog`); continue; }
       if (r?.excludeProductIds?.includes(id)) { remove(key, 'restricted', 'excluded by the request'); continue; }
-      if (!catalog.inStock(id, store)) { remove(key, 'out_of_stock', store ? `not in stock at ${store}` : 'out of stock everywhere'); continue; }
+      if (!(store ? f.stores.has(store) : f.anywhere)) { remove(key, 'out_of_stock', store ? `not in stock at ${store}` : 'out of stock everywhere'); continue; }
       if (capped) { remove(key, 'frequency_cap', `${pl.maxPerDay} decisions today at ${pl.id} already`); continue; }
       if (pl.kind !== 'rerank' && cooling(key, pl.cooldownMinutes)) { remove(key, 'cooldown', `shown within ${pl.cooldownMinutes} minutes`); continue; }
       out.push({
-        key, type: 'recommend', arm: 'recommend', productIds: [id], blockIds: [], margin: round2(B + unitMargin(p, input.catalogStats)), cost: 0,
+        key, type: 'recommend', arm: 'recommend', productIds: [id], blockIds: [], margin: round2(B + f.unitMargin), cost: 0,
         depth: 0, relevance: 1 - i / Math.max(1, n), riskReducer: false, prefMatch: 0, source, promised: promised?.productIds.includes(id) || undefined,
       });
     }

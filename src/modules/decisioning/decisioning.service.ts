@@ -18,6 +18,7 @@ import { createLearner, type Learner } from './decisioning.learner.ts';
 import { createDecisionLog, type DecisionLog } from './decisioning.log.ts';
 import { armPrior, type ArmPrior } from './decisioning.model.ts';
 import type { TraitsService } from '../traits/index.ts';
+import { createSuggestionCache } from './decisioning.suggestions.ts';
 import { createSnapshotCache, preferenceStrengths, viewOf, type ShopperExtras, type SnapshotCache } from './decisioning.snapshot.ts';
 import type { CampaignPromise, Candidate, DecideRequest, DecisionResult } from './decisioning.types.ts';
 
@@ -30,6 +31,8 @@ export interface DecisioningDeps {
   consent: ConsentService;
   /** Product candidates (the recommendations module); a margin-and-stock fallback when absent. */
   products?: ProductSource | undefined;
+  /** Changes when the product source's model does (cached suggestions are then dropped). */
+  productsVersion?: (() => string) | undefined;
   /** Computed traits and preferences, read from memory (peek) on the hot path. */
   traits?: TraitsService | undefined;
   /** Random numbers in [0, 1); injectable for tests. */
@@ -81,9 +84,13 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
   };
 
   /** The recommender's candidates, topped up from the margin-and-stock list while it has no model. */
-  const productSource: ProductSource = d.products
-    ? (req) => { const r = d.products!(req); return r.length >= Math.min(10, req.count) ? r : [...r, ...fallbackProducts(req)]; }
-    : fallbackProducts;
+  const suggestions = createSuggestionCache(
+    d.products
+      ? (req) => { const r = d.products!(req); return r.length >= Math.min(10, req.count) ? r : [...r, ...fallbackProducts(req)]; }
+      : fallbackProducts,
+    { nowMs: () => deps.clock.now(), epoch: () => `${d.productsVersion?.() ?? ''}:${d.catalogCache.version()}` },
+  );
+  const productSource = suggestions.source;
 
   async function promiseOf(req: DecideRequest): Promise<{ source: string; promise: CampaignPromise } | undefined> {
     const src = req.context?.source;
@@ -149,7 +156,11 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
       await Promise.all([config.ready(), d.catalogCache.ready(), d.offers.ready()]);
       stats = computeCatalogStats(d.catalogCache);
       await learner.start();
-      unsubscribe.push(d.profiles.projector.onApplied((b) => { snapshots.applyBatch(b); learner.applyBatch(b); }));
+      unsubscribe.push(d.profiles.projector.onApplied((b) => {
+        snapshots.applyBatch(b);
+        learner.applyBatch(b);
+        for (const p of b.profiles) suggestions.touch(p.id);
+      }));
       unsubscribe.push(d.consent.onChange((ids) => snapshots.invalidate(ids)));
     },
     async stop() {
