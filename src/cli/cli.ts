@@ -16,6 +16,8 @@ Commands:
                                       Import a past randomized experiment (CSV, one row per unit)
   report experiment ID [--cuped COL] [--control ARM] [--json]
                                       Per-arm lift with Welch CIs, SRM, CUPED (--uplift ARM --outcome O: uplift)
+  ope --policy FILE [--since ISO] [--json]
+                                      Off-policy evaluation of a target policy on the decision log (IPS, SNIPS, DM, DR)
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
@@ -73,6 +75,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`.\n\n${USAGE}\n`); return 2; }
         const { reportExperiment } = await import('./report.ts');
         return await withClient(args, env, io, (c) => reportExperiment(c, id, args, io));
+      }
+      case 'ope': {
+        const { runOpe } = await import('./ope.ts');
+        return await withClient(args, env, io, (c) => runOpe(c, args, io));
       }
       case 'profile': return await profile(args, env, io);
       case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;

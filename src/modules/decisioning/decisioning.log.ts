@@ -25,6 +25,22 @@ export interface StoredDecision {
   outcome: { viewedAt: string | null; clickedAt: string | null; orderId: string | null; reward: number | null; outcomeAt: string | null };
 }
 
+export interface EvaluationRow {
+  id: string; group: string; at: string; actionKey: string; propensity: number; eligible: string[]; reward: number | null;
+}
+
+/** Gate removals are decided after scoring: those candidates were not in the set chosen from. */
+const GATE_RULES = new Set(['prefer_non_discount', 'deeper_than_needed']);
+
+export function evaluationRowOf(id: string, group: string, at: string, detailText: string, reward: number | null): EvaluationRow | undefined {
+  const d = JSON.parse(detailText) as { result: DecisionResult; detail: { candidates: Array<[string, ...unknown[]]> } };
+  const first = d.result.actions[0];
+  if (!first) return undefined;
+  const gated = new Set(d.result.reasons.removed.filter((r) => GATE_RULES.has(r.rule)).map((r) => r.key));
+  const eligible = d.detail.candidates.map((c) => c[0]).filter((k) => !gated.has(k));
+  return { id, group, at, actionKey: first.key, propensity: first.propensity, eligible, reward };
+}
+
 export interface DecisionSummary {
   decisionId: string; profileId: string | null; placement: string; at: string; group: string; actionKeys: string[]; types: string[];
   modelVersion: string; viewedAt: string | null; clickedAt: string | null; orderId: string | null; reward: number | null;
@@ -38,6 +54,11 @@ export interface DecisionLog {
   /** Decisions still inside their attribution window with no outcome yet (learner restart). */
   open(sinceMs: number): Promise<Array<{ id: string; profileId: string | null; atMs: number; learn: StoredDecision['learn'] }>>;
   mark(updates: Array<{ id: string; viewedAt?: string; clickedAt?: string; orderId?: string; reward?: number; outcomeAt?: string }>): Promise<void>;
+  /**
+   * Decisions of a placement for off-policy evaluation, oldest first: the first slot's action and
+   * propensity, the eligible set the policy chose from, the reward (null while its window is open).
+   */
+  scan(q: { placement: string; sinceMs?: number | undefined; limit: number }): Promise<EvaluationRow[]>;
   flush(): Promise<void>;
   pending(): number;
   stop(): Promise<void>;
@@ -151,6 +172,19 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
           order_id = coalesce(u."orderId", d.order_id), reward = coalesce(u.reward, d.reward), outcome_at = coalesce(u."outcomeAt", d.outcome_at)
         from jsonb_to_recordset($1::jsonb) as u(id text, "viewedAt" timestamptz, "clickedAt" timestamptz, "orderId" text, reward numeric, "outcomeAt" timestamptz)
         where d.id = u.id`, [JSON.stringify(updates)]);
+    },
+    async scan(q) {
+      await flush();
+      const r = await deps.db.query<{ id: string; grp: string; at: Date; detail: string; reward: string | number | null; outcome_at: Date | null }>(
+        `select id, grp, at, detail, reward, outcome_at from decisions where placement = $1 and at >= $2 order by at, id limit $3`,
+        [q.placement, new Date(q.sinceMs ?? 0).toISOString(), q.limit]);
+      const out: EvaluationRow[] = [];
+      for (const x of r.rows) {
+        const reward = x.outcome_at === null ? null : Number(x.reward ?? 0);
+        const row = evaluationRowOf(x.id, x.grp, x.at.toISOString(), x.detail, reward);
+        if (row) out.push(row);
+      }
+      return out;
     },
     flush,
     pending: () => buffer.length,

@@ -10,4 +10,4 @@ export type { ProductSource, ProductSuggestion } from './decisioning.candidates.
 export type { ShopperExtras } from './decisioning.snapshot.ts';
 export { FEATURES } from './decisioning.features.ts';
 export type { DecideRequest, DecisionResult, ChosenAction, PlacementDef, ActionDef, ActionType, CampaignPromise } from './decisioning.types.ts';
-export type { StoredDecision, DecisionSummary } from './decisioning.log.ts';
+export type { StoredDecision, DecisionSummary, EvaluationRow } from './decisioning.log.ts';
