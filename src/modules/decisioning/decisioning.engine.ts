@@ -6,7 +6,7 @@
 import type { Assignment } from '../experiments/index.ts';
 import { stackOffers, type Offer, type OfferPolicy } from '../offers/index.ts';
 import { buildCandidates, type CandidateInput } from './decisioning.candidates.ts';
-import { candidateFeatures, contextFeatures, DIM, localHour, namedFeatures, type ShopperView } from './decisioning.features.ts';
+import { candidateFeatures, contextFeatures, DIM, localHour, type ShopperView } from './decisioning.features.ts';
 import { logit, type ArmModel } from './decisioning.model.ts';
 import { choose, gateIncentives, scoreCandidates, type Pick } from './decisioning.policy.ts';
 import type { Candidate, ChosenAction, DecideRequest, DecisionResult, PlacementDef, Scored } from './decisioning.types.ts';
@@ -28,8 +28,10 @@ export interface LearnItem { arm: string; x: Float64Array; offset: number; prope
 
 export interface EngineOutput {
   result: DecisionResult;
-  /** Compact explanation stored with the decision (features, every candidate and score, removals). */
-  detail: Record<string, unknown>;
+  /** The features every candidate shares (the rest of the explanation is in `table` and the result). */
+  shared: Float64Array;
+  /** Every candidate: key, expected contribution, P(convert), basket margin, giveaway (flat). */
+  table: Array<string | number>;
   /** What the learner needs when the outcome arrives: the chosen arms and their feature vectors. */
   learn: LearnItem[];
 }
@@ -60,9 +62,9 @@ export function runDecision(input: EngineInput): EngineOutput {
   const timeMs = ctx.time ? Date.parse(ctx.time) : input.nowMs;
   const shared = contextFeatures(view, { hour: localHour(Number.isFinite(timeMs) ? timeMs : input.nowMs, ctx.timezone), device: ctx.device });
   const matrix = new Float64Array(candidates.length * DIM);
-  candidates.forEach((c, i) => { c.x = candidateFeatures(shared, c, matrix.subarray(i * DIM, (i + 1) * DIM)); });
+  candidates.forEach((c, i) => { c.row = i * DIM; candidateFeatures(shared, c, matrix, c.row); });
   const offset = logit(pl.baseRate);
-  const scored = scoreCandidates(candidates, input.modelOf, offset, pl);
+  const scored = scoreCandidates(candidates, matrix, input.modelOf, offset, pl);
   const gate = gateIncentives(scored);
   removed.push(...gate.removed);
 
@@ -105,12 +107,12 @@ export function runDecision(input: EngineInput): EngineOutput {
     modelVersion: input.modelVersion, policyVersion: input.policyVersion,
     apprentice: pl.mode === 'apprentice' && greedy && target ? { baselineKey: target.c.key, agreed: greedy === target } : undefined,
   };
-  const detail = {
-    features: namedFeatures(shared),
-    candidates: scored.map((s) => [s.c.key, r2(s.value), r4(s.p), r2(s.c.margin), r2(s.c.cost)]),
-    candidateColumns: ['key', 'expectedContribution', 'pConversion', 'basketMargin', 'giveaway'],
-  };
+  const table: Array<string | number> = new Array(scored.length * 5);
+  for (let i = 0; i < scored.length; i++) {
+    const x = scored[i]!;
+    table[i * 5] = x.c.key; table[i * 5 + 1] = r2(x.value); table[i * 5 + 2] = r4(x.p); table[i * 5 + 3] = r2(x.c.margin); table[i * 5 + 4] = r2(x.c.cost);
+  }
   // Copies: a view would keep the whole decision's matrix alive while the outcome is awaited.
-  const learn: LearnItem[] = picked.picks.map((p) => ({ arm: p.s.c.arm, x: Float64Array.from(p.s.c.x!), offset, propensity: p.propensity, key: p.s.c.key }));
-  return { result, detail, learn };
+  const learn: LearnItem[] = picked.picks.map((p) => ({ arm: p.s.c.arm, x: matrix.slice(p.s.c.row!, p.s.c.row! + DIM), offset, propensity: p.propensity, key: p.s.c.key }));
+  return { result, shared, table, learn };
 }

@@ -108,14 +108,14 @@ export function contextFeatures(s: ShopperView, ctx: { hour: number; device?: st
  * The candidate's full vector: the shared part plus its own slots, written into `into` (a row of
  * one matrix per decision: one allocation instead of one per candidate).
  */
-export function candidateFeatures(shared: Float64Array, c: Candidate, into: Float64Array = new Float64Array(DIM)): Float64Array {
+export function candidateFeatures(shared: Float64Array, c: Candidate, into: Float64Array = new Float64Array(DIM), base = 0): Float64Array {
   const x = into;
-  x.set(shared);
-  x[12] = clamp01(c.prefMatch);
-  x[13] = c.riskReducer ? shared[3]! : 0;
-  x[14] = clamp01(c.relevance);
-  x[15] = clamp01(c.depth);
-  x[16] = c.promised ? 1 : 0;
+  x.set(shared, base);
+  x[base + 12] = clamp01(c.prefMatch);
+  x[base + 13] = c.riskReducer ? shared[3]! : 0;
+  x[base + 14] = clamp01(c.relevance);
+  x[base + 15] = clamp01(c.depth);
+  x[base + 16] = c.promised ? 1 : 0;
   return x;
 }
 

@@ -5,6 +5,7 @@
  * outcomes for such a decision are simply not learned from.
  */
 import type { CoreDeps } from '../../core/index.ts';
+import { decodeRecord } from './decisioning.record.ts';
 import type { DecisionResult } from './decisioning.types.ts';
 
 const FLUSH_MS = 50;
@@ -13,7 +14,7 @@ const FLUSH_ROWS = 2000;
 export interface LogRow {
   id: string; profileId: string | null; ref: string; placement: string; at: string; grp: string; modelVersion: string;
   actionIds: string; types: string;
-  /** JSON text: { result, detail, learn } */
+  /** The compact record (decisioning.record.ts). */
   detail: string;
 }
 
@@ -33,7 +34,7 @@ export interface EvaluationRow {
 const GATE_RULES = new Set(['prefer_non_discount', 'deeper_than_needed']);
 
 export function evaluationRowOf(id: string, group: string, at: string, detailText: string, reward: number | null): EvaluationRow | undefined {
-  const d = JSON.parse(detailText) as { result: DecisionResult; detail: { candidates: Array<[string, ...unknown[]]> } };
+  const d = decodeRecord(detailText);
   const first = d.result.actions[0];
   if (!first) return undefined;
   const gated = new Set(d.result.reasons.removed.filter((r) => GATE_RULES.has(r.rule)).map((r) => r.key));
@@ -103,7 +104,7 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
   const schedule = () => { if (!timer && !stopped) { timer = setTimeout(() => { timer = undefined; void flush(); }, FLUSH_MS); timer.unref(); } };
 
   const toStored = (r: Row | LogRow): StoredDecision => {
-    const d = JSON.parse(r.detail) as Omit<StoredDecision, 'outcome' | 'ref'>;
+    const d = decodeRecord(r.detail);
     const row = r as Partial<Row>;
     return {
       ...d, ref: r.ref,
@@ -154,7 +155,7 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
       await flush();
       const r = await deps.db.query<{ id: string; profile_id: string | null; at: Date; detail: string }>(
         `select id, profile_id, at, detail from decisions where at >= $1 and outcome_at is null order by at`, [new Date(sinceMs).toISOString()]);
-      return r.rows.map((x) => ({ id: x.id, profileId: x.profile_id, atMs: x.at.getTime(), learn: (JSON.parse(x.detail) as StoredDecision).learn }));
+      return r.rows.map((x) => ({ id: x.id, profileId: x.profile_id, atMs: x.at.getTime(), learn: decodeRecord(x.detail).learn }));
     },
     async mark(list) {
       if (list.length === 0) return;

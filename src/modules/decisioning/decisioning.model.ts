@@ -45,10 +45,15 @@ export function armPrior(c: { type: string; offerId?: string | undefined; action
 
 /** Log-odds mean and variance of the linear predictor. */
 export function predict(model: ArmModel, x: Float64Array, offset: number): { z: number; v: number } {
+  return predictAt(model, x, 0, offset);
+}
+
+/** The same for the row starting at `base` of a feature matrix (no per-candidate views). */
+export function predictAt(model: ArmModel, X: Float64Array, base: number, offset: number): { z: number; v: number } {
   let z = offset, v = 0;
   const { m, q } = model;
   for (let i = 0; i < DIM; i++) {
-    const xi = x[i]!;
+    const xi = X[base + i]!;
     if (xi !== 0) { z += m[i]! * xi; v += (xi * xi) / q[i]!; }
   }
   return { z, v };

@@ -90,8 +90,8 @@ describe('moments', () => {
     const reducer = (key: string) => DEFAULT_ACTIONS.find((a) => `action:${a.id}` === key)?.riskReducer === true;
     expect(reducer(hesitant.result.actions[0]!.key)).toBe(true);
     const hesitantValue = hesitant.result.actions[0]!.pConversion;
-    const calmReducer = calm.detail.candidates as Array<[string, number, number]>;
-    const calmP = calmReducer.find((c) => c[0] === hesitant.result.actions[0]!.key)![2];
+    const at = calm.table.indexOf(hesitant.result.actions[0]!.key);
+    const calmP = calm.table[at + 2] as number;
     expect(hesitantValue).toBeGreaterThan(calmP);
   });
 

@@ -7,7 +7,7 @@
  * probability epsilon a slot is drawn uniformly from the eligible set, so every logged choice has
  * an exact propensity, (1 - eps) * [a = target] + eps / |eligible|. Pure: randomness is passed in.
  */
-import { predict, sigmoid, type ArmModel } from './decisioning.model.ts';
+import { predictAt, sigmoid, type ArmModel } from './decisioning.model.ts';
 import type { ActionType, Candidate, PlacementDef, Removal, Scored } from './decisioning.types.ts';
 
 export const UCB_ALPHA = 1.0;
@@ -15,11 +15,11 @@ const isIncentive = (t: ActionType) => t === 'incentivize' || t === 'loyalty_per
 /** One ladder per offer kind: "the smallest depth that pays" is chosen within a ladder. */
 const ladderOf = (c: Candidate) => `${c.type}:${c.theme ?? ''}`;
 
-export function scoreCandidates(cands: readonly Candidate[], modelOf: (c: Candidate) => ArmModel, offset: number, placement: PlacementDef, alpha = UCB_ALPHA): Scored[] {
+export function scoreCandidates(cands: readonly Candidate[], X: Float64Array, modelOf: (c: Candidate) => ArmModel, offset: number, placement: PlacementDef, alpha = UCB_ALPHA): Scored[] {
   const out: Scored[] = new Array(cands.length);
   for (let i = 0; i < cands.length; i++) {
     const c = cands[i]!;
-    const { z, v } = predict(modelOf(c), c.x!, offset);
+    const { z, v } = predictAt(modelOf(c), X, c.row!, offset);
     const p = sigmoid(z), pu = sigmoid(z + alpha * Math.sqrt(v));
     const lever = placement.levers[c.type] ?? 1;
     const net = c.margin - c.cost;

@@ -19,7 +19,8 @@ import { createDecisionLog, type DecisionLog } from './decisioning.log.ts';
 import { armPrior, type ArmPrior } from './decisioning.model.ts';
 import type { TraitsService } from '../traits/index.ts';
 import { createSuggestionCache } from './decisioning.suggestions.ts';
-import { createSnapshotCache, preferenceStrengths, viewOf, type ShopperExtras, type SnapshotCache } from './decisioning.snapshot.ts';
+import { encodeRecord } from './decisioning.record.ts';
+import { createSnapshotCache, currentView, EXTRAS_TTL_MS, preferenceStrengths, type ShopperExtras, type SnapshotCache } from './decisioning.snapshot.ts';
 import type { CampaignPromise, Candidate, DecideRequest, DecisionResult } from './decisioning.types.ts';
 
 export interface DecisioningDeps {
@@ -116,7 +117,11 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
       const promise = req.context?.source ? await promiseOf(req) : undefined;
       const nowMs = deps.clock.now();
       if (stats.version !== d.catalogCache.version()) stats = computeCatalogStats(d.catalogCache);
-      const shopper = viewOf(entry, entry.profileId ? extrasOf(entry.profileId) : undefined, brain.sensitiveTraits, nowMs);
+      if (entry.profileId && (entry.extrasAt === undefined || nowMs - entry.extrasAt > EXTRAS_TTL_MS)) {
+        entry.extras = extrasOf(entry.profileId);
+        entry.extrasAt = nowMs;
+      }
+      const shopper = currentView(entry, entry.extras, brain.sensitiveTraits, nowMs);
       const assignment = entry.assignment ?? assignGlobal(entry.profileId ?? `anon:${req.ref}`, brain.holdoutSalt, brain.globalHoldoutPct);
       if (entry.profileId) entry.assignment = assignment; // stable by construction: hash of the profile id
       const decisionId = newId('dec', deps.clock);
@@ -143,7 +148,7 @@ export function createDecisioning(deps: CoreDeps, d: DecisioningDeps): DecisionS
         id: decisionId, profileId: entry.profileId, ref: req.ref, placement: pl.id, at: result.at, grp: assignment.group, modelVersion: result.modelVersion,
         actionIds: result.actions.map((a) => a.key).join(' '), types: result.actions.map((a) => a.type).join(' '),
         // The result is serialized once: the same text is the HTTP response and part of the log row.
-        detail: `{"result":${json},"detail":${JSON.stringify({ ...out.detail, context: req.context ?? {} })},"learn":${JSON.stringify(out.learn.map((l) => ({ ...l, x: Array.from(l.x, (v) => Math.round(v * 1e4) / 1e4) })))}}`,
+        detail: encodeRecord({ json, shared: out.shared, table: out.table, context: req.context, learn: out.learn }),
       });
       return { result, json };
   }

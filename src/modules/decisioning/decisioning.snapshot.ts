@@ -45,6 +45,29 @@ export interface ShopperEntry {
   loadedAt: number;
   /** The holdout assignment, computed once per entry (a pure function of the profile id). */
   assignment?: Assignment | undefined;
+  /** Traits and preferences as last read (re-read after EXTRAS_TTL_MS). */
+  extras?: ShopperExtras | undefined;
+  extrasAt?: number | undefined;
+  /** The engine's view, rebuilt only when an input changed. */
+  view?: { state: ProfileState | undefined; consent: ShopperEntry['consent']; extras: ShopperExtras | undefined; live: boolean; view: ShopperView } | undefined;
+}
+
+/** How long a decision may use traits and preferences read from the traits module's memory. */
+export const EXTRAS_TTL_MS = 5000;
+const SESSION_MS = 30 * 60_000;
+
+export function sessionLive(s: ProfileState | undefined, nowMs: number): boolean {
+  return !!s?.signals.session && nowMs - Date.parse(s.signals.session.lastAt) < SESSION_MS;
+}
+
+/** The view for a decision now, from the entry's cache when nothing it depends on changed. */
+export function currentView(e: ShopperEntry, extras: ShopperExtras | undefined, deny: readonly string[], nowMs: number): ShopperView {
+  const live = sessionLive(e.state, nowMs);
+  const c = e.view;
+  if (c && c.state === e.state && c.consent === e.consent && c.extras === extras && c.live === live) return c.view;
+  const view = viewOf(e, extras, deny, nowMs);
+  e.view = { state: e.state, consent: e.consent, extras, live, view };
+  return view;
 }
 
 export interface SnapshotDeps {
@@ -71,7 +94,7 @@ export function isSensitive(key: string, deny: readonly string[]): boolean {
 export function viewOf(e: ShopperEntry, extras: ShopperExtras | undefined, deny: readonly string[], nowMs: number): ShopperView {
   const s = e.state;
   // Hesitation belongs to the live session: 30 minutes without events ends it.
-  const sess = s?.signals.session && nowMs - Date.parse(s.signals.session.lastAt) < 30 * 60_000 ? s.signals.session : undefined;
+  const sess = sessionLive(s, nowMs) ? s!.signals.session : undefined;
   const prefs: Record<string, number> = {};
   const declared = s?.traits.preferences;
   if (declared && typeof declared === 'object') {

@@ -109,7 +109,8 @@ export interface Candidate {
   source: string;
   /** Set when it keeps an ad or message's promise. */
   promised?: boolean | undefined;
-  x?: Float64Array | undefined;
+  /** Where its feature vector starts in the decision's feature matrix. */
+  row?: number | undefined;
 }
 
 export interface Removal { key: string; rule: string; detail: string }
