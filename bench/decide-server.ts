@@ -31,6 +31,9 @@ braid.http.addHook('onResponse', async (req) => {
   const t0 = starts.get(req);
   if (t0 !== undefined) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
 });
+const sample = JSON.stringify((await braid.decisioning.decideJson({ ref: 'anonymousId:bench-sample', placement: 'home_hero', context: {}, count: 4 })).result);
+const { DecideRequestSchema } = await import('../src/modules/decisioning/decisioning.schemas.ts');
+braid.http.post('/bench/static', { config: { scope: 'decide' }, schema: { hide: true, body: DecideRequestSchema } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(sample));
 braid.http.post('/bench/echo', { config: { scope: 'public' }, schema: { hide: true } }, async (req) => req.body);
 braid.http.get('/bench/stats', { config: { scope: 'public' }, schema: { hide: true } }, async () => {
   const t = times.sort((a, b) => a - b);
