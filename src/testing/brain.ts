@@ -5,6 +5,7 @@
 import type { Clock } from '../core/index.ts';
 import { createCatalog, createCatalogCache, type CatalogCache, type ProductInput } from '../modules/catalog/index.ts';
 import { createOffers, type OfferService } from '../modules/offers/index.ts';
+import { createRng } from '../modules/stats/index.ts';
 import { openTestDb, testDeps, type TestDb } from './harness.ts';
 
 export interface BrainFixture { t: TestDb; cache: CatalogCache; offers: OfferService; close(): Promise<void> }
@@ -24,14 +25,8 @@ export async function openBrainFixture(opts: { products: ProductInput[]; stock?:
   return { t, cache, offers, close: async () => { cache.stop(); await offers.stop(); await t.cleanup(); } };
 }
 
-/** A small, fast, seeded PRNG (mulberry32) for reproducible tests. */
+/** Uniform [0, 1) draws from the stats module's seeded generator, for reproducible tests. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
