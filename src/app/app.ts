@@ -17,7 +17,7 @@ import { createIdentity, type IdentityService } from '../modules/identity/index.
 import { createConsent, registerConsentRoutes, type ConsentService } from '../modules/consent/index.ts';
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
-import { createReports, registerOpeRoutes, registerReportRoutes, type ReportsService } from '../modules/reports/index.ts';
+import { createReports, registerDecisionReportRoutes, registerReportRoutes, type ReportsService } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { VERSION } from './version.ts';
 
@@ -99,7 +99,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerReportRoutes(http, reports);
   registerOfferRoutes(http, offers);
   registerDecisionRoutes(http, decisioning, profiles);
-  registerOpeRoutes(http, decisioning);
+  registerDecisionReportRoutes(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
   registerRecommendationRoutes(http, recommendations, profiles);
 
   const background: Array<{ stop(): Promise<void> }> = [profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations];

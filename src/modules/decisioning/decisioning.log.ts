@@ -60,6 +60,8 @@ export interface DecisionLog {
    * propensity, the eligible set the policy chose from, the reward (null while its window is open).
    */
   scan(q: { placement: string; sinceMs?: number | undefined; limit: number }): Promise<EvaluationRow[]>;
+  /** Each profile's first decision at a placement within [sinceMs, untilMs): when, and in which group. */
+  firstExposures(q: { placement: string; sinceMs: number; untilMs: number }): Promise<Array<{ profileId: string; atMs: number; group: string }>>;
   flush(): Promise<void>;
   pending(): number;
   stop(): Promise<void>;
@@ -186,6 +188,14 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
         if (row) out.push(row);
       }
       return out;
+    },
+    async firstExposures(q) {
+      await flush();
+      const r = await deps.db.query<{ profile_id: string; at: Date; grp: string }>(
+        `select distinct on (profile_id) profile_id, at, grp from decisions
+         where placement = $1 and profile_id is not null and at >= $2 and at < $3 order by profile_id, at, id`,
+        [q.placement, new Date(q.sinceMs).toISOString(), new Date(q.untilMs).toISOString()]);
+      return r.rows.map((x) => ({ profileId: x.profile_id, atMs: x.at.getTime(), group: x.grp }));
     },
     flush,
     pending: () => buffer.length,

@@ -10,7 +10,8 @@ export { registerReportRoutes, nullifyNonFinite, parseRatiosParam, parseWeightsP
 export { buildExperimentReport, orderArms, summarizeUnitRows, type SummarizeOptions } from './reports.experiment.ts';
 export { mapExperimentRows, parseCsvRecords, validateMapping, type CsvRecord, type MappedRows } from './reports.csv.ts';
 export { buildFeatureEncoder, evaluateUplift, type FeatureEncoder, type UpliftOptions, type UpliftReport } from './reports.uplift.ts';
-export { registerOpeRoutes, evaluatePolicy } from './reports.decisions.ts';
+export { registerDecisionReportRoutes, evaluatePolicy } from './reports.decisions.ts';
+export { holdoutUnit, reportHoldout, HOLDOUT_OUTCOMES } from './reports.holdout.ts';
 export { evaluateOnDecisionLog, parseTargetPolicy, targetDistribution, type TargetPolicy, type DecisionLogEvaluation } from './reports.policy.ts';
 export { evaluatePolicyOnLog, type LogRecord, type PolicyEvaluation, type PolicyEvaluationOptions } from './reports.ope.ts';
 export { createSyntheticBanditWorld, measureOpeCoverage, type CoverageResult, type SyntheticBanditWorld } from './reports.synthetic.ts';
