@@ -1,7 +1,7 @@
 // The shared kernel: not a module; every module may import it.
 export * from './clock.ts';
 export * from './errors.ts';
-export { compileValidator, routeValidator } from './validate.ts';
+export { compileValidator, fieldFromPointer, routeValidator } from './validate.ts';
 export { runSync, runCooperatively } from './steps.ts';
 export * from './ids.ts';
 export * from './config.ts';
@@ -12,6 +12,6 @@ export * from './metrics.ts';
 export * from './db/db.types.ts';
 export { openDatabase, lockDataDir } from './db/open.ts';
 export { migrate, loadMigrations } from './db/migrate.ts';
-export { createHttpServer, fieldFromPointer, type HttpServer } from './http/server.ts';
+export { createHttpServer, type HttpServer } from './http/server.ts';
 export { authorize, presentedKey, type Keys, type Scope } from './http/auth.ts';
 export * from './json.ts';

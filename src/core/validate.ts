@@ -10,12 +10,21 @@ import { invalid } from './errors.ts';
 const ajv = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 
-/** `/a/3/b` -> `a[3].b` */
-export function fieldOf(root: string, instancePath: string): string {
-  const parts = instancePath.split('/').filter((p) => p.length > 0);
-  let out = root;
-  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : (out ? `.${p}` : p);
-  return out;
+/** Turns an ajv instancePath like `/batch/3/userId` into `batch[3].userId` (`body` when empty). */
+export function fieldFromPointer(pointer: string, missing?: string): string {
+  const parts = pointer.split('/').filter(Boolean);
+  if (missing) parts.push(missing);
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : (out ? '.' : '') + p;
+  return out || 'body';
+}
+
+/** The field under `root` (`offer.kind`), or the pointer alone when there is no root. */
+function fieldUnder(root: string, pointer: string, missing?: string): string {
+  const f = fieldFromPointer(pointer, missing);
+  if (!root) return f;
+  if (f === 'body') return root;
+  return f.startsWith('[') ? root + f : `${root}.${f}`;
 }
 
 /** A validator that fills defaults on a copy and returns it, or throws a 400 naming the field. */
@@ -25,16 +34,17 @@ export function compileValidator<T>(schema: object, root: string): (value: unkno
     const copy = structuredClone(value);
     if (validate(copy)) return copy as T;
     const e = validate.errors?.[0];
-    let field = fieldOf(root, e?.instancePath ?? '');
-    if (e?.keyword === 'required') field = fieldOf(field, '/' + String((e.params as { missingProperty: string }).missingProperty));
-    if (e?.keyword === 'additionalProperties') field = fieldOf(field, '/' + String((e.params as { additionalProperty: string }).additionalProperty));
-    throw invalid(field, e?.keyword === 'additionalProperties' ? 'is not a known field' : (e?.message ?? 'is invalid'));
+    const missing = e?.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty)
+      : e?.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
+    const field = fieldUnder(root, e?.instancePath ?? '', missing);
+    throw invalid(field, e?.keyword === 'additionalProperties' ? 'is not a known property' : (e?.message ?? 'is invalid'));
   };
 }
 
 /**
- * A Fastify `validatorCompiler` with the messages above (unknown properties named, defaults
- * filled), for routes whose bodies are definitions a human writes.
+ * A Fastify `validatorCompiler` with the messages above, for routes where a typo must not pass
+ * silently: the server's default path reports an unknown property as `body`, this one names it
+ * (e.g. `evidance`), and fills defaults. Bodies and path params alike, not coerced.
  */
 export function routeValidator({ schema }: { schema: object }) {
   const validate = compileValidator<unknown>(schema, '');

@@ -1,5 +1,5 @@
 import { createBraid, type Braid } from '../app/app.ts';
-import { parseConfig, systemClock, type Clock, type Config } from '../core/index.ts';
+import { parseConfig, systemClock, type BrainConfig, type Clock, type Config } from '../core/index.ts';
 import { openTestDb, type TestDb } from './harness.ts';
 
 export const TEST_KEYS = { writeKey: 'wk_test_123456', adminKey: 'ak_test_123456', decideKey: 'dk_test_123456' };
@@ -11,20 +11,31 @@ export interface TestServer {
   /** Authorization header values. */
   basic: string;
   bearer: string;
+  /** A JSON request with the admin key (or `auth`, a whole Authorization header); the body parsed. */
+  api(method: string, path: string, body?: unknown, auth?: string): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
 /** A real Braid on a free loopback port with a fresh database (embedded, or Postgres in CI's 2nd run). */
-export async function startTestServer(opts: { clock?: Clock; config?: Partial<Config>; background?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { clock?: Clock; config?: Partial<Config>; brain?: Partial<BrainConfig>; background?: boolean } = {}): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
   const db = await openTestDb(clock);
-  const braid = await createBraid({ config: parseConfig({}, { demo: false, logLevel: 'warn', ...opts.config }), keys: TEST_KEYS, db: db.db, clock });
+  const base = parseConfig({}, { demo: false, logLevel: 'warn', ...opts.config });
+  const braid = await createBraid({ config: { ...base, brain: { ...base.brain, ...opts.brain } }, keys: TEST_KEYS, db: db.db, clock });
   if (opts.background !== false) braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });
   return {
     braid, url, db,
     basic: 'Basic ' + Buffer.from(TEST_KEYS.writeKey + ':').toString('base64'),
     bearer: 'Bearer ' + TEST_KEYS.adminKey,
+    async api(method, path, body, auth) {
+      const res = await fetch(url + path, {
+        method, headers: { authorization: auth ?? 'Bearer ' + TEST_KEYS.adminKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
     close: async () => { await braid.close(); await db.cleanup(); },
   };
 }

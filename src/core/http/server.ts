@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
+import { fieldFromPointer } from '../validate.ts';
 import addFormats from 'ajv-formats';
 import { BraidError } from '../errors.ts';
 import { authorize, type Keys } from './auth.ts';
@@ -14,14 +15,6 @@ export type HttpServer = FastifyInstance<any, any, any, FastifyBaseLogger, TypeB
 /** Hard cap on any decoded request body; Segment's own 500 KB batch limit is checked by ingest. */
 const BODY_LIMIT = 4 * 1024 * 1024;
 
-/** Turns an ajv instancePath like `/batch/3/userId` into `batch[3].userId`. */
-export function fieldFromPointer(pointer: string, missing?: string): string {
-  const parts = pointer.split('/').filter(Boolean);
-  if (missing) parts.push(missing);
-  let out = '';
-  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : (out ? '.' : '') + p;
-  return out || 'body';
-}
 
 export interface ServerOptions {
   logger: FastifyBaseLogger;

@@ -3,9 +3,8 @@
  * through identity and call the service; nothing else. Purpose names are checked by the service
  * so a bad one is a 400 naming exactly `purpose` (or `purposes.<name>`).
  */
-import { Type, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
-import { fieldFromPointer, invalid, notFound, type HttpServer } from '../../core/index.ts';
+import { Type } from 'typebox';
+import { notFound, routeValidator, type HttpServer } from '../../core/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { validateCheck, validateJurisdiction, validateUpdate } from './consent.service.ts';
 import type { ConsentService, ConsentStatus, PolicyRule } from './consent.types.ts';
@@ -45,23 +44,6 @@ const PolicySchema = Type.Object({ rules: Type.Array(RuleSchema), builtin: Type.
 
 const RefParams = Type.Object({ ref: Ref });
 
-/**
- * Validation (bodies and path params, not coerced) that names the offending field even for an unknown property (the server's ajv
- * path reports those as `body`): a typo like `evidance` must not silently drop the evidence.
- */
-function strictValidator({ schema }: { schema: TSchema }) {
-  return (value: unknown) => {
-    const errs = Value.Errors(schema, value);
-    if (errs.length === 0) return { value };
-    const e = errs.find((x) => x.keyword !== 'anyOf' && x.keyword !== 'boolean') ?? errs[0]!;
-    const params = e.params as { requiredProperties?: string[]; additionalProperties?: string[] };
-    if (e.keyword === 'required' && params.requiredProperties?.[0]) return { error: invalid(fieldFromPointer(e.instancePath, params.requiredProperties[0]), 'is required') };
-    if (e.keyword === 'additionalProperties' && params.additionalProperties?.[0]) {
-      return { error: invalid(fieldFromPointer(e.instancePath, params.additionalProperties[0]), 'is not a known property') };
-    }
-    return { error: invalid(fieldFromPointer(e.instancePath), e.message) };
-  };
-}
 
 const PolicyBody = Type.Object({ rules: Type.Array(RuleSchema, { maxItems: 1000 }) }, { additionalProperties: false });
 const UpdateBody = Type.Object({
@@ -104,7 +86,7 @@ export function registerConsentRoutes(app: HttpServer, consent: ConsentService, 
       body: PolicyBody,
       response: { 200: PolicySchema, 400: ErrorSchema, 401: ErrorSchema },
     },
-    validatorCompiler: strictValidator,
+    validatorCompiler: routeValidator,
   }, async (req) => consent.setPolicy((req.body as { rules: PolicyRule[] }).rules));
 
   app.get('/v1/profiles/:ref/consent', {
@@ -139,7 +121,7 @@ export function registerConsentRoutes(app: HttpServer, consent: ConsentService, 
       body: UpdateBody,
       response: { 200: CurrentSchema, ...errors },
     },
-    validatorCompiler: strictValidator,
+    validatorCompiler: routeValidator,
   }, async (req) => {
     const body = req.body as { purposes: Record<string, ConsentStatus | boolean>; source?: string; evidence?: Record<string, unknown>; at?: string };
     const opts = {

@@ -3,14 +3,7 @@ import { startTestServer, TEST_KEYS, type TestServer } from '../../testing/serve
 
 let s: TestServer;
 let n = 0;
-const api = async (method: string, path: string, body?: unknown, auth?: string) => {
-  const res = await fetch(s.url + path, {
-    method, headers: { authorization: auth ?? s.bearer, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as any : undefined };
-};
+const api = (method: string, path: string, body?: unknown, auth?: string) => s.api(method, path, body, auth);
 const batch = async (messages: Array<Record<string, unknown>>) => {
   const r = await api('POST', '/v1/batch', { batch: messages.map((m) => ({ messageId: `dr-${n++}`, ...m })) }, s.basic);
   expect(r.status).toBe(200);
@@ -19,7 +12,7 @@ const batch = async (messages: Array<Record<string, unknown>>) => {
 const decide = (body: unknown, auth?: string) => api('POST', '/v1/decide', body, auth);
 
 beforeAll(async () => {
-  s = await startTestServer({ config: { brain: { ...(await import('../../core/index.ts')).parseConfig({}).brain, globalHoldoutPct: 0, exploration: 0 } } });
+  s = await startTestServer({ brain: { globalHoldoutPct: 0, exploration: 0 } });
   expect((await api('PUT', '/v1/catalog/locations', { locations: [{ id: 'store_a', name: 'Store A', type: 'store' }] })).status).toBe(200);
   const products = [1, 2, 3, 4, 5, 6].map((i) => ({ id: `p${i}`, title: `Product ${i}`, category: 'Home', price: 40 + i * 10, cost: 15 + i * 3, currency: 'USD' }));
   products.push({ id: 'p_oos', title: 'Sold out', category: 'Home', price: 500, cost: 50, currency: 'USD' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, parseConfig } from '../../core/index.ts';
+import { createManualClock } from '../../core/index.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { evaluateOnDecisionLog, targetDistribution } from './index.ts';
 
@@ -30,12 +30,9 @@ describe('braid ope over the real decision log', () => {
   const T0 = Date.UTC(2026, 10, 2, 12);
   const clock = createManualClock(T0);
   let s: TestServer;
-  const api = async (method: string, path: string, body?: unknown, auth?: string) => {
-    const res = await fetch(s.url + path, { method, headers: { authorization: auth ?? s.bearer, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: await res.json() as any };
-  };
+  const api = (method: string, path: string, body?: unknown, auth?: string) => s.api(method, path, body, auth);
   beforeAll(async () => {
-    s = await startTestServer({ clock, config: { brain: { ...parseConfig({}).brain, exploration: 1, globalHoldoutPct: 0 } } });
+    s = await startTestServer({ clock, brain: { exploration: 1, globalHoldoutPct: 0 } });
     await api('POST', '/v1/catalog/products', { products: [{ id: 'p1', title: 'Kettle', price: 100, cost: 60, currency: 'USD', availability: 'in_stock' }] });
     await s.braid.catalogCache.refresh();
   });

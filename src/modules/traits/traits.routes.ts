@@ -3,9 +3,8 @@
  * replace, patch). Handlers resolve the ref through profiles (waiting briefly for the projection)
  * and call the service; a bad variable or value is a 400 naming `values.<name>`.
  */
-import { Type, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
-import { fieldFromPointer, invalid, type HttpServer } from '../../core/index.ts';
+import { Type } from 'typebox';
+import { routeValidator, type HttpServer } from '../../core/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
 import { validateValues } from './traits.preferences.ts';
 import type { PreferenceValue, TraitsService } from './traits.types.ts';
@@ -51,18 +50,6 @@ const body = (nullable: boolean) => Type.Object({
   at: Type.Optional(Type.String({ maxLength: 40, description: 'When the shopper said it (ISO-8601; default now)' })),
 }, { additionalProperties: false });
 
-/** Body validation that names the offending field, unknown properties included. */
-function strictValidator({ schema }: { schema: TSchema }) {
-  return (value: unknown) => {
-    const errs = Value.Errors(schema, value);
-    if (errs.length === 0) return { value };
-    const e = errs.find((x) => x.keyword !== 'anyOf' && x.keyword !== 'boolean') ?? errs[0]!;
-    const params = e.params as { requiredProperties?: string[]; additionalProperties?: string[] };
-    if (e.keyword === 'required' && params.requiredProperties?.[0]) return { error: invalid(fieldFromPointer(e.instancePath, params.requiredProperties[0]), 'is required') };
-    if (e.keyword === 'additionalProperties' && params.additionalProperties?.[0]) return { error: invalid(fieldFromPointer(e.instancePath, params.additionalProperties[0]), 'is not a known property') };
-    return { error: invalid(fieldFromPointer(e.instancePath), e.message) };
-  };
-}
 
 interface Body { values: Record<string, PreferenceValue | null>; source?: string; at?: string }
 
@@ -91,7 +78,7 @@ export function registerTraitsRoutes(app: HttpServer, traits: TraitsService, pro
         summary: replace ? 'Replace the declared preferences (variables not given lose their declared value)' : 'Declare some preferences (null removes one)',
         response: { 200: PreferencesSchema, ...errors },
       },
-      validatorCompiler: strictValidator,
+      validatorCompiler: routeValidator,
     }, async (req) => {
       const b = req.body as Body;
       validateValues(traits.variables(), b.values); // a bad request is a 400 whether or not the profile exists
