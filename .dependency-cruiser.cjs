@@ -14,7 +14,7 @@ const LAYERS = {
   pure: ['stats'], // pure math (statistics, estimators, samplers): no I/O, usable by every layer
   spine: ['events', 'identity', 'consent', 'catalog', 'profiles', 'traits'],
   brain: ['experiments', 'offers', 'recommendations', 'content', 'decisioning'],
-  muscle: ['workers', 'channels'],
+  muscle: ['channels', 'workers', 'audiences', 'associates'],
   proof: ['reports', 'simulator'],
   top: ['demo'], // may import anything
 };

@@ -4,6 +4,7 @@
  * start with a message that names the variable, because a typo silently ignored is worse than a crash.
  */
 import { BRAIN_KEYS, parseBrainConfig, type BrainConfig } from './config.brain.ts';
+import { MUSCLE_KEYS, parseMuscleConfig, type MuscleConfig } from './config.muscle.ts';
 
 export interface Config {
   port: number;
@@ -26,6 +27,8 @@ export interface Config {
   recsRetrainMinutes: number;
   /** BRAID_RECS_HISTORY_DAYS: orders and views older than this do not train recommendations. */
   recsHistoryDays: number;
+  /** Channels, workers' guardrails and content generation (config.muscle.ts). */
+  muscle: MuscleConfig;
 }
 
 /** One preference variable: a built-in by name, or a custom one with its kind (and options for a choice). */
@@ -56,6 +59,7 @@ const KNOWN = [
   'BRAID_LOG_LEVEL', 'BRAID_DEFAULT_PHONE_REGION', 'BRAID_EXTERNAL_ID_TRAITS', 'BRAID_PREFERENCES',
   'BRAID_RECS_RETRAIN_MINUTES', 'BRAID_RECS_HISTORY_DAYS',
   ...BRAIN_KEYS,
+  ...MUSCLE_KEYS,
   // read by the test harness and benches, not by the service
   'BRAID_TEST_DATABASE_URL', 'BRAID_SHARED_DATA',
 ] as const;
@@ -139,10 +143,12 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   };
   const recsRetrainMinutes = int('BRAID_RECS_RETRAIN_MINUTES', 60, 0, 10_080);
   const recsHistoryDays = int('BRAID_RECS_HISTORY_DAYS', 365, 1, 3_650);
+  const host = str('BRAID_HOST') ?? '127.0.0.1';
+  const muscle = parseMuscleConfig(str, problems, { host, port });
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
-    host: str('BRAID_HOST') ?? '127.0.0.1',
+    host,
     dataDir: str('BRAID_DATA_DIR') ?? './.braid',
     databaseUrl,
     writeKey: str('BRAID_WRITE_KEY'),
@@ -155,6 +161,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     preferences,
     recsRetrainMinutes,
     recsHistoryDays,
+    muscle,
     ...overrides,
   };
 }

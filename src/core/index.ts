@@ -6,6 +6,7 @@ export { runSync, runCooperatively } from './steps.ts';
 export * from './ids.ts';
 export * from './config.ts';
 export type { BrainConfig } from './config.brain.ts';
+export { DEFAULT_CAPS, parseCaps, type ChannelsConfig, type FrequencyCap, type GuardrailsConfig, type LlmConfig, type MuscleConfig } from './config.muscle.ts';
 export { DEFAULT_SENSITIVE_TRAITS } from './config.brain.ts';
 export * from './deps.ts';
 export * from './metrics.ts';
