@@ -1,0 +1,23 @@
+/** What the workers module needs from other modules, as narrow ports (tests and the app wire them). */
+import type { CatalogCache } from '../catalog/index.ts';
+import type { ChannelService } from '../channels/index.ts';
+import type { ConsentService } from '../consent/index.ts';
+import type { DecisionService } from '../decisioning/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { ProfileService, ProfileState } from '../profiles/index.ts';
+import type { TraitsService } from '../traits/index.ts';
+import type { RenderInput, RenderOutput } from './workers.steps.ts';
+
+export interface WorkersDeps {
+  profiles: ProfileService;
+  identity: IdentityService;
+  consent: ConsentService;
+  traits?: TraitsService | undefined;
+  decisioning: Pick<DecisionService, 'decide'>;
+  channels: Pick<ChannelService, 'send' | 'contacts' | 'unsubscribeUrl'>;
+  /** Content assembly (the content module); renders a template for a shopper and a decision. */
+  render(input: RenderInput): Promise<RenderOutput>;
+  catalog?: CatalogCache | undefined;
+  /** Pages through all profiles (segment sweeps, schedules, catalog triggers). */
+  scanProfiles?: ((afterId: string, limit: number) => Promise<ProfileState[]>) | undefined;
+}

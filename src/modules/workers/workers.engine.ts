@@ -1,0 +1,291 @@
+/**
+ * The journey engine. Entries and event-driven transitions come from the profile projection
+ * (after commit, in log order); timers are a due time on each instance row, claimed in batches
+ * with a lease, so they survive restarts and follow Braid's injectable clock (the simulator runs
+ * 90 days in minutes). Everything that touches instances runs through one serial queue per
+ * process, so entries, events and timers never race on a row here; across processes the lease
+ * and SKIP LOCKED keep two processes off the same due instance.
+ */
+import type { CoreDeps } from '../../core/index.ts';
+import { evaluateCondition, newId } from '../../core/index.ts';
+import { assignGlobal, hashBucket } from '../experiments/index.ts';
+import type { AppliedBatch, ProfileState } from '../profiles/index.ts';
+import type { ComputedTraits } from '../traits/index.ts';
+import type { ChannelName, SendRequest } from '../channels/index.ts';
+import {
+  claimDue, entryHistory, insertInstances, reassignInstances, saveInstances, waitingFor,
+} from './workers.store.ts';
+import { runSteps, timeZoneOf, type ShopperView, type StepEnv } from './workers.steps.ts';
+import type { Bucket, GuardrailSettings } from './workers.guardrails.ts';
+import type { EventTrigger, Instance, WorkerDefinition } from './workers.types.ts';
+import type { WorkersDeps } from './workers.deps.ts';
+
+const DAY = 86_400_000;
+/** Trigger events older than this (replays, imports of history) start no journey. */
+export const MAX_TRIGGER_AGE_MS = DAY;
+
+export interface LiveWorker { def: WorkerDefinition; version: number }
+
+export interface EngineHooks {
+  /** Workers that are on, by id (current version). */
+  live(): ReadonlyMap<string, LiveWorker>;
+  definition(workerId: string, version: number): Promise<WorkerDefinition | undefined>;
+  settings(): GuardrailSettings;
+}
+
+export interface EngineStats { entered: number; sendsPlanned: number; stepsRun: number; exits: number; ticks: number }
+
+export interface Entry { def: WorkerDefinition; version: number; profileId: string; key: string | null; entryKey: string; event?: Instance['ctx']['event']; seq: number }
+
+export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks) {
+  const db = deps.db;
+  const brain = deps.config.brain;
+  const buckets = new Map<string, Bucket>();
+  const stats: EngineStats = { entered: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0 };
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.then(fn, fn);
+    chain = p.catch((err) => deps.log.error({ err }, 'workers: task failed'));
+    return p;
+  };
+
+  const holdoutOf = (def: WorkerDefinition, profileId: string): string | null => {
+    if (assignGlobal(profileId, brain.holdoutSalt, brain.globalHoldoutPct).group === 'control') return 'global_control';
+    return hashBucket(profileId, `worker:${def.id}`) < def.holdoutPct / 100 ? 'worker_holdout' : null;
+  };
+
+  /** Applies re-entry rules (against the database and earlier entries of the same batch) and inserts. */
+  async function enter(entries: Entry[], nowMs: number): Promise<number> {
+    if (entries.length === 0) return 0;
+    const history = await entryHistory(db, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]);
+    const rows: Array<Instance & { entryKey: string }> = [];
+    for (const e of entries) {
+      const k = `${e.def.id}|${e.profileId}`;
+      const h = history.get(k);
+      const rule = e.def.entry;
+      if (h && (rule.reentry === 'never' || h.running || (rule.reentry === 'cooldown' && nowMs - h.lastEntry < rule.cooldownMs))) continue;
+      history.set(k, { lastEntry: nowMs, running: true });
+      rows.push({
+        id: newId('ins', deps.clock), workerId: e.def.id, version: e.version, profileId: e.profileId, key: e.key, state: 'waiting', step: 0,
+        wakeAt: nowMs, waitEvent: null, holdout: holdoutOf(e.def, e.profileId), exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
+        ctx: { event: e.event, trail: [], seq: e.seq } as Instance['ctx'],
+      });
+    }
+    const inserted = await insertInstances(db, rows, nowMs);
+    stats.entered += inserted.size;
+    return inserted.size;
+  }
+
+  async function loadShoppers(ids: string[], nowMs: number, needReach: Set<string>): Promise<Map<string, ShopperView>> {
+    const settings = hooks.settings();
+    const contacts = await w.channels.contacts(ids, nowMs - 7 * DAY);
+    const out = new Map<string, ShopperView>();
+    await Promise.all(ids.map(async (id) => {
+      const p = await w.profiles.get(id);
+      const traits = filterSensitive(p?.traits ?? {}, brain.sensitiveTraits);
+      const computed = w.traits?.peek(id);
+      let reachable = new Set<ChannelName>(['email', 'sms', 'push', 'webhook', 'in_app']);
+      if (needReach.has(id)) {
+        const idents = await w.identity.identities(id);
+        reachable = new Set<ChannelName>(['webhook', 'in_app']);
+        if (idents.some((i) => i.type === 'email')) reachable.add('email');
+        if (idents.some((i) => i.type === 'phone')) reachable.add('sms');
+        if (typeof (p?.traits.push_token ?? p?.traits.pushToken) === 'string') reachable.add('push');
+      }
+      out.set(id, {
+        profileId: id, profile: p ? profileScope(p, brain.sensitiveTraits) : undefined, traits, computed: computed ?? undefined,
+        timeZone: timeZoneOf(p?.traits ?? {}, settings.defaultTimezone), contacts: [...(contacts.get(id) ?? [])], reachable,
+      });
+    }));
+    return out;
+  }
+
+  /** Runs due (or just-woken) instances forward, sends their messages in one batch, saves them. */
+  async function advance(batch: Instance[], nowMs: number): Promise<void> {
+    if (batch.length === 0) return;
+    const defs = new Map<string, WorkerDefinition | undefined>();
+    for (const inst of batch) {
+      const k = `${inst.workerId}@${inst.version}`;
+      if (!defs.has(k)) defs.set(k, await hooks.definition(inst.workerId, inst.version));
+    }
+    const live = hooks.live();
+    const needReach = new Set<string>();
+    for (const inst of batch) {
+      const def = defs.get(`${inst.workerId}@${inst.version}`);
+      if (def?.steps.some((s) => s.type === 'send' && s.channel === 'auto')) needReach.add(inst.profileId);
+    }
+    const shoppers = await loadShoppers([...new Set(batch.map((i) => i.profileId))], nowMs, needReach);
+    const env: StepEnv = {
+      nowMs, settings: hooks.settings(), buckets,
+      decide: (inst, placement) => w.decisioning.decide({
+        ref: inst.profileId, placement,
+        context: { time: new Date(nowMs).toISOString(), source: { channel: 'worker', campaignId: inst.workerId }, page: productContext(inst) },
+      }),
+      consented: (profileId, purpose) => w.consent.check(profileId, purpose),
+      render: (input) => w.render(input),
+      unsubscribeUrl: (profileId, purpose) => w.channels.unsubscribeUrl(profileId, purpose),
+    };
+    const sends: SendRequest[] = [];
+    const senders: Instance[] = [];
+    for (const inst of batch) {
+      const def = defs.get(`${inst.workerId}@${inst.version}`);
+      if (!def) { inst.state = 'exited'; inst.exitReason = 'definition_missing'; continue; }
+      if (!live.has(inst.workerId)) { inst.state = 'exited'; inst.exitReason = 'worker_paused'; continue; }
+      stats.stepsRun++;
+      const send = await runSteps(inst, def, shoppers.get(inst.profileId)!, env);
+      if (send) { sends.push(send); senders.push(inst); }
+      if (inst.state !== 'waiting') stats.exits++;
+    }
+    if (sends.length > 0) {
+      const outcomes = await w.channels.send(sends);
+      stats.sendsPlanned += sends.length;
+      outcomes.forEach((o, i) => {
+        const inst = senders[i]!;
+        inst.ctx.trail.push({ step: sends[i]!.stepId ?? '?', outcome: `${o.outcome} ${sends[i]!.channel} ${o.messageId}${o.reason ? ` (${o.reason})` : ''}`, at: nowMs });
+      });
+    }
+    // A send ends a run; the instance continues with its next step right away.
+    for (const inst of senders) if (inst.state === 'waiting' && inst.wakeAt < nowMs) inst.wakeAt = nowMs;
+    await saveInstances(db, batch, nowMs);
+  }
+
+  /** Claims and advances due instances until none are due (bounded per call). */
+  async function runDue(limit = 500, maxBatches = 20): Promise<number> {
+    let n = 0;
+    for (let b = 0; b < maxBatches; b++) {
+      const nowMs = deps.clock.now();
+      const due = await claimDue(db, nowMs, limit, 60_000);
+      if (due.length === 0) break;
+      await advance(due, nowMs);
+      n += due.length;
+      if (due.length < limit) break;
+    }
+    stats.ticks++;
+    return n;
+  }
+
+  /** Entries from trigger events, then goal exits and wait-for-event transitions, in log order. */
+  async function applyBatch(batch: AppliedBatch): Promise<void> {
+    const nowMs = deps.clock.now();
+    await reassignInstances(db, batch.merged);
+    const live = hooks.live();
+    const bySeq = new Map(batch.messages.map((m) => [m.seq, m]));
+    const profiles = new Map(batch.profiles.map((p) => [p.id, p]));
+    const entries: Entry[] = [];
+    const watched = new Set<string>();
+    for (const { def } of live.values()) {
+      watched.add(def.goal.event);
+      for (const s of def.steps) if (s.type === 'wait_for_event') watched.add(s.event);
+    }
+    for (const ev of batch.events) {
+      const at = Date.parse(ev.at);
+      for (const { def, version } of live.values()) {
+        const t = def.trigger;
+        if (t.type !== 'event' || t.event !== ev.name || nowMs - at > MAX_TRIGGER_AGE_MS) continue;
+        const props = bySeq.get(ev.seq)?.properties ?? {};
+        const event = { name: ev.name, properties: props };
+        const scope = { event, profile: profiles.get(ev.profileId) && profileScope(profiles.get(ev.profileId)!, brain.sensitiveTraits), traits: traitsScope(w.traits?.peek(ev.profileId), nowMs) };
+        if (t.where && !evaluateCondition(t.where, scope, nowMs)) continue;
+        if (def.entry.where && !evaluateCondition(def.entry.where, scope, nowMs)) continue;
+        entries.push({ def, version, profileId: ev.profileId, key: keyOf(t, props), entryKey: `${def.id}:e${ev.seq}`, event, seq: ev.seq });
+      }
+    }
+    await enter(entries, nowMs);
+    const relevant = batch.events.filter((e) => watched.has(e.name));
+    if (relevant.length === 0) return;
+    const waiting = await waitingFor(db, [...new Set(relevant.map((e) => e.profileId))]);
+    const changed: Instance[] = [];
+    const woken: Instance[] = [];
+    for (const inst of waiting) {
+      const def = await hooks.definition(inst.workerId, inst.version);
+      if (!def) continue;
+      const entrySeq = (inst.ctx as { seq?: number }).seq ?? 0;
+      for (const ev of relevant) {
+        if (ev.profileId !== inst.profileId || ev.seq <= entrySeq) continue;
+        const props = bySeq.get(ev.seq)?.properties ?? {};
+        if (ev.name === def.goal.event && (!def.goal.matchKey || sameKey(inst.key, props, keyName(def)))) {
+          inst.state = 'done'; inst.exitReason = 'goal'; inst.waitEvent = null;
+          inst.ctx.trail.push({ step: 'goal', outcome: `${ev.name} (seq ${ev.seq})`, at: nowMs });
+          changed.push(inst); break;
+        }
+        const waitStep = def.steps[inst.step - 1];
+        if (inst.waitEvent === ev.name && waitStep?.type === 'wait_for_event' && (!waitStep.match || sameKey(inst.ctx.event?.properties[waitStep.match] ?? null, props, waitStep.match))) {
+          inst.waitEvent = null;
+          inst.ctx.trail.push({ step: waitStep.id, outcome: `${ev.name} arrived (seq ${ev.seq})`, at: nowMs });
+          if (waitStep.onEvent === 'exit') { inst.state = 'done'; inst.exitReason = `event:${ev.name}`; changed.push(inst); break; }
+          if (typeof waitStep.onEvent === 'object') inst.step = def.steps.findIndex((s) => s.id === (waitStep.onEvent as { goto: string }).goto);
+          inst.wakeAt = nowMs;
+          woken.push(inst); break;
+        }
+      }
+    }
+    await saveInstances(db, changed, nowMs);
+    await advance(woken, nowMs);
+  }
+
+  return {
+    stats,
+    enter: (entries: Entry[]) => serial(() => enter(entries, deps.clock.now())),
+    applyBatch: (batch: AppliedBatch) => serial(() => applyBatch(batch)),
+    runDue: (limit?: number) => serial(() => runDue(limit)),
+    /** Exits waiting instances of these profiles whose worker can no longer reach them (consent withdrawn). */
+    exitWithoutConsent: (profileIds: string[]) => serial(async () => {
+      const nowMs = deps.clock.now();
+      const insts = await waitingFor(db, profileIds);
+      const changed: Instance[] = [];
+      for (const inst of insts) {
+        const def = await hooks.definition(inst.workerId, inst.version);
+        const channels = new Set(def?.steps.flatMap((s) => (s.type === 'send' && !s.transactional ? s.channels : [])) ?? []);
+        if (channels.size === 0) continue;
+        let any = false;
+        for (const c of channels) if ((await w.consent.check(inst.profileId, purposeOf(c))).allowed) { any = true; break; }
+        if (!any) { inst.state = 'exited'; inst.exitReason = 'consent_withdrawn'; inst.waitEvent = null; changed.push(inst); }
+      }
+      await saveInstances(db, changed, nowMs);
+      return changed.length;
+    }),
+    idle: () => serial(async () => undefined),
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+
+function purposeOf(c: ChannelName): string {
+  return c === 'email' ? 'email_marketing' : c === 'sms' ? 'sms_marketing' : c === 'push' ? 'push_marketing' : 'personalization';
+}
+function keyOf(t: EventTrigger, props: Record<string, unknown>): string | null {
+  if (!t.key) return null;
+  const v = props[t.key];
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+}
+function keyName(def: WorkerDefinition): string | undefined { return def.trigger.type === 'event' ? def.trigger.key : undefined; }
+/** Same cart/order? A journey without a key value matches any event of the name. */
+function sameKey(value: unknown, props: Record<string, unknown>, key: string | undefined): boolean {
+  if (value === null || value === undefined || !key) return true;
+  const v = props[key];
+  return v !== undefined && String(v) === String(value);
+}
+function productContext(inst: Instance): { productIds?: string[] } {
+  const props = inst.ctx.event?.properties ?? {};
+  const ids = new Set<string>();
+  if (typeof props.product_id === 'string') ids.add(props.product_id);
+  if (Array.isArray(props.products)) for (const p of props.products as Array<Record<string, unknown>>) if (typeof p?.product_id === 'string') ids.add(p.product_id);
+  return ids.size > 0 ? { productIds: [...ids].slice(0, 20) } : {};
+}
+/** Computed traits as rules see them, plus derived fields a condition cannot compute itself. */
+export function traitsScope(t: ComputedTraits | undefined, nowMs: number): Record<string, unknown> | undefined {
+  if (!t) return undefined;
+  let due = Infinity;
+  for (const r of t.replenishment) due = Math.min(due, (Date.parse(r.nextDueAt) - nowMs) / DAY);
+  return { ...t, replenishmentDueDays: Number.isFinite(due) ? Math.round(due * 10) / 10 : null };
+}
+/** What rules may see of a profile: never its sensitive traits. */
+export function profileScope(p: ProfileState, sensitive: readonly string[]): Record<string, unknown> {
+  return { id: p.id, userId: p.userId, traits: filterSensitive(p.traits, sensitive), cart: p.cart, wishlist: p.wishlist, recentViews: p.recentViews, orders: p.orders, signals: p.signals, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt };
+}
+export function filterSensitive(traits: Record<string, unknown>, sensitive: readonly string[]): Record<string, unknown> {
+  const block = new Set(sensitive.map((s) => s.toLowerCase()));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(traits)) if (!block.has(k.toLowerCase())) out[k] = v;
+  return out;
+}

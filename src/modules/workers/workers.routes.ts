@@ -1,0 +1,104 @@
+/** Worker, instance, guardrail and playbook routes (admin). Documents are JSON or YAML. */
+import { Type } from 'typebox';
+import { invalid, routeValidator, type HttpServer } from '../../core/index.ts';
+import type { WorkersService } from './workers.service.ts';
+import { INSTANCE_STATES, WORKER_STATUSES, type Instance } from './workers.types.ts';
+
+const tags = ['workers'];
+const Id = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const Doc = Type.Object({}, { additionalProperties: true, description: 'A worker definition (docs/workers.md); YAML is accepted with Content-Type application/yaml' });
+const Worker = Type.Object({
+  id: Type.String(), status: Type.String(), version: Type.Integer(), definition: Type.Object({}, { additionalProperties: true }),
+  createdAt: Type.String(), updatedAt: Type.String(), updatedBy: Type.Union([Type.String(), Type.Null()]),
+  counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+});
+const InstanceSchema = Type.Object({
+  id: Type.String(), workerId: Type.String(), version: Type.Integer(), profileId: Type.String(), key: Type.Union([Type.String(), Type.Null()]),
+  state: Type.String(), step: Type.Integer(), wakeAt: Type.String(), waitEvent: Type.Union([Type.String(), Type.Null()]),
+  holdout: Type.Union([Type.String(), Type.Null()]), exitReason: Type.Union([Type.String(), Type.Null()]), enteredAt: Type.String(),
+  ctx: Type.Object({}, { additionalProperties: true }),
+});
+const wire = (i: Instance) => ({ ...i, wakeAt: new Date(i.wakeAt).toISOString(), enteredAt: new Date(i.enteredAt).toISOString() });
+const GuardrailsSchema = Type.Object({
+  caps: Type.Array(Type.Object({ channel: Type.String(), max: Type.Integer(), period: Type.String() })),
+  quietHours: Type.Object({ start: Type.Integer(), end: Type.Integer() }),
+  minGapMinutes: Type.Integer(), paidSuppressionHours: Type.Integer(), defaultTimezone: Type.String(),
+});
+
+export function registerWorkerRoutes(http: HttpServer, workers: WorkersService): void {
+  // YAML documents (braid workers apply FILE.yaml, or curl --data-binary @worker.yaml).
+  if (!http.hasContentTypeParser('application/yaml')) {
+    http.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  }
+
+  http.get('/v1/workers', {
+    schema: { tags, summary: 'Workers with their current version, status and instance counts', response: { 200: Type.Object({ items: Type.Array(Worker) }) } },
+  }, async () => ({ items: await Promise.all((await workers.list()).map(async (w) => ({ ...w, counts: await workers.counts(w.id) }))) }));
+
+  http.post('/v1/workers', {
+    schema: { tags, summary: 'Create or update a worker from a document (a changed document becomes a new version)', body: Type.Unknown(), response: { 200: Worker, 201: Worker } },
+  }, async (req, reply) => {
+    const r = await workers.apply(req.body, 'api');
+    return reply.code(r.created && r.version === 1 ? 201 : 200).send(r);
+  });
+
+  http.put('/v1/workers/:id', {
+    schema: { tags, summary: 'Create or replace a worker (new version when the document changed)', params: Id, body: Type.Unknown(), response: { 200: Worker } },
+  }, async (req) => workers.apply(req.body, 'api', req.params.id));
+
+  http.get('/v1/workers/:id', { schema: { tags, summary: 'A worker', params: Id, response: { 200: Worker } } },
+    async (req) => ({ ...(await workers.get(req.params.id)), counts: await workers.counts(req.params.id) }));
+
+  http.delete('/v1/workers/:id', { schema: { tags, summary: 'Delete a worker (its waiting instances exit)', params: Id } }, async (req, reply) => {
+    await workers.remove(req.params.id);
+    return reply.code(204).send();
+  });
+
+  http.post('/v1/workers/:id/status', {
+    schema: { tags, summary: 'Turn a worker on, off or pause it (off and paused end its waiting instances)', params: Id,
+      body: Type.Object({ status: Type.Union(WORKER_STATUSES.map((s) => Type.Literal(s))) }, { additionalProperties: false }),
+      response: { 200: Type.Intersect([Worker, Type.Object({ exited: Type.Integer() })]) } },
+    validatorCompiler: routeValidator,
+  }, async (req) => workers.setStatus(req.params.id, req.body.status, 'api'));
+
+  http.get('/v1/workers/:id/versions', {
+    schema: { tags, summary: 'Versions of a worker, newest first', params: Id,
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ version: Type.Integer(), createdAt: Type.String(), createdBy: Type.Union([Type.String(), Type.Null()]) })) }) } },
+  }, async (req) => ({ items: await workers.versions(req.params.id) }));
+
+  http.get('/v1/workers/:id/versions/:version', {
+    schema: { tags, summary: 'One version\'s document', params: Type.Object({ id: Type.String(), version: Type.Integer({ minimum: 1 }) }) },
+  }, async (req) => workers.version(req.params.id, req.params.version));
+
+  http.get('/v1/workers/:id/instances', {
+    schema: { tags, summary: 'Journeys of a worker, newest first', params: Id,
+      querystring: Type.Object({ state: Type.Optional(Type.Union(INSTANCE_STATES.map((s) => Type.Literal(s)))), profile: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
+      response: { 200: Type.Object({ items: Type.Array(InstanceSchema) }) } },
+  }, async (req) => {
+    await workers.get(req.params.id);
+    return { items: (await workers.instances({ workerId: req.params.id, state: req.query.state, profileId: req.query.profile, limit: req.query.limit ?? 100 })).map(wire) };
+  });
+
+  http.get('/v1/instances/:id', { schema: { tags, summary: 'One journey with its trail of steps', params: Id, response: { 200: InstanceSchema } } },
+    async (req) => wire(await workers.instance(req.params.id)));
+
+  http.get('/v1/guardrails', { schema: { tags, summary: 'Frequency caps, quiet hours, minimum gap and paid-media suppression, across all workers', response: { 200: GuardrailsSchema } } },
+    async () => workers.guardrails());
+
+  http.put('/v1/guardrails', {
+    schema: { tags, summary: 'Change guardrails (omitted fields keep their value)', body: Type.Unknown(), response: { 200: GuardrailsSchema } },
+  }, async (req) => workers.setGuardrails(req.body));
+
+  http.get('/v1/playbooks', {
+    schema: { tags, summary: 'Shipped playbooks: ready worker documents', response: { 200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },
+  }, async () => ({ items: [...workers.playbooks()] }));
+
+  http.post('/v1/playbooks/:name/install', {
+    schema: { tags, summary: 'Install a playbook as a worker (off unless status is given); body fields override the playbook\'s', params: Type.Object({ name: Type.String({ maxLength: 100 }) }),
+      body: Type.Optional(Type.Object({}, { additionalProperties: true })), response: { 200: Worker } },
+  }, async (req) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if ('id' in body && typeof body.id !== 'string') throw invalid('id', 'must be a string');
+    return workers.installPlaybook(req.params.name, body, 'api');
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * The workers service: versioned definitions (CRUD, apply), the live set the engine runs, the
+ * guardrail settings, and the background loop (due timers, sweeps). Definitions are cached in
+ * memory by (id, version): a running instance keeps the version it started with.
+ */
+import { parse as parseYaml } from 'yaml';
+import { invalid, notFound, type CoreDeps } from '../../core/index.ts';
+import type { AppliedBatch } from '../profiles/index.ts';
+import { createEngine, type Engine, type LiveWorker } from './workers.engine.ts';
+import { parseGuardrails, type GuardrailSettings } from './workers.guardrails.ts';
+import { parseWorkerDefinition } from './workers.definition.ts';
+import type { WorkersDeps } from './workers.deps.ts';
+import {
+  countInstances, deleteWorker, exitWorkerInstances, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setStatus,
+} from './workers.store.ts';
+import { createTriggers } from './workers.triggers.ts';
+import { PLAYBOOKS } from './workers.playbooks.ts';
+import { WORKER_STATUSES, type Instance, type WorkerDefinition, type WorkerRecord, type WorkerStatus } from './workers.types.ts';
+
+export interface WorkersOptions { pollMs?: number; sweepMs?: number }
+
+export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptions = {}) {
+  const db = deps.db;
+  const defs = new Map<string, { def: WorkerDefinition; document: unknown; createdAt: string; createdBy: string | null }>();
+  const heads = new Map<string, { status: WorkerStatus; version: number; updatedAt: string; updatedBy: string | null }>();
+  let live = new Map<string, LiveWorker>();
+  let settings: GuardrailSettings = { ...deps.config.muscle.guardrails };
+  const pollMs = opts.pollMs ?? 250;
+  const sweepMs = opts.sweepMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let lastSweep = 0;
+  const unsub: Array<() => void> = [];
+
+  async function definition(id: string, version: number): Promise<WorkerDefinition | undefined> {
+    const k = `${id}@${version}`;
+    const hit = defs.get(k);
+    if (hit) return hit.def;
+    const v = await loadVersion(db, id, version);
+    if (!v) return undefined;
+    const def = parseWorkerDefinition(v.document);
+    defs.set(k, { def, document: v.document, createdAt: v.createdAt, createdBy: v.createdBy });
+    return def;
+  }
+  async function refreshLive(): Promise<void> {
+    const next = new Map<string, LiveWorker>();
+    for (const [id, h] of heads) {
+      if (h.status !== 'on') continue;
+      const def = await definition(id, h.version);
+      if (def) next.set(id, { def, version: h.version });
+    }
+    live = next;
+  }
+  async function reload(): Promise<void> {
+    heads.clear();
+    for (const row of await loadWorkers(db)) heads.set(row.id, { status: row.status, version: row.version, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
+    await refreshLive();
+  }
+
+  const engine: Engine = createEngine(deps, w, { live: () => live, definition, settings: () => settings });
+  const triggers = createTriggers(deps, w, (entries) => engine.enter(entries));
+
+  async function record(id: string): Promise<WorkerRecord> {
+    const h = heads.get(id);
+    if (!h) throw notFound(`Worker ${id}`);
+    await definition(id, h.version);
+    const d = defs.get(`${id}@${h.version}`)!;
+    return { id, status: h.status, version: h.version, definition: d.document as WorkerDefinition, createdAt: d.createdAt, updatedAt: h.updatedAt, updatedBy: h.updatedBy };
+  }
+
+  async function loop(): Promise<void> {
+    if (!running) return;
+    try {
+      await engine.runDue();
+      if (deps.clock.now() - lastSweep >= sweepMs || lastSweep === 0) {
+        lastSweep = deps.clock.now();
+        await triggers.sweep(live);
+      }
+    } catch (err) {
+      deps.log.error({ err }, 'workers: loop failed');
+    }
+    if (running) timer = setTimeout(() => void loop(), pollMs);
+  }
+
+  return {
+    engine,
+    async start(): Promise<void> {
+      const r = await db.query<{ settings: GuardrailSettings }>(`select settings from guardrail_settings where id = 1`);
+      if (r.rows[0]) settings = { ...settings, ...r.rows[0].settings };
+      await reload();
+      if (w.catalog) { await w.catalog.ready(); triggers.primeCatalog(); }
+      unsub.push(w.profiles.projector.onApplied((batch: AppliedBatch) => {
+        void engine.applyBatch(batch);
+        if (batch.profiles.length > 0 && [...live.values()].some((l) => l.def.trigger.type === 'segment')) void triggers.onProfiles(live, batch.profiles);
+      }));
+      unsub.push(w.consent.onChange((ids) => { if (ids !== 'all') void engine.exitWithoutConsent(ids); }));
+      if (w.catalog) unsub.push(w.catalog.onUpdate((ids) => { void triggers.onCatalog(live, ids); }));
+      running = true;
+      timer = setTimeout(() => void loop(), 0);
+    },
+    async stop(): Promise<void> {
+      running = false;
+      if (timer) clearTimeout(timer);
+      for (const u of unsub.splice(0)) u();
+      await engine.idle();
+    },
+    /** Runs due timers now (tests and the simulator, after moving the clock). */
+    tick: () => engine.runDue(),
+    sweep: () => triggers.sweep(live),
+    idle: () => engine.idle(),
+    list: async (): Promise<WorkerRecord[]> => Promise.all([...heads.keys()].sort().map(record)),
+    get: record,
+    versions: async (id: string) => { if (!heads.has(id)) throw notFound(`Worker ${id}`); return listVersions(db, id); },
+    async version(id: string, version: number): Promise<unknown> {
+      const v = await loadVersion(db, id, version);
+      if (!v) throw notFound(`Worker ${id} version ${version}`);
+      return v.document;
+    },
+    /** Creates or updates a worker from a document; a changed document is a new version. */
+    async apply(document: unknown, by: string | null = null, expectId?: string): Promise<WorkerRecord & { created: boolean }> {
+      const obj = toObject(document);
+      const def = parseWorkerDefinition(obj);
+      if (expectId !== undefined && def.id !== expectId) throw invalid('id', `must equal the path id "${expectId}"`);
+      const { status: rawStatus, ...stored } = obj as Record<string, unknown>;
+      const status = rawStatus === undefined ? undefined : parseStatus(rawStatus);
+      const res = await saveVersion(db, def.id, stored, status, new Date(deps.clock.now()), by);
+      await reload();
+      if (status && status !== 'on') await exitWorkerInstances(db, def.id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now());
+      return { ...(await record(def.id)), created: res.created };
+    },
+    async setStatus(id: string, status: WorkerStatus, by: string | null = null): Promise<WorkerRecord & { exited: number }> {
+      if (!heads.has(id)) throw notFound(`Worker ${id}`);
+      await setStatus(db, id, status, new Date(deps.clock.now()), by);
+      await reload();
+      const exited = status === 'on' ? 0 : await engine.idle().then(() => exitWorkerInstances(db, id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now()));
+      return { ...(await record(id)), exited };
+    },
+    async remove(id: string): Promise<void> {
+      if (!heads.has(id)) throw notFound(`Worker ${id}`);
+      await exitWorkerInstances(db, id, 'worker_deleted', deps.clock.now());
+      await deleteWorker(db, id);
+      await reload();
+    },
+    instances: (f: { workerId?: string; profileId?: string; state?: string; limit: number }): Promise<Instance[]> => listInstances(db, f),
+    async instance(id: string): Promise<Instance> {
+      const i = await getInstance(db, id);
+      if (!i) throw notFound(`Instance ${id}`);
+      return i;
+    },
+    counts: (workerId?: string) => countInstances(db, workerId),
+    guardrails: (): GuardrailSettings => settings,
+    async setGuardrails(input: unknown): Promise<GuardrailSettings> {
+      const next = parseGuardrails(input, settings);
+      await db.query(`insert into guardrail_settings (id, settings, updated_at) values (1, $1, $2) on conflict (id) do update set settings = excluded.settings, updated_at = excluded.updated_at`,
+        [JSON.stringify(next), new Date(deps.clock.now())]);
+      settings = next;
+      return settings;
+    },
+    playbooks: () => PLAYBOOKS,
+    async installPlaybook(name: string, overrides: Record<string, unknown> = {}, by: string | null = null) {
+      const pb = PLAYBOOKS.find((p) => p.playbook === name);
+      if (!pb) throw notFound(`Playbook ${name}`);
+      return this.apply({ ...pb, ...overrides }, by);
+    },
+  };
+}
+
+export type WorkersService = ReturnType<typeof createWorkers>;
+
+function parseStatus(v: unknown): WorkerStatus {
+  if (typeof v !== 'string' || !(WORKER_STATUSES as readonly string[]).includes(v)) throw invalid('status', `must be one of ${WORKER_STATUSES.join(', ')}`);
+  return v as WorkerStatus;
+}
+/** JSON or YAML text to the object it describes (JSON is YAML). */
+function toObject(document: unknown): unknown {
+  if (typeof document !== 'string') return document;
+  try { return parseYaml(document); } catch (err) { throw invalid('body', `is not valid JSON or YAML: ${(err as Error).message.split('\n')[0]}`); }
+}

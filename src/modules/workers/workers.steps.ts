@@ -1,0 +1,173 @@
+/**
+ * The step interpreter: runs one instance forward until it waits, sends, or ends. Side effects
+ * are gathered, not performed: sends are returned for the engine to hand to channels in one batch
+ * (idempotency key worker:instance:step, so a step re-run after a crash finds its message and
+ * never sends twice), and the instance row is written back by the engine afterwards.
+ */
+import { evaluateCondition } from '../../core/index.ts';
+import { CHANNEL_PURPOSE, type ChannelName, type Contact, type OutboundContent, type SendRequest } from '../channels/index.ts';
+import type { DecisionResult } from '../decisioning/index.ts';
+import { checkSend, chooseChannel, isTimeZone, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
+import type { Instance, SendStep, WorkerDefinition } from './workers.types.ts';
+
+export interface RenderInput {
+  templateId: string;
+  channel: ChannelName;
+  profileId: string;
+  /** Profile traits with sensitive keys removed: nothing sensitive reaches content. */
+  traits: Record<string, unknown>;
+  decision?: Instance['ctx']['decision'];
+  event?: Instance['ctx']['event'];
+  vars: Record<string, unknown>;
+}
+export interface RenderOutput { content: OutboundContent; blockIds?: string[] | undefined; qa?: { ok: boolean; reasons: Array<{ rule: string; message: string }> } | undefined }
+
+/** What one shopper looks like to the interpreter in this batch (loaded once per batch). */
+export interface ShopperView {
+  profileId: string;
+  profile: Record<string, unknown> | undefined;
+  traits: Record<string, unknown>;
+  computed: { bestSendHour?: number | null | undefined; channelResponsiveness?: Record<string, { rate: number }> | undefined; lifecycle?: string | undefined } | undefined;
+  timeZone: string;
+  /** Recent owned-channel contacts plus those planned earlier in this batch. */
+  contacts: Contact[];
+  reachable: Set<ChannelName>;
+}
+
+export interface StepEnv {
+  nowMs: number;
+  settings: GuardrailSettings;
+  buckets: Map<string, Bucket>;
+  decide(inst: Instance, placement: string): Promise<DecisionResult>;
+  consented(profileId: string, purpose: string): Promise<{ allowed: boolean }>;
+  render(input: RenderInput): Promise<RenderOutput>;
+  unsubscribeUrl(profileId: string, purpose: string): string;
+}
+
+const MAX_STEPS_PER_RUN = 40;
+const TRAIL_KEPT = 30;
+
+function note(inst: Instance, step: string, outcome: string, at: number): void {
+  inst.ctx.trail.push({ step, outcome, at });
+  if (inst.ctx.trail.length > TRAIL_KEPT) inst.ctx.trail.splice(0, inst.ctx.trail.length - TRAIL_KEPT);
+}
+function end(inst: Instance, state: 'done' | 'exited', reason: string): void { inst.state = state; inst.exitReason = reason; inst.waitEvent = null; }
+
+function scopeOf(inst: Instance, shopper: ShopperView): Record<string, unknown> {
+  return { profile: shopper.profile, traits: { ...shopper.computed, ...shopper.traits }, event: inst.ctx.event, decision: inst.ctx.decision };
+}
+
+/** Advances `inst` in place. Returns the send it wants (at most one per run: a send ends the run). */
+export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: ShopperView, env: StepEnv): Promise<SendRequest | undefined> {
+  const now = env.nowMs;
+  if (inst.waitEvent !== null) { // woke at a wait_for_event's timeout
+    note(inst, def.steps[inst.step - 1]?.id ?? '?', 'timeout', now);
+    inst.waitEvent = null;
+  }
+  for (let guard = 0; guard < MAX_STEPS_PER_RUN; guard++) {
+    const step = def.steps[inst.step];
+    if (!step) { end(inst, 'done', 'completed'); return undefined; }
+    switch (step.type) {
+      case 'wait':
+        inst.wakeAt = now + step.durationMs; inst.step++;
+        note(inst, step.id, 'waiting', now);
+        return undefined;
+      case 'wait_for_event':
+        inst.waitEvent = step.event; inst.wakeAt = now + step.timeoutMs; inst.step++;
+        note(inst, step.id, `awaiting ${step.event}`, now);
+        return undefined;
+      case 'exit':
+        note(inst, step.id, 'exit', now); end(inst, 'done', 'completed');
+        return undefined;
+      case 'branch': {
+        const yes = evaluateCondition(step.if, scopeOf(inst, shopper), now);
+        const target = yes ? step.then : step.else;
+        note(inst, step.id, yes ? 'then' : 'else', now);
+        inst.step = target === undefined ? inst.step + 1 : def.steps.findIndex((s) => s.id === target);
+        continue;
+      }
+      case 'decide': {
+        if (inst.holdout) { note(inst, step.id, 'held_out', now); inst.step++; continue; }
+        let result: DecisionResult;
+        try { result = await env.decide(inst, step.placement); } catch (err) {
+          note(inst, step.id, `error: ${(err as Error).message.slice(0, 200)}`, now); end(inst, 'exited', 'decide_failed');
+          return undefined;
+        }
+        const first = result.actions[0];
+        if (!first || first.type === 'none') {
+          note(inst, step.id, `silent (${result.decisionId})`, now);
+          if (step.onSilent === 'exit') { end(inst, 'exited', 'brain_silent'); return undefined; }
+          inst.step++; continue;
+        }
+        inst.ctx.decision = { id: result.decisionId, type: first.type, productIds: result.actions.flatMap((a) => a.productIds), offerId: first.offerId, blockIds: first.blockIds, theme: first.theme };
+        note(inst, step.id, `${first.type} (${result.decisionId})`, now);
+        inst.step++; continue;
+      }
+      case 'send': {
+        if (inst.holdout) { note(inst, step.id, `held_out (${inst.holdout})`, now); inst.step++; continue; }
+        return planSend(inst, def, step, shopper, env);
+      }
+    }
+  }
+  end(inst, 'exited', 'step_loop');
+  return undefined;
+}
+
+async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, shopper: ShopperView, env: StepEnv): Promise<SendRequest | undefined> {
+  const now = env.nowMs;
+  const options: ChannelOption[] = [];
+  for (const channel of step.channels) {
+    const purpose = CHANNEL_PURPOSE[channel];
+    const consented = step.transactional || (await env.consented(inst.profileId, purpose)).allowed;
+    options.push({ channel, consented, reachable: shopper.reachable.has(channel), rate: shopper.computed?.channelResponsiveness?.[channel]?.rate ?? 0 });
+  }
+  const channel = step.channel === 'auto' ? chooseChannel(options) : options.find((o) => o.channel === step.channel && o.consented && o.reachable)?.channel;
+  if (!channel) {
+    const why = options.some((o) => o.consented) ? 'unreachable' : 'no_consent';
+    note(inst, step.id, `${why}: ${step.channels.join('/')}`, now);
+    end(inst, 'exited', why);
+    return undefined;
+  }
+  if (step.timing === 'best_hour' && !inst.ctx.trail.some((t) => t.step === step.id && t.outcome === 'deferred: best_hour')) {
+    const at = nextBestHour(now, shopper.computed?.bestSendHour, step.maxDelayMs);
+    if (at !== undefined) return defer(inst, step.id, at, 'best_hour', now);
+  }
+  const verdict = checkSend({ nowMs: now, channel, contacts: shopper.contacts, settings: env.settings, timeZone: shopper.timeZone });
+  if (verdict.kind === 'skip') { note(inst, step.id, `skipped: ${verdict.reason}`, now); inst.step++; return undefined; }
+  if (verdict.kind === 'defer') return defer(inst, step.id, verdict.until, verdict.reason, now);
+  const bucketKey = def.id;
+  const bucket = env.buckets.get(bucketKey) ?? { tokens: Math.max(1, def.sendsPerMinute / 6), at: now };
+  env.buckets.set(bucketKey, bucket);
+  const wait = takeToken(bucket, now, def.sendsPerMinute);
+  if (wait > 0) return defer(inst, step.id, now + wait, 'rate_limit', now);
+
+  const purpose = CHANNEL_PURPOSE[channel];
+  const rendered = await env.render({
+    templateId: step.template, channel, profileId: inst.profileId, traits: shopper.traits, decision: inst.ctx.decision, event: inst.ctx.event,
+    vars: { unsubscribe_url: env.unsubscribeUrl(inst.profileId, purpose) },
+  });
+  if (rendered.qa && !rendered.qa.ok) {
+    note(inst, step.id, `qa_failed: ${rendered.qa.reasons.map((r) => r.rule).join(', ')}`, now);
+    end(inst, 'exited', 'qa_failed');
+    return undefined;
+  }
+  shopper.contacts.push({ channel, at: now, workerId: def.id, status: 'queued' });
+  inst.step++;
+  return {
+    idempotencyKey: `${inst.workerId}:${inst.id}:${step.id}`, profileId: inst.profileId, channel, purpose, content: rendered.content,
+    workerId: inst.workerId, workerVersion: inst.version, instanceId: inst.id, stepId: step.id, decisionId: inst.ctx.decision?.id, transactional: step.transactional,
+  };
+}
+
+function defer(inst: Instance, stepId: string, until: number, reason: string, now: number): undefined {
+  inst.wakeAt = Math.max(until, now + 1);
+  inst.ctx.deferrals = (inst.ctx.deferrals ?? 0) + 1;
+  note(inst, stepId, `deferred: ${reason}`, now);
+  return undefined;
+}
+
+/** The shopper's time zone: a valid `timezone` trait, else the operator default. */
+export function timeZoneOf(traits: Record<string, unknown>, fallback: string): string {
+  const tz = traits.timezone ?? traits.timeZone ?? traits.time_zone;
+  return isTimeZone(tz) ? tz : fallback;
+}

@@ -1,0 +1,158 @@
+/** SQL of the workers module: definitions with versions, instances in bulk, leases on due rows. */
+import type { Db, Queryable } from '../../core/index.ts';
+import type { Instance, InstanceContext, WorkerStatus } from './workers.types.ts';
+
+export interface WorkerRow { id: string; status: WorkerStatus; version: number; updatedAt: string; updatedBy: string | null }
+
+export async function loadWorkers(db: Queryable): Promise<WorkerRow[]> {
+  const r = await db.query<{ id: string; status: WorkerStatus; version: number; updated_at: Date; updated_by: string | null }>(`select * from workers order by id`);
+  return r.rows.map((w) => ({ id: w.id, status: w.status, version: Number(w.version), updatedAt: w.updated_at.toISOString(), updatedBy: w.updated_by }));
+}
+
+export async function loadVersion(db: Queryable, id: string, version: number): Promise<{ document: unknown; createdAt: string; createdBy: string | null } | undefined> {
+  const r = await db.query<{ document: unknown; created_at: Date; created_by: string | null }>(`select document, created_at, created_by from worker_versions where worker_id = $1 and version = $2`, [id, version]);
+  const row = r.rows[0];
+  return row && { document: row.document, createdAt: row.created_at.toISOString(), createdBy: row.created_by };
+}
+
+export async function listVersions(db: Queryable, id: string): Promise<Array<{ version: number; createdAt: string; createdBy: string | null }>> {
+  const r = await db.query<{ version: number; created_at: Date; created_by: string | null }>(`select version, created_at, created_by from worker_versions where worker_id = $1 order by version desc`, [id]);
+  return r.rows.map((v) => ({ version: Number(v.version), createdAt: v.created_at.toISOString(), createdBy: v.created_by }));
+}
+
+/** A new version (or the first); returns the version number. Same document as the latest: no new version. */
+export async function saveVersion(db: Db, id: string, document: unknown, status: WorkerStatus | undefined, at: Date, by: string | null): Promise<{ version: number; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const cur = await tx.query<{ version: number; status: WorkerStatus }>(`select version, status from workers where id = $1 for update`, [id]);
+    const prev = cur.rows[0];
+    if (prev) {
+      const last = await tx.query<{ same: boolean }>(`select document = $3::jsonb as same from worker_versions where worker_id = $1 and version = $2`, [id, prev.version, JSON.stringify(document)]);
+      if (last.rows[0]?.same) {
+        if (status && status !== prev.status) await tx.query(`update workers set status = $2, updated_at = $3, updated_by = $4 where id = $1`, [id, status, at, by]);
+        return { version: Number(prev.version), created: false };
+      }
+    }
+    const version = prev ? Number(prev.version) + 1 : 1;
+    await tx.query(`insert into worker_versions (worker_id, version, document, created_at, created_by) values ($1, $2, $3, $4, $5)`, [id, version, JSON.stringify(document), at, by]);
+    await tx.query(
+      `insert into workers (id, status, version, updated_at, updated_by) values ($1, $2, $3, $4, $5)
+       on conflict (id) do update set version = excluded.version, status = coalesce($6, workers.status), updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      [id, status ?? 'off', version, at, by, status ?? null]);
+    return { version, created: true };
+  });
+}
+
+export async function setStatus(db: Queryable, id: string, status: WorkerStatus, at: Date, by: string | null): Promise<boolean> {
+  const r = await db.query(`update workers set status = $2, updated_at = $3, updated_by = $4 where id = $1`, [id, status, at, by]);
+  return r.affectedRows > 0;
+}
+
+export async function deleteWorker(db: Db, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(`delete from workers where id = $1`, [id]);
+    await tx.query(`delete from worker_segment_members where worker_id = $1`, [id]);
+    await tx.query(`delete from worker_schedules where worker_id = $1`, [id]);
+  });
+}
+
+interface InstanceRowDb {
+  id: string; worker_id: string; version: number; profile_id: string; key: string | null; state: Instance['state']; step: number;
+  wake_at: number; wait_event: string | null; holdout: string | null; exit_reason: string | null; entered_at: number; ctx: InstanceContext;
+}
+const COLS = 'id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, exit_reason, entered_at, ctx';
+function toInstance(r: InstanceRowDb): Instance {
+  return {
+    id: r.id, workerId: r.worker_id, version: Number(r.version), profileId: r.profile_id, key: r.key, state: r.state, step: Number(r.step),
+    wakeAt: Number(r.wake_at), waitEvent: r.wait_event, holdout: r.holdout, exitReason: r.exit_reason, enteredAt: Number(r.entered_at), ctx: r.ctx,
+  };
+}
+
+/** New instances; a repeated entry key (the same fact replayed) is ignored. Returns those inserted. */
+export async function insertInstances(db: Queryable, rows: Array<Instance & { entryKey: string }>, nowMs: number): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const r = await db.query<{ id: string }>(
+    `insert into worker_instances (id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, exit_reason, entered_at, updated_at, entry_key, ctx)
+     select id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, null, entered_at, $13, entry_key, ctx::jsonb
+     from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int8[], $9::text[], $10::text[], $11::int8[], $12::text[], $14::text[])
+       as x(id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, entered_at, entry_key, ctx)
+     on conflict (entry_key) do nothing returning id`,
+    [rows.map((i) => i.id), rows.map((i) => i.workerId), rows.map((i) => i.version), rows.map((i) => i.profileId), rows.map((i) => i.key),
+      rows.map((i) => i.state), rows.map((i) => i.step), rows.map((i) => i.wakeAt), rows.map((i) => i.waitEvent), rows.map((i) => i.holdout),
+      rows.map((i) => i.enteredAt), rows.map((i) => i.entryKey), nowMs, rows.map((i) => JSON.stringify(i.ctx))]);
+  return new Set(r.rows.map((x) => x.id));
+}
+
+/** Writes back instances after steps ran, releasing their lease. One statement. */
+export async function saveInstances(db: Queryable, rows: Instance[], nowMs: number): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `update worker_instances w set state = x.state, step = x.step, wake_at = x.wake_at, wait_event = x.wait_event, exit_reason = x.exit_reason,
+       profile_id = x.profile_id, ctx = x.ctx::jsonb, updated_at = $8, lease_until = null
+     from unnest($1::text[], $2::text[], $3::int[], $4::int8[], $5::text[], $6::text[], $7::text[], $9::text[]) as x(id, state, step, wake_at, wait_event, exit_reason, ctx, profile_id)
+     where w.id = x.id`,
+    [rows.map((i) => i.id), rows.map((i) => i.state), rows.map((i) => i.step), rows.map((i) => i.wakeAt), rows.map((i) => i.waitEvent),
+      rows.map((i) => i.exitReason), rows.map((i) => JSON.stringify(i.ctx)), nowMs, rows.map((i) => i.profileId)]);
+}
+
+/**
+ * Leases up to `limit` due instances for `leaseMs` (in Braid's clock). SKIP LOCKED and the lease
+ * let several processes share the table; a process that dies leaves leases that simply expire.
+ */
+export async function claimDue(db: Queryable, nowMs: number, limit: number, leaseMs: number): Promise<Instance[]> {
+  const r = await db.query<InstanceRowDb>(
+    `update worker_instances set lease_until = $2 where id in (
+       select id from worker_instances where state = 'waiting' and wake_at <= $1 and (lease_until is null or lease_until <= $1)
+       order by wake_at limit $3 for update skip locked)
+     returning ${COLS}`, [nowMs, nowMs + leaseMs, limit]);
+  return r.rows.map(toInstance);
+}
+
+/** Waiting instances of these profiles (for goal, wait-for-event and consent exits). */
+export async function waitingFor(db: Queryable, profileIds: string[]): Promise<Instance[]> {
+  if (profileIds.length === 0) return [];
+  const r = await db.query<InstanceRowDb>(`select ${COLS} from worker_instances where state = 'waiting' and profile_id = any($1::text[])`, [profileIds]);
+  return r.rows.map(toInstance);
+}
+
+/** Per (worker, profile): the latest entry and whether an instance is still running. */
+export async function entryHistory(db: Queryable, workerIds: string[], profileIds: string[]): Promise<Map<string, { lastEntry: number; running: boolean }>> {
+  const out = new Map<string, { lastEntry: number; running: boolean }>();
+  if (profileIds.length === 0) return out;
+  const r = await db.query<{ worker_id: string; profile_id: string; last: number; running: boolean }>(
+    `select worker_id, profile_id, max(entered_at) as last, bool_or(state = 'waiting') as running from worker_instances
+     where worker_id = any($1::text[]) and profile_id = any($2::text[]) group by worker_id, profile_id`, [workerIds, profileIds]);
+  for (const row of r.rows) out.set(`${row.worker_id}|${row.profile_id}`, { lastEntry: Number(row.last), running: row.running });
+  return out;
+}
+
+/** Ends every waiting instance of a worker (paused or turned off). */
+export async function exitWorkerInstances(db: Queryable, workerId: string, reason: string, nowMs: number): Promise<number> {
+  const r = await db.query(`update worker_instances set state = 'exited', exit_reason = $2, updated_at = $3, lease_until = null where worker_id = $1 and state = 'waiting'`, [workerId, reason, nowMs]);
+  return r.affectedRows;
+}
+
+export async function reassignInstances(db: Queryable, merged: Array<{ from: string; into: string }>): Promise<void> {
+  if (merged.length === 0) return;
+  await db.query(`update worker_instances w set profile_id = x.into from unnest($1::text[], $2::text[]) as x(f, into) where w.profile_id = x.f`,
+    [merged.map((m) => m.from), merged.map((m) => m.into)]);
+}
+
+export async function getInstance(db: Queryable, id: string): Promise<Instance | undefined> {
+  const r = await db.query<InstanceRowDb>(`select ${COLS} from worker_instances where id = $1`, [id]);
+  return r.rows[0] && toInstance(r.rows[0]);
+}
+
+export async function listInstances(db: Queryable, f: { workerId?: string | undefined; profileId?: string | undefined; state?: string | undefined; limit: number }): Promise<Instance[]> {
+  const r = await db.query<InstanceRowDb>(
+    `select ${COLS} from worker_instances where ($1::text is null or worker_id = $1) and ($2::text is null or profile_id = $2) and ($3::text is null or state = $3)
+     order by entered_at desc, id desc limit $4`, [f.workerId ?? null, f.profileId ?? null, f.state ?? null, f.limit]);
+  return r.rows.map(toInstance);
+}
+
+export async function countInstances(db: Queryable, workerId?: string): Promise<Record<string, number>> {
+  const r = await db.query<{ state: string; holdout: boolean; n: number }>(
+    `select state, holdout is not null as holdout, count(*)::int as n from worker_instances where ($1::text is null or worker_id = $1) group by 1, 2`, [workerId ?? null]);
+  const out: Record<string, number> = { waiting: 0, done: 0, exited: 0, held_out: 0 };
+  for (const row of r.rows) { out[row.state] = (out[row.state] ?? 0) + Number(row.n); if (row.holdout) out.held_out! += Number(row.n); }
+  return out;
+}

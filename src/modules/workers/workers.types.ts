@@ -1,0 +1,126 @@
+/**
+ * Shapes of AI Workers: a versioned definition (trigger, entry rules, steps, guardrail limits)
+ * and the durable instances that run it, one per shopper journey. Definitions are parsed and
+ * checked in workers.definition.ts; the wire schema is documented in docs/workers.md.
+ */
+import type { Condition } from '../../core/index.ts';
+import type { ChannelName } from '../channels/index.ts';
+
+export const WORKER_STATUSES = ['on', 'off', 'paused'] as const;
+export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+export const RISK_TIERS = ['low', 'medium', 'high'] as const;
+export type RiskTier = (typeof RISK_TIERS)[number];
+
+/** An event; or an event not followed by another on the same key within a time (cart abandonment). */
+export interface EventTrigger {
+  type: 'event';
+  event: string;
+  /** Event property that keys the instance (cart_id, order_id, product_id); waits match on it. */
+  key?: string | undefined;
+  where?: Condition | undefined;
+  unlessFollowedBy?: { event: string; withinMs: number } | undefined;
+}
+/** Entry when a profile comes to satisfy `where` (checked on profile changes and on a sweep). */
+export interface SegmentTrigger { type: 'segment'; where: Condition; sweepMs: number }
+/** Every `everyMs` (at `atHour` UTC when given), everyone satisfying `where` enters. */
+export interface ScheduleTrigger { type: 'schedule'; everyMs: number; atHour?: number | undefined; where: Condition }
+/** Catalog changes for shoppers who showed interest in the product. */
+export interface CatalogTrigger { type: 'catalog'; change: 'back_in_stock' | 'price_drop'; audience: Array<'wishlist' | 'cart' | 'viewed'>; minDropPct: number }
+export type Trigger = EventTrigger | SegmentTrigger | ScheduleTrigger | CatalogTrigger;
+
+export interface WaitStep { id: string; type: 'wait'; durationMs: number }
+export interface WaitForEventStep {
+  id: string; type: 'wait_for_event'; event: string; timeoutMs: number;
+  /** Trigger-event property the awaited event must carry with the same value (same cart). */
+  match?: string | undefined;
+  /** What to do when the event arrives: exit, or continue at a step. Timeout continues with the next step. */
+  onEvent: 'exit' | 'next' | { goto: string };
+}
+export interface DecideStep {
+  id: string; type: 'decide'; placement: string;
+  /** When the brain says stay silent: exit (default) or continue anyway. */
+  onSilent: 'exit' | 'continue';
+}
+export interface SendStep {
+  id: string; type: 'send';
+  /** A channel, or `auto`: among `channels` the shopper consented to, the most responsive. */
+  channel: ChannelName | 'auto';
+  channels: ChannelName[];
+  template: string;
+  /** now, or at the shopper's best hour when it is within `maxDelayMs`. */
+  timing: 'now' | 'best_hour';
+  maxDelayMs: number;
+  transactional: boolean;
+}
+export interface BranchStep { id: string; type: 'branch'; if: Condition; then: string; else?: string | undefined }
+export interface ExitStep { id: string; type: 'exit' }
+export type Step = WaitStep | WaitForEventStep | DecideStep | SendStep | BranchStep | ExitStep;
+
+export interface EntryRules {
+  /** never: once per shopper ever; after_exit: again once the previous instance ended; cooldown: not within cooldownMs of the last entry. */
+  reentry: 'never' | 'after_exit' | 'cooldown';
+  cooldownMs: number;
+  where?: Condition | undefined;
+}
+
+export interface WorkerDefinition {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  riskTier: RiskTier;
+  /** The outcome it owns; the goal event ends an instance (matched on the trigger key when `matchKey`). */
+  goal: { event: string; matchKey: boolean; metric: 'contribution' | 'revenue' | 'conversion' };
+  trigger: Trigger;
+  entry: EntryRules;
+  /** Share of entrants (percent) held out: they enter and are logged but receive nothing. */
+  holdoutPct: number;
+  /** Sends per minute across all of this worker's instances (0 = no limit). */
+  sendsPerMinute: number;
+  steps: Step[];
+  playbook?: string | undefined;
+}
+
+export interface WorkerRecord {
+  id: string;
+  status: WorkerStatus;
+  version: number;
+  definition: WorkerDefinition;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export const INSTANCE_STATES = ['waiting', 'done', 'exited'] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+/** One shopper's journey through one worker version. */
+export interface Instance {
+  id: string;
+  workerId: string;
+  version: number;
+  profileId: string;
+  key: string | null;
+  state: InstanceState;
+  /** Index of the step to run next. */
+  step: number;
+  /** When the instance is due (a wait, a timeout, a deferred send). */
+  wakeAt: number;
+  /** The event a wait_for_event step awaits. */
+  waitEvent: string | null;
+  /** Why it is held out (global_control, worker_holdout) or null when treated. */
+  holdout: string | null;
+  exitReason: string | null;
+  enteredAt: number;
+  ctx: InstanceContext;
+}
+
+export interface InstanceContext {
+  /** The trigger event's properties (and name), for keys, branches and content. */
+  event?: { name: string; properties: Record<string, unknown> } | undefined;
+  decision?: { id: string; type: string; productIds: string[]; offerId?: string | undefined; blockIds: string[]; theme?: string | undefined } | undefined;
+  /** Steps that ran, newest last (bounded): step id, outcome, at. */
+  trail: Array<{ step: string; outcome: string; at: number }>;
+  /** How often the current step was deferred (quiet hours, gaps, rate). */
+  deferrals?: number | undefined;
+}
