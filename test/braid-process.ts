@@ -23,6 +23,8 @@ export interface BraidProcessOptions {
   /** Postgres instead of the embedded database in dataDir. */
   databaseUrl?: string | undefined;
   timeoutMs?: number;
+  /** Extra BRAID_* settings (SMTP URL, quiet hours, ...). */
+  env?: Record<string, string>;
 }
 
 export async function startBraidProcess(opts: BraidProcessOptions): Promise<BraidProcess> {
@@ -31,6 +33,7 @@ export async function startBraidProcess(opts: BraidProcessOptions): Promise<Brai
     env: {
       PATH: process.env.PATH, BRAID_DEMO: 'off', BRAID_WRITE_KEY: opts.writeKey, BRAID_ADMIN_KEY: opts.adminKey, BRAID_LOG_LEVEL: 'warn',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,6 +18,9 @@ Commands:
                                       Per-arm lift with Welch CIs, SRM, CUPED (--uplift ARM --outcome O: uplift)
   ope --policy FILE [--since ISO] [--json]
                                       Off-policy evaluation of a target policy on the decision log (IPS, SNIPS, DM, DR)
+  workers apply FILE                  Create or update a worker from a JSON or YAML document (new version when changed)
+  workers list | status ID on|off|paused | playbooks
+                                      List workers, turn one on/off/pause it, list the shipped playbooks
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
@@ -79,6 +82,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       case 'ope': {
         const { runOpe } = await import('./ope.ts');
         return await withClient(args, env, io, (c) => runOpe(c, args, io));
+      }
+      case 'workers': {
+        if (args.positionals[1] === 'apply' && !fileArg(args.positionals[2], io)) return 2;
+        const { runWorkers } = await import('./workers.ts');
+        return await withClient(args, env, io, (c) => runWorkers(c, args, io));
       }
       case 'profile': return await profile(args, env, io);
       case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;

@@ -84,3 +84,99 @@ export interface DeliveryRecord {
 
 /** An owned-channel contact, for guardrails (caps, gaps) and paid-media suppression. */
 export interface Contact { channel: ChannelName; at: number; workerId: string | null; status: DeliveryStatus }
+
+/** A receipt status a provider (or the generic receipts endpoint) may report. */
+export const RECEIPT_STATUSES = ['delivered', 'failed', 'bounced', 'complained', 'opened', 'clicked'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+
+/** A message in the in-app inbox (GET /v1/inbox); id is the delivery's message id. */
+export interface InboxItem {
+  id: string;
+  profileId: string;
+  title: string | null;
+  body: string | null;
+  url: string | null;
+  data: Record<string, unknown> | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** An address nothing is sent to on `channel` (or on every channel: 'all'). */
+export interface Suppression {
+  id: string;
+  channel: ChannelName | 'all';
+  address: string;
+  reason: string;
+  /** operator (API), bounce, complaint, unsubscribe. */
+  source: string;
+  messageId: string | null;
+  createdAt: string;
+}
+
+export interface DeliveryQuery {
+  profileId?: string | undefined;
+  workerId?: string | undefined;
+  instanceId?: string | undefined;
+  channel?: ChannelName | undefined;
+  status?: DeliveryStatus | undefined;
+  /** Default 50, at most 500. */
+  limit?: number | undefined;
+  /** A message id: only older messages (ids are time-ordered), for paging. */
+  before?: string | undefined;
+}
+
+/** Counters since the process started (benchmarks, /metrics). */
+export interface ChannelStats {
+  queued: number;
+  duplicate: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+  dead: number;
+  suppressed: number;
+  unknown: number;
+}
+
+export interface ChannelService {
+  /**
+   * Durably records every request (one multi-row insert, `on conflict (idempotency_key) do
+   * nothing`) and enqueues its delivery in the same transaction. A key used before answers
+   * 'duplicate' with the first message's id and is never sent again.
+   */
+  send(reqs: SendRequest[]): Promise<SendOutcome[]>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  /** Newest first. */
+  list(q?: DeliveryQuery): Promise<DeliveryRecord[]>;
+  /** Owned-channel messages since `sinceMs` that were not suppressed, failed or dead, newest first. */
+  contacts(profileIds: string[], sinceMs: number): Promise<Map<string, Contact[]>>;
+  /** A signed link that revokes `purpose` for the profile (GET shows a page, POST is RFC 8058 one-click). */
+  unsubscribeUrl(profileId: string, purpose: string, messageId?: string): string;
+  inbox(profileId: string, opts?: { unreadOnly?: boolean; limit?: number }): Promise<InboxItem[]>;
+  /** Marks an inbox item read; false when there is no such item (for that profile, when given). */
+  markRead(id: string, profileId?: string): Promise<boolean>;
+  /** Called after each status change (sent, delivered, opened, clicked, bounced, ...). Returns an unsubscribe function. */
+  onStatus(listener: (rec: DeliveryRecord) => void): () => void;
+  /**
+   * Applies a provider receipt; returns the updated record, or undefined when the status may not
+   * follow the current one (a late 'delivered' after 'opened'). 404 when no message matches.
+   * Bounces and complaints also add the address to the suppression list.
+   */
+  receipt(ref: { messageId?: string; providerId?: string }, status: ReceiptStatus, reason?: string): Promise<DeliveryRecord | undefined>;
+  /** A Twilio StatusCallback: verifies X-Twilio-Signature over `url` (the full URL called) and the form fields, then applies it. */
+  smsCallback(url: string, params: Record<string, string>, signature: string | undefined): Promise<DeliveryRecord | undefined>;
+  /** A generic receipt `{messageId | providerId, status, reason?}`, signed like outgoing webhooks (X-Braid-Timestamp, X-Braid-Signature). */
+  signedReceipt(channel: string, rawBody: string, timestamp: string | undefined, signature: string | undefined): Promise<DeliveryRecord | undefined>;
+  suppressions(q?: { channel?: string; address?: string; limit?: number; before?: string }): Promise<Suppression[]>;
+  /** Adds (or returns the existing) suppression; the address is normalized for the channel. */
+  suppress(input: { channel: string; address: string; reason?: string; source?: string; messageId?: string | null }): Promise<Suppression>;
+  unsuppress(id: string): Promise<boolean>;
+  /** Verifies an unsubscribe token and revokes its purpose (evidence: message id, method). */
+  unsubscribe(token: string, method: 'one_click' | 'page'): Promise<{ profileId: string; purpose: string }>;
+  /** Reads an unsubscribe token without acting on it; undefined when it is forged or malformed. */
+  readUnsubscribeToken(token: string): { profileId: string; purpose: string; messageId?: string } | undefined;
+  /** Starts the pg-boss workers that deliver queued messages. */
+  start(): Promise<void>;
+  /** Stops the workers (waiting for in-flight deliveries), pg-boss timers and SMTP connections. */
+  stop(): Promise<void>;
+  stats(): ChannelStats;
+}

@@ -3,7 +3,7 @@ import type { ConsentService } from '../consent/index.ts';
 import type { EventLog } from '../events/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { createProjector, type Projector } from './profiles.projector.ts';
-import { listOrders, listProfileEvents, loadProfile, scanOrders } from './profiles.store.ts';
+import { listOrders, listProfileEvents, loadProfile, scanOrders, scanProfiles } from './profiles.store.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
 
 export interface ProfileView {
@@ -39,6 +39,8 @@ export interface ProfileService {
   orders(profileId: string, limit?: number): Promise<OrderRow[]>;
   /** All orders and refunds in log order after `afterSeq` (page with the last row's seq). */
   scanOrders(afterSeq: number, limit: number): Promise<OrderRow[]>;
+  /** Live profiles in id order after `afterId` ('' to start; page with the last row's id). */
+  scan(afterId: string, limit: number): Promise<ProfileState[]>;
   /** Resolves once everything committed so far is applied to profiles. */
   waitForProjection(timeoutMs?: number): Promise<boolean>;
 }
@@ -79,6 +81,7 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
     },
     orders: (profileId, limit = 1000) => listOrders(deps.db, [profileId], limit),
     scanOrders: (afterSeq, limit) => scanOrders(lowPriority(deps.db), afterSeq, limit),
+    scan: (afterId, limit) => scanProfiles(lowPriority(deps.db), afterId, limit),
     waitForProjection: (timeoutMs) => projector.waitFor(undefined, timeoutMs),
   };
 }

@@ -25,6 +25,12 @@ export async function loadProfiles(db: Queryable, ids: string[]): Promise<Map<st
   return out;
 }
 
+/** Profiles in id order after `afterId` ('' for the first page): for batch readers (audiences). */
+export async function scanProfiles(db: Queryable, afterId: string, limit: number): Promise<ProfileState[]> {
+  const r = await db.query<ProfileRow>(`select * from profiles where id > $1 order by id limit $2`, [afterId, limit]);
+  return r.rows.map(fromRow);
+}
+
 export async function loadProfile(db: Queryable, id: string): Promise<ProfileState | undefined> {
   return (await loadProfiles(db, [id])).get(id);
 }

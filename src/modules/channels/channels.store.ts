@@ -1,0 +1,226 @@
+/**
+ * SQL over the delivery log, the suppression list and the inbox. Writes that touch many messages
+ * are single multi-row statements (unnest), so a batch of deliveries costs a constant number of
+ * round trips. Status changes are conditional (`where status in (...)`): the row is the lock.
+ */
+import type { Queryable } from '../../core/index.ts';
+import type { ChannelName, Contact, DeliveryQuery, DeliveryRecord, DeliveryStatus, InboxItem, OutboundContent, Suppression } from './channels.types.ts';
+
+export interface DeliveryRow {
+  id: string; idempotency_key: string; profile_id: string; channel: string; purpose: string; transactional: boolean;
+  status: string; reason: string | null; address: string | null; attempts: number; provider_id: string | null;
+  consent_record_id: string | null; consent_basis: string | null; worker_id: string | null; worker_version: number | null;
+  instance_id: string | null; step_id: string | null; decision_id: string | null; content: OutboundContent;
+  created_at: Date; sent_at: Date | null; updated_at: Date;
+}
+
+export function toRecord(r: DeliveryRow): DeliveryRecord {
+  return {
+    id: r.id, idempotencyKey: r.idempotency_key, profileId: r.profile_id, channel: r.channel as ChannelName, purpose: r.purpose,
+    status: r.status as DeliveryStatus, reason: r.reason, address: r.address, attempts: r.attempts, providerId: r.provider_id,
+    consentRecordId: r.consent_record_id, consentBasis: r.consent_basis, workerId: r.worker_id, workerVersion: r.worker_version,
+    instanceId: r.instance_id, stepId: r.step_id, decisionId: r.decision_id, content: r.content,
+    createdAt: r.created_at.toISOString(), sentAt: r.sent_at ? r.sent_at.toISOString() : null, updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** A new delivery row, as `send` builds it. */
+export interface NewDelivery {
+  id: string; key: string; profileId: string; channel: string; purpose: string; transactional: boolean;
+  workerId: string | null; workerVersion: number | null; instanceId: string | null; stepId: string | null; decisionId: string | null;
+  content: string;
+}
+
+/** One multi-row insert; returns the ids of the rows inserted (keys already present are skipped). */
+export async function insertDeliveries(tx: Queryable, rows: NewDelivery[], at: string): Promise<Set<string>> {
+  const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
+  const r = await tx.query<{ id: string }>(
+    `insert into deliveries (id, idempotency_key, profile_id, channel, purpose, transactional, status, worker_id, worker_version,
+       instance_id, step_id, decision_id, content, created_at, updated_at)
+     select id, k, p, ch, pu, tr, 'queued', w, wv, i, s, d, c::jsonb, $13, $13
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])
+       as x(id, k, p, ch, pu, tr, w, wv, i, s, d, c)
+     on conflict (idempotency_key) do nothing
+     returning id`,
+    [col('id'), col('key'), col('profileId'), col('channel'), col('purpose'), col('transactional'), col('workerId'), col('workerVersion'),
+      col('instanceId'), col('stepId'), col('decisionId'), col('content'), at]);
+  return new Set(r.rows.map((x) => x.id));
+}
+
+export async function idsByKey(db: Queryable, keys: string[]): Promise<Map<string, string>> {
+  const r = await db.query<{ id: string; idempotency_key: string }>(`select id, idempotency_key from deliveries where idempotency_key = any($1::text[])`, [keys]);
+  return new Map(r.rows.map((x) => [x.idempotency_key, x.id]));
+}
+
+/** Takes the rows still waiting for delivery: status 'sending', attempts + 1. */
+export async function claim(db: Queryable, ids: string[], at: string): Promise<DeliveryRow[]> {
+  const r = await db.query<DeliveryRow>(
+    `update deliveries set status = 'sending', attempts = attempts + 1, updated_at = $2
+     where id = any($1::text[]) and status in ('queued', 'retrying') returning *`, [ids, at]);
+  return r.rows;
+}
+
+/**
+ * Rows a job found still 'sending': the process that claimed them died during the provider call.
+ * Whether the message left is unknown, so it is never sent again.
+ */
+export async function markUnknown(db: Queryable, ids: string[], at: string): Promise<DeliveryRow[]> {
+  if (ids.length === 0) return [];
+  const r = await db.query<DeliveryRow>(
+    `update deliveries set status = 'unknown', reason = 'interrupted during delivery', updated_at = $2
+     where id = any($1::text[]) and status = 'sending' returning *`, [ids, at]);
+  return r.rows;
+}
+
+/** The outcome of one delivery attempt. */
+export interface AttemptResult {
+  id: string; status: DeliveryStatus; reason: string | null; address: string | null; providerId: string | null;
+  consentRecordId: string | null; consentBasis: string | null; sent: boolean;
+}
+
+/** Records a whole batch of outcomes in one statement. A row marked 'unknown' meanwhile still takes the truth. */
+export async function finishAttempts(db: Queryable, results: AttemptResult[], at: string): Promise<DeliveryRow[]> {
+  if (results.length === 0) return [];
+  const col = <K extends keyof AttemptResult>(k: K) => results.map((r) => r[k]);
+  const r = await db.query<DeliveryRow>(
+    `update deliveries d set status = v.st, reason = v.re, address = coalesce(v.ad, d.address), provider_id = coalesce(v.pid, d.provider_id),
+       consent_record_id = v.cr, consent_basis = v.cb, sent_at = case when v.sent then $9::timestamptz else d.sent_at end, updated_at = $9
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[]) as v(id, st, re, ad, pid, cr, cb, sent)
+     where d.id = v.id and d.status in ('sending', 'unknown')
+     returning d.*`,
+    [col('id'), col('status'), col('reason'), col('address'), col('providerId'), col('consentRecordId'), col('consentBasis'), col('sent'), at]);
+  return r.rows;
+}
+
+/** Dead letters: retries exhausted. A row still 'sending' died mid-call instead: 'unknown'. */
+export async function markDead(db: Queryable, ids: string[], at: string): Promise<DeliveryRow[]> {
+  const r = await db.query<DeliveryRow>(
+    `update deliveries set
+       status = case when status = 'sending' then 'unknown' else 'dead' end,
+       reason = case when status = 'sending' then 'interrupted during delivery' else coalesce(reason, 'retries exhausted') end,
+       updated_at = $2
+     where id = any($1::text[]) and status in ('queued', 'retrying', 'sending') returning *`, [ids, at]);
+  return r.rows;
+}
+
+/** The message a receipt names, by Braid id or by the provider's id (on `channel`, when given). */
+export async function findByRef(db: Queryable, ref: { messageId?: string | undefined; providerId?: string | undefined }, channel?: string): Promise<DeliveryRow | undefined> {
+  const [col, key] = ref.messageId !== undefined ? ['id', ref.messageId] : ['provider_id', ref.providerId];
+  if (key === undefined) return undefined;
+  const r = await db.query<DeliveryRow>(
+    `select * from deliveries where ${col} = $1 and ($2::text is null or channel = $2) order by id desc limit 1`, [key, channel ?? null]);
+  return r.rows[0];
+}
+
+/** Moves a message to `status` when its current status is one of `from` (receipts never regress it). */
+export async function moveStatus(db: Queryable, id: string, status: string, from: readonly string[], reason: string | null, at: string): Promise<DeliveryRow | undefined> {
+  const r = await db.query<DeliveryRow>(
+    `update deliveries set status = $2, reason = coalesce($4, reason), updated_at = $5
+     where id = $1 and status = any($3::text[]) returning *`, [id, status, from, reason, at]);
+  return r.rows[0];
+}
+
+export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
+  return (await db.query<DeliveryRow>(`select * from deliveries where id = $1`, [id])).rows[0];
+}
+
+export async function listDeliveries(db: Queryable, q: DeliveryQuery): Promise<DeliveryRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
+  if (q.profileId !== undefined) add('profile_id = ?', q.profileId);
+  if (q.workerId !== undefined) add('worker_id = ?', q.workerId);
+  if (q.instanceId !== undefined) add('instance_id = ?', q.instanceId);
+  if (q.channel !== undefined) add('channel = ?', q.channel);
+  if (q.status !== undefined) add('status = ?', q.status);
+  if (q.before !== undefined) add('id < ?', q.before);
+  params.push(Math.min(Math.max(q.limit ?? 50, 1), 500));
+  const r = await db.query<DeliveryRow>(
+    `select * from deliveries ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit $${params.length}`, params);
+  return r.rows;
+}
+
+/** Statuses that did not reach (or try to reach) the shopper, so they are no contact. */
+export const NOT_CONTACTS = ['suppressed', 'failed', 'dead'] as const;
+
+export async function loadContacts(db: Queryable, profileIds: string[], sinceIso: string): Promise<Map<string, Contact[]>> {
+  const out = new Map<string, Contact[]>();
+  if (profileIds.length === 0) return out;
+  const r = await db.query<{ profile_id: string; channel: string; created_at: Date; worker_id: string | null; status: string }>(
+    `select profile_id, channel, created_at, worker_id, status from deliveries
+     where profile_id = any($1::text[]) and created_at >= $2 and status <> all($3::text[])
+     order by created_at desc, id desc`, [profileIds, sinceIso, NOT_CONTACTS]);
+  for (const x of r.rows) {
+    let list = out.get(x.profile_id);
+    if (!list) out.set(x.profile_id, list = []);
+    list.push({ channel: x.channel as ChannelName, at: x.created_at.getTime(), workerId: x.worker_id, status: x.status as DeliveryStatus });
+  }
+  return out;
+}
+
+// ---- suppressions ----
+
+interface SuppressionRow { id: string; channel: string; address: string; reason: string; source: string; message_id: string | null; created_at: Date }
+const toSuppression = (r: SuppressionRow): Suppression => ({
+  id: r.id, channel: r.channel as Suppression['channel'], address: r.address, reason: r.reason, source: r.source, messageId: r.message_id, createdAt: r.created_at.toISOString(),
+});
+
+export async function insertSuppression(db: Queryable, s: Omit<Suppression, 'createdAt'>, at: string): Promise<Suppression> {
+  await db.query(
+    `insert into suppressions (id, channel, address, reason, source, message_id, created_at) values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (channel, address) do nothing`, [s.id, s.channel, s.address, s.reason, s.source, s.messageId, at]);
+  const r = await db.query<SuppressionRow>(`select * from suppressions where channel = $1 and address = $2`, [s.channel, s.address]);
+  return toSuppression(r.rows[0]!);
+}
+
+export async function listSuppressions(db: Queryable, q: { channel?: string; address?: string; limit?: number; before?: string }): Promise<Suppression[]> {
+  const r = await db.query<SuppressionRow>(
+    `select * from suppressions where ($1::text is null or channel = $1) and ($2::text is null or address = $2) and ($3::text is null or id < $3)
+     order by id desc limit $4`, [q.channel ?? null, q.address ?? null, q.before ?? null, Math.min(Math.max(q.limit ?? 100, 1), 1000)]);
+  return r.rows.map(toSuppression);
+}
+
+export async function deleteSuppression(db: Queryable, id: string): Promise<boolean> {
+  return (await db.query(`delete from suppressions where id = $1`, [id])).affectedRows > 0;
+}
+
+/** Which of these (channel, address) pairs are suppressed, on their channel or on 'all': keys `channel\0address`. */
+export async function suppressedPairs(db: Queryable, pairs: Array<{ channel: string; address: string }>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (pairs.length === 0) return out;
+  const r = await db.query<{ channel: string; address: string; reason: string }>(
+    `select channel, address, reason from suppressions where address = any($1::text[])`, [[...new Set(pairs.map((p) => p.address))]]);
+  const byAddress = new Map<string, Array<{ channel: string; reason: string }>>();
+  for (const x of r.rows) { const l = byAddress.get(x.address) ?? []; l.push(x); byAddress.set(x.address, l); }
+  for (const p of pairs) {
+    const hit = byAddress.get(p.address)?.find((s) => s.channel === p.channel || s.channel === 'all');
+    if (hit) out.set(`${p.channel}\u0000${p.address}`, hit.reason);
+  }
+  return out;
+}
+
+// ---- inbox ----
+
+interface InboxRow { id: string; profile_id: string; title: string | null; body: string | null; url: string | null; data: Record<string, unknown> | null; created_at: Date; read_at: Date | null }
+const toInbox = (r: InboxRow): InboxItem => ({
+  id: r.id, profileId: r.profile_id, title: r.title, body: r.body, url: r.url, data: r.data, createdAt: r.created_at.toISOString(), readAt: r.read_at ? r.read_at.toISOString() : null,
+});
+
+export async function insertInbox(db: Queryable, item: { id: string; profileId: string; content: OutboundContent }, at: string): Promise<void> {
+  const c = item.content;
+  await db.query(
+    `insert into inbox_items (id, profile_id, title, body, url, data, created_at) values ($1, $2, $3, $4, $5, $6::jsonb, $7) on conflict (id) do nothing`,
+    [item.id, item.profileId, c.title ?? c.subject ?? null, c.body ?? c.text ?? null, c.url ?? null, c.data ? JSON.stringify(c.data) : null, at]);
+}
+
+export async function listInbox(db: Queryable, profileId: string, unreadOnly: boolean, limit: number): Promise<InboxItem[]> {
+  const r = await db.query<InboxRow>(
+    `select * from inbox_items where profile_id = $1 ${unreadOnly ? 'and read_at is null' : ''} order by created_at desc, id desc limit $2`, [profileId, limit]);
+  return r.rows.map(toInbox);
+}
+
+export async function markInboxRead(db: Queryable, id: string, profileId: string | undefined, at: string): Promise<boolean> {
+  const r = await db.query(
+    `update inbox_items set read_at = coalesce(read_at, $2) where id = $1 and ($3::text is null or profile_id = $3)`, [id, at, profileId ?? null]);
+  return r.affectedRows > 0;
+}
