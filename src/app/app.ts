@@ -2,6 +2,7 @@
  * The composition root: builds every module with its collaborators and mounts the HTTP routes.
  * The only file allowed to import all modules (besides the CLI and demo seeding).
  */
+import { createHmac } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { Type } from 'typebox';
@@ -19,6 +20,11 @@ import { createProfiles, registerProfileRoutes, type ProfileService } from '../m
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
 import { createReports, registerDecisionReportRoutes, registerReportRoutes, type ReportsService } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
+import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
+import { createChannels, registerChannelRoutes, type ChannelOptions, type ChannelService } from '../modules/channels/index.ts';
+import { createWorkerRenderer, createWorkers, registerWorkerRoutes, type WorkersOptions, type WorkersService } from '../modules/workers/index.ts';
+import { createAudiences, registerAudienceRoutes, type AudiencesService } from '../modules/audiences/index.ts';
+import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -28,6 +34,9 @@ export interface BraidOptions {
   /** An already open database (tests); otherwise opened from config. */
   db?: Db;
   logger?: FastifyBaseLogger;
+  /** Delivery queue tuning (tests use short retry delays). */
+  channels?: ChannelOptions;
+  workers?: WorkersOptions;
 }
 
 export interface Braid {
@@ -48,6 +57,11 @@ export interface Braid {
   traits: TraitsService;
   reports: ReportsService;
   recommendations: RecommendationService;
+  content: ContentService;
+  channels: ChannelService;
+  workers: WorkersService;
+  audiences: AudiencesService;
+  associates: AssociatesService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -77,6 +91,19 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
     catalog, catalogCache, offers, profiles, identity, consent, traits, products: (req) => recommendations.recommend(req), productsVersion: () => recommendations.modelVersion() ?? '',
   });
   await decisioning.start();
+  const content = createContent(deps, { catalog: catalogCache, offers });
+  await content.start();
+  // Unsubscribe links are signed with a key derived from the admin key (rotating it voids old links).
+  const secret = createHmac('sha256', opts.keys.adminKey).update('braid-unsubscribe-v1').digest('hex');
+  const channels = createChannels(deps, { consent, identity, profiles, secret, options: opts.channels });
+  await channels.start();
+  const workers = createWorkers(deps, {
+    profiles, identity, consent, traits, decisioning, channels, catalog: catalogCache, scanProfiles: (after, limit) => profiles.scan(after, limit),
+    render: createWorkerRenderer({ content, traits, offers }),
+  }, opts.workers);
+  await workers.start();
+  const audiences = createAudiences(deps, { profiles, identity, consent, traits, contacts: channels });
+  const associates = createAssociates(deps, { profiles, identity, consent, traits, recommendations, catalog, catalogCache });
 
   http.get('/healthz', {
     config: { scope: 'public' },
@@ -101,12 +128,21 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerDecisionRoutes(http, decisioning, profiles);
   registerDecisionReportRoutes(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
   registerRecommendationRoutes(http, recommendations, profiles);
+  registerContentRoutes(http, content, { offer: (id) => offers.get(id) });
+  registerChannelRoutes(http, channels, { identity, profiles });
+  registerWorkerRoutes(http, workers);
+  registerAudienceRoutes(http, audiences);
+  registerAssociateRoutes(http, associates);
 
-  const background: Array<{ stop(): Promise<void> }> = [profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations];
+  // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
+  const background: Array<{ stop(): Promise<void> }> = [
+    workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, channels,
+  ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
+    content, channels, workers, audiences, associates,
     startBackground() {
-      profiles.projector.start(); traits.start();
+      profiles.projector.start(); traits.start(); audiences.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));
     },
     async close() {

@@ -120,7 +120,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
       const done = jobs.filter((j) => !retry.has(j.data.id)).map((j) => j.id);
       const again = jobs.filter((j) => retry.has(j.data.id)).map((j) => j.id);
       if (done.length) await b.complete(DELIVERY_QUEUE, done);
-      if (again.length) await b.fail(DELIVERY_QUEUE, again, { reason: 'transient delivery failure' });
+      if (again.length) await b.fail(DELIVERY_QUEUE, again);
     })();
     inflight.add(work);
     try { await work; } finally { inflight.delete(work); }
@@ -187,7 +187,10 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
     onStatus(listener) { listeners.add(listener); return () => { listeners.delete(listener); }; },
     receipt: (ref, status, reason) => receipt(ref, status, reason),
 
-    async smsCallback(url, params, signature) {
+    async smsCallback(requestUrl, params, signature) {
+      // Twilio signs the URL it called: the StatusCallback we gave it (plus any query string).
+      const q = requestUrl.indexOf('?');
+      const url = `${cfg.publicUrl}${RECEIPTS_PATH}/sms${q >= 0 ? requestUrl.slice(q) : ''}`;
       if (!verifyTwilio(cfg.smsAuthToken, url, params, signature)) throw new BraidError('unauthorized', 'X-Twilio-Signature does not match');
       if (!params.MessageSid) throw invalid('MessageSid', 'is required');
       const status = twilioStatus(params.MessageStatus, params.ErrorCode);

@@ -162,8 +162,11 @@ export interface ChannelService {
    * Bounces and complaints also add the address to the suppression list.
    */
   receipt(ref: { messageId?: string; providerId?: string }, status: ReceiptStatus, reason?: string): Promise<DeliveryRecord | undefined>;
-  /** A Twilio StatusCallback: verifies X-Twilio-Signature over `url` (the full URL called) and the form fields, then applies it. */
-  smsCallback(url: string, params: Record<string, string>, signature: string | undefined): Promise<DeliveryRecord | undefined>;
+  /**
+   * A Twilio StatusCallback: verifies X-Twilio-Signature over the callback URL we gave Twilio
+   * (publicUrl + path, plus the query of `requestUrl`) and the form fields, then applies it.
+   */
+  smsCallback(requestUrl: string, params: Record<string, string>, signature: string | undefined): Promise<DeliveryRecord | undefined>;
   /** A generic receipt `{messageId | providerId, status, reason?}`, signed like outgoing webhooks (X-Braid-Timestamp, X-Braid-Signature). */
   signedReceipt(channel: string, rawBody: string, timestamp: string | undefined, signature: string | undefined): Promise<DeliveryRecord | undefined>;
   suppressions(q?: { channel?: string; address?: string; limit?: number; before?: string }): Promise<Suppression[]>;

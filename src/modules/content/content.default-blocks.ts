@@ -80,7 +80,7 @@ export const DEFAULT_BLOCKS: BlockInput[] = [
   b('blk_disclose_returns', 'disclosure', 'Free returns within 30 days of delivery; items must be unused and in their original packaging.', { themes: ['returns'], channels: [...LONG_FORM] }),
   b('blk_disclose_guarantee', 'disclosure', 'Satisfaction guarantee: a full refund within 30 days of delivery, as described in our returns policy.', { themes: ['guarantee'], channels: [...LONG_FORM] }),
   b('blk_disclose_warranty', 'disclosure', 'The 2-year warranty covers manufacturing defects; terms apply.', { themes: ['warranty'], channels: [...LONG_FORM] }),
-  b('blk_disclose_offer', 'disclosure', 'Offer valid once per customer and not combinable with other offers.', { themes: OFFERS, channels: [...LONG_FORM] }),
+  b('blk_disclose_offer', 'disclosure', '{{ offer.name }}: valid once per customer and not combinable with other offers.', { themes: OFFERS, channels: [...LONG_FORM] }),
   b('blk_disclose_loyalty', 'disclosure', 'Points are credited once your order ships.', { themes: ['loyalty_points', 'loyalty_perk'], channels: [...LONG_FORM] }),
 ];
 

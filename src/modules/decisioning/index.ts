@@ -7,7 +7,7 @@
 export { createDecisioning, type DecisionService, type DecisioningDeps } from './decisioning.service.ts';
 export { registerDecisionRoutes } from './decisioning.routes.ts';
 export type { ProductSource, ProductSuggestion } from './decisioning.candidates.ts';
-export type { ShopperExtras } from './decisioning.snapshot.ts';
+export { preferenceStrengths, type ShopperExtras } from './decisioning.snapshot.ts';
 export { FEATURES } from './decisioning.features.ts';
 export type { DecideRequest, DecisionResult, ChosenAction, PlacementDef, ActionDef, ActionType, CampaignPromise } from './decisioning.types.ts';
 export type { StoredDecision, DecisionSummary, EvaluationRow } from './decisioning.log.ts';

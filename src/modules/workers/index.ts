@@ -7,6 +7,7 @@ export { createWorkers, type WorkersService, type WorkersOptions } from './worke
 export { registerWorkerRoutes } from './workers.routes.ts';
 export { parseWorkerDefinition, parseDuration } from './workers.definition.ts';
 export { PLAYBOOKS } from './workers.playbooks.ts';
+export { createWorkerRenderer } from './workers.render.ts';
 export { checkSend, chooseChannel, nextBestHour, quietHoursEnd, localHour, type GuardrailSettings, type Verdict } from './workers.guardrails.ts';
 export type { WorkersDeps } from './workers.deps.ts';
 export type { RenderInput, RenderOutput } from './workers.steps.ts';

@@ -1,0 +1,116 @@
+/**
+ * The cart-recovery journey end to end, through public interfaces only: events over /v1/batch,
+ * the worker fires after its wait (Braid's clock is driven by the test), the brain picks the
+ * content, a real email reaches a real SMTP server on loopback, the order arrives and the journey
+ * ends. A held-out shopper and a shopper without email consent get nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createManualClock, parseConfig } from '../../core/index.ts';
+import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
+
+const T0 = Date.parse('2026-06-10T15:00:00Z');
+const clock = createManualClock(T0);
+let s: TestServer;
+let smtp: TestSmtp;
+
+async function batch(messages: unknown[]): Promise<void> {
+  const res = await fetch(s.url + '/v1/batch', {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: s.basic },
+    body: JSON.stringify({ batch: messages.map((m) => ({ timestamp: new Date(clock.now()).toISOString(), ...(m as object) })) }),
+  });
+  expect(res.status).toBe(200);
+}
+async function settle(): Promise<void> {
+  await s.braid.profiles.waitForProjection(10_000);
+  await s.braid.workers.idle();
+}
+async function instancesOf(userId: string): Promise<any[]> {
+  const ref = (await s.api('GET', `/v1/profiles/userId:${userId}`)).body.id as string;
+  return (await s.api('GET', `/v1/workers/wkr_cart_recovery/instances?profile=${ref}`)).body.items;
+}
+
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0' });
+  s = await startTestServer({ clock, config: { muscle: env.muscle }, brain: { globalHoldoutPct: 0 } });
+  // Content must always say something here: the brain may not stay silent at this placement.
+  const { id: _id, ...placement } = (await s.api('GET', '/v1/placements')).body.items.find((p: { id: string }) => p.id === 'email_cart_recovery');
+  expect((await s.api('PUT', '/v1/placements/email_cart_recovery', { ...placement, allowNone: false })).status).toBe(200);
+  await s.braid.catalog.upsertLocations([{ id: 'online', name: 'Online', type: 'online' }]);
+  await s.braid.catalog.upsertProducts([{ id: 'p_boot', title: 'Trail boot', price: 120, cost: 60, currency: 'USD', category: 'Shoes' }]);
+  await s.braid.catalog.setStock([{ variantId: 'p_boot', locationId: 'online', quantity: 10 }]);
+  await s.braid.catalogCache.refresh();
+  const installed = await s.api('POST', '/v1/playbooks/cart_recovery/install', { status: 'on', holdoutPct: 50 });
+  expect(installed.status).toBe(200);
+}, 60_000);
+afterAll(async () => { await s?.close(); await smtp?.close(); });
+
+const cartOf = (userId: string) => ({ type: 'track', userId, event: 'Checkout Started', properties: { order_id: `o_${userId}`, value: 120, products: [{ product_id: 'p_boot', price: 120, quantity: 1 }] } });
+
+describe('cart recovery end to end', () => {
+  it('emails treated shoppers after the wait, nothing to held-out or unconsented ones, and ends on the order', async () => {
+    // Shoppers with email consent until both a treated and a held-out one exist (50% holdout).
+    const consented: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const userId = `u_ok_${i}`;
+      consented.push(userId);
+      await batch([{ type: 'identify', userId, traits: { email: `${userId}@example.com`, first_name: 'Ada', consent: { email_marketing: true } } }, cartOf(userId)]);
+    }
+    await batch([{ type: 'identify', userId: 'u_noconsent', traits: { email: 'u_noconsent@example.com' } }, cartOf('u_noconsent')]);
+    await settle();
+    await s.braid.workers.tick();
+
+    const groups = new Map<string, string | null>();
+    for (const u of consented) {
+      const [inst] = await instancesOf(u);
+      expect(inst.state).toBe('waiting');
+      expect(inst.waitEvent).toBe('Order Completed');
+      groups.set(u, inst.holdout);
+    }
+    const treated = consented.filter((u) => groups.get(u) === null);
+    const held = consented.filter((u) => groups.get(u) === 'worker_holdout');
+    expect(treated.length).toBeGreaterThan(0);
+    expect(held.length).toBeGreaterThan(0);
+
+    // Nothing before the hour is up.
+    clock.advance(59 * 60_000);
+    await s.braid.workers.tick();
+    expect(smtp.count()).toBe(0);
+
+    clock.advance(2 * 60_000);
+    await s.braid.workers.tick();
+    const mails = await smtp.waitFor(treated.length);
+    await new Promise((r) => setTimeout(r, 300)); // anything extra would arrive now
+    expect(smtp.count()).toBe(treated.length);
+    expect(new Set(mails.map((m) => m.to))).toEqual(new Set(treated.map((u) => `${u}@example.com`)));
+    const first = mails[0]!;
+    expect(first.raw.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toMatch(/\/v1\/unsubscribe\?t=/);
+    expect(first.subject.length).toBeGreaterThan(0);
+
+    // The held-out and the unconsented: journeys ran, messages did not.
+    const [heldInst] = await instancesOf(held[0]!);
+    expect(heldInst.ctx.trail.map((t: { outcome: string }) => t.outcome)).toContain('held_out (worker_holdout)');
+    const [noConsent] = await instancesOf('u_noconsent');
+    expect(noConsent.state).toBe('exited');
+    expect(['no_consent', 'unreachable']).toContain(noConsent.exitReason);
+
+    // The brain's choice and the message it produced are on the journey's trail and in the delivery log.
+    const [t0] = await instancesOf(treated[0]!);
+    expect(t0.ctx.decision.id).toMatch(/^dec_/);
+    const msgs = (await s.api('GET', `/v1/messages?ref=${t0.profileId}`)).body.items;
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toMatchObject({ channel: 'email', workerId: 'wkr_cart_recovery', instanceId: t0.id, decisionId: t0.ctx.decision.id });
+
+    // The order arrives: the journey ends at once, before its last-call email.
+    await batch([{ type: 'track', userId: treated[0], event: 'Order Completed', properties: { order_id: `o_${treated[0]}`, revenue: 120, products: [{ product_id: 'p_boot', price: 120, quantity: 1 }] } }]);
+    await settle();
+    const [after] = await instancesOf(treated[0]!);
+    expect(after.state).toBe('done');
+    clock.advance(2 * 86_400_000);
+    await s.braid.workers.tick();
+    await new Promise((r) => setTimeout(r, 500));
+    const lastCalls = smtp.received.filter((m) => m.to === `${treated[0]}@example.com`);
+    expect(lastCalls).toHaveLength(1);
+  }, 120_000);
+});
