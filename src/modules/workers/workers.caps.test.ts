@@ -35,7 +35,7 @@ beforeAll(async () => {
     id, name: id, status: 'on', holdoutPct: 0, entry: { reentry: 'after_exit' },
     trigger: { type: 'event', event: 'Hourly Ping' }, steps: [{ id: 'msg', type: 'send', channel, template: 'generic' }],
   });
-  for (const [id, ch] of [['wkr_a', 'email'], ['wkr_b', 'email'], ['wkr_c', 'sms']] as const) expect((await s.api('POST', '/v1/workers', worker(id, ch))).status).toBe(201);
+  for (const [id, ch] of [['wkr_one', 'email'], ['wkr_two', 'email'], ['wkr_three', 'sms']] as const) expect((await s.api('POST', '/v1/workers', worker(id, ch))).status).toBe(201);
 }, 60_000);
 afterAll(async () => { await s?.close(); await smtp?.close(); sms?.close(); });
 
@@ -56,7 +56,7 @@ describe('frequency caps across workers', () => {
       await s.braid.workers.idle();
       await s.braid.workers.tick();
       // Deliveries happen at this simulated time: wait until the receivers saw them.
-      for (let k = 0; k < 50 && smtp.count() + received.filter((r) => r.channel === 'sms').length < (await deliveredCount()); k++) await new Promise((r) => setTimeout(r, 20));
+      await drained();
       while (smtp.count() > emails) { received.push({ channel: 'email', at: clock.now() }); emails++; }
       clock.advance(H);
     }
@@ -73,12 +73,17 @@ describe('frequency caps across workers', () => {
     const times = received.map((r) => r.at).sort((a, b) => a - b);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(3 * H);
     // Every skip is explained on the journeys' trails.
-    const items = (await s.api('GET', '/v1/workers/wkr_b/instances?limit=1000')).body.items as Array<{ ctx: { trail: Array<{ outcome: string }> } }>;
+    const items = (await s.api('GET', '/v1/workers/wkr_two/instances?limit=1000')).body.items as Array<{ ctx: { trail: Array<{ outcome: string }> } }>;
     expect(items.some((i) => i.ctx.trail.some((t) => /^skipped: frequency_cap|^deferred: min_gap/.test(t.outcome)))).toBe(true);
   }, 240_000);
 });
 
-async function deliveredCount(): Promise<number> {
-  const items = (await s.api('GET', '/v1/messages?limit=1000')).body.items as Array<{ status: string }>;
-  return items.filter((m) => ['sent', 'delivered'].includes(m.status)).length;
+/** Until nothing is queued or in flight in the delivery log, and the receivers have what was sent. */
+async function drained(): Promise<void> {
+  for (let k = 0; k < 200; k++) {
+    const pending = (await Promise.all((['queued', 'sending', 'retrying'] as const).map((status) => s.braid.channels.list({ status, limit: 10 })))).flat();
+    const sent = (await s.braid.channels.list({ status: 'sent', limit: 500 })).length;
+    if (pending.length === 0 && smtp.count() + received.filter((r) => r.channel === 'sms').length >= sent) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
