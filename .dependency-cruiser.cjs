@@ -71,7 +71,7 @@ module.exports = {
       name: 'test-code-stays-in-tests',
       severity: 'error',
       comment: 'src/testing is for tests only; shipping code must not import it.',
-      from: { path: '^src/', pathNot: ['^src/testing/', '\\.test\\.ts$'] },
+      from: { path: '^src/', pathNot: ['^src/testing/', '\\.test\\.ts$', '\\.testkit\\.ts$'] },
       to: { path: '^src/testing/' },
     },
     ...layerRules,

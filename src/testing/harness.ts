@@ -33,7 +33,7 @@ export async function openTestDb(clock: Clock = systemClock): Promise<TestDb> {
       await db.close();
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
-      try { await c.query(`drop schema if exists ${schema} cascade`); } finally { await c.end(); }
+      try { await c.query(`drop schema if exists ${schema} cascade; drop schema if exists ${schema}_boss cascade`); } finally { await c.end(); }
     },
   };
 }

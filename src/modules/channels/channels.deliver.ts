@@ -12,7 +12,7 @@
  * with exponential backoff; after the last attempt pg-boss moves them to the dead-letter queue.
  */
 import { isoNow, type CoreDeps } from '../../core/index.ts';
-import type { ConsentService } from '../consent/index.ts';
+import type { ConsentDecision, ConsentService } from '../consent/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
 import { classify, type ChannelAdapter } from './channels.adapters.ts';
@@ -46,14 +46,18 @@ const PUSH_TOKEN_IDENTITIES = ['external:push_token', 'external:device_token'];
  */
 export async function resolveAddress(ctx: DeliveryContext, profileId: string, channel: ChannelName): Promise<string | undefined> {
   if (channel === 'webhook' || channel === 'in_app') return profileId;
+  const traits = channel === 'push' ? (await ctx.profiles.get(profileId))?.traits : undefined;
+  return addressFrom(channel, await ctx.identity.identities(profileId), traits);
+}
+
+/** The address rule above, over identities and traits already loaded. */
+export function addressFrom(channel: ChannelName, ids: ReadonlyArray<{ type: string; value: string; firstSeenAt: string }>, traits: Record<string, unknown> | undefined): string | undefined {
   if (channel === 'push') {
-    const p = await ctx.profiles.get(profileId);
     for (const t of PUSH_TOKEN_TRAITS) {
-      const v = p?.traits[t];
+      const v = traits?.[t];
       if (typeof v === 'string' && v.trim()) return v.trim();
     }
   }
-  const ids = await ctx.identity.identities(profileId);
   const types = channel === 'email' ? ['email'] : channel === 'sms' ? ['phone'] : PUSH_TOKEN_IDENTITIES;
   const hit = ids.filter((i) => types.includes(i.type)).sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? 1 : a.firstSeenAt > b.firstSeenAt ? -1 : 0))[0];
   if (!hit) return undefined;
@@ -63,18 +67,52 @@ export async function resolveAddress(ctx: DeliveryContext, profileId: string, ch
 
 interface Prepared { row: DeliveryRow; address?: string | undefined; consentRecordId: string | null; consentBasis: string | null; stop?: string }
 
-async function prepare(ctx: DeliveryContext, row: DeliveryRow): Promise<Prepared> {
+/** Lookups shared by the messages of one batch (one consent check per profile and purpose, one address per profile and channel). */
+interface BatchMemo { consent: Map<string, Promise<ConsentDecision>>; address: Map<string, Promise<string | undefined>> }
+
+function memo<T>(m: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let p = m.get(key);
+  if (!p) m.set(key, p = load());
+  return p;
+}
+
+async function prepare(ctx: DeliveryContext, row: DeliveryRow, batch: BatchMemo): Promise<Prepared> {
   let consentRecordId: string | null = null;
   let consentBasis: string | null = 'transactional';
   if (!row.transactional) {
-    const d = await ctx.consent.check(row.profile_id, row.purpose);
+    const d = await memo(batch.consent, `${row.profile_id}\u0000${row.purpose}`, () => ctx.consent.check(row.profile_id, row.purpose));
     consentRecordId = d.record?.id ?? null;
     consentBasis = d.basis;
     if (!d.allowed) return { row, consentRecordId, consentBasis, stop: `consent:${d.status === 'revoked' ? 'revoked' : 'denied'}` };
   }
-  const address = await resolveAddress(ctx, row.profile_id, row.channel as ChannelName);
+  const address = await memo(batch.address, `${row.profile_id}\u0000${row.channel}`, () => resolveAddress(ctx, row.profile_id, row.channel as ChannelName));
   if (!address) return { row, consentRecordId, consentBasis, stop: 'no_address' };
   return { row, address, consentRecordId, consentBasis };
+}
+
+/**
+ * Fills the batch memo with one statement each for consent (every profile and purpose), identities
+ * and (for push) profiles, instead of a lookup per message. A failure leaves the memo empty, and
+ * the per-message path (with its own error handling) runs instead.
+ */
+async function prefetch(ctx: DeliveryContext, rows: DeliveryRow[], batch: BatchMemo): Promise<void> {
+  try {
+    const pairs = [...new Map(rows.filter((r) => !r.transactional).map((r) => [`${r.profile_id}\u0000${r.purpose}`, { profileId: r.profile_id, purpose: r.purpose }])).entries()];
+    const decisions = await ctx.consent.checkMany(pairs.map(([, p]) => p));
+    pairs.forEach(([k], i) => batch.consent.set(k, Promise.resolve(decisions[i]!)));
+    const ids = [...new Set(rows.filter((r) => r.channel === 'email' || r.channel === 'sms' || r.channel === 'push').map((r) => r.profile_id))];
+    const [identities, profiles] = await Promise.all([
+      ctx.identity.identitiesOf(ids),
+      ctx.profiles.getMany([...new Set(rows.filter((r) => r.channel === 'push').map((r) => r.profile_id))]),
+    ]);
+    for (const r of rows) {
+      const k = `${r.profile_id}\u0000${r.channel}`;
+      if (r.channel === 'webhook' || r.channel === 'in_app' || batch.address.has(k)) continue;
+      batch.address.set(k, Promise.resolve(addressFrom(r.channel as ChannelName, identities.get(r.profile_id) ?? [], profiles.get(r.profile_id)?.traits)));
+    }
+  } catch {
+    batch.consent.clear(); batch.address.clear();
+  }
 }
 
 /** Delivers what it can of `ids`; returns the ids whose attempt failed transiently (to retry). */
@@ -85,8 +123,10 @@ export async function deliverBatch(ctx: DeliveryContext, ids: string[]): Promise
   const interrupted = await markUnknown(db, ids.filter((id) => !claimedIds.has(id)), isoNow(clock));
   ctx.changed(interrupted);
 
+  const batch: BatchMemo = { consent: new Map(), address: new Map() };
+  await prefetch(ctx, claimed, batch);
   const prepared = await Promise.all(claimed.map(async (row): Promise<Prepared> => {
-    try { return await prepare(ctx, row); } catch (e) {
+    try { return await prepare(ctx, row, batch); } catch (e) {
       // A consent or identity lookup that fails is a transient fault of ours, not of the message.
       return { row, consentRecordId: null, consentBasis: null, stop: `retry:${(e as Error).message}` };
     }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpServer } from '../../core/index.ts';
+import * as harness from '../../testing/harness.ts';
 import { freePort, openSpine, startApi, startSmtp, type Smtp, type Spine } from './channels.testkit.ts';
 import type { ParsedMail } from 'mailparser';
 import type { ChannelService } from './index.ts';
@@ -18,7 +19,7 @@ const header = (m: ParsedMail, name: string) => m.headerLines.find((h) => h.key 
 const unsubscribeLink = (m: ParsedMail) => /^<(.+)>$/.exec(header(m, 'list-unsubscribe') ?? '')?.[1] ?? '';
 
 beforeAll(async () => {
-  spine = await openSpine();
+  spine = await openSpine(harness);
   smtp = await startSmtp({ rejectRcpt: (a) => (a === 'gone@example.com' ? 550 : a === 'busy@example.com' ? 451 : undefined) });
   const port = await freePort();
   apiUrl = `http://127.0.0.1:${port}`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpServer } from '../../core/index.ts';
+import * as harness from '../../testing/harness.ts';
 import { freePort, openSpine, startApi, startReceiver, type Receiver, type Spine } from './channels.testkit.ts';
 import { signTwilio, signWebhook, type ChannelService } from './index.ts';
 
@@ -12,7 +13,7 @@ let apiUrl: string;
 let ada: string;
 
 beforeAll(async () => {
-  spine = await openSpine();
+  spine = await openSpine(harness);
   sms = await startReceiver((_r, i) => ({ status: 201, json: { sid: `SM${i}`, status: 'queued' } }));
   push = await startReceiver((_r, i) => ({ status: 200, json: { name: `projects/demo/messages/${i}` } }));
   const seen = new Map<string, number>();

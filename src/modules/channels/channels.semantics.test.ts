@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as harness from '../../testing/harness.ts';
 import { openSpine, startReceiver, type Receiver, type Spine } from './channels.testkit.ts';
 import type { ChannelService, DeliveryRecord, SendRequest } from './index.ts';
 
@@ -13,7 +14,7 @@ const webhook = (key: string, profileId: string, extra: Partial<SendRequest> = {
 const hitsFor = (messageId: string) => hook.requests.filter((r) => r.headers['x-braid-message-id'] === messageId).length;
 
 beforeAll(async () => {
-  spine = await openSpine();
+  spine = await openSpine(harness);
   hook = await startReceiver(() => ({ status: 200, json: { ok: true } }));
   ch = spine.channels({ webhookUrl: hook.url + '/hook', maxAttempts: 3 });
   ch.onStatus((r) => statuses.push(r));

@@ -1,7 +1,8 @@
 /**
  * Test fixtures for the channels tests (imported by *.test.ts only): a test database with the
  * real spine (events → projection → identities, profiles, consent), real loopback receivers
- * (HTTP and SMTP), and an HTTP server with the channels routes.
+ * (HTTP and SMTP), and an HTTP server with the channels routes. The test files pass in
+ * src/testing/harness.ts (only *.test.ts files may import src/testing).
  */
 import { createServer as createHttp, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNet } from 'node:net';
@@ -13,8 +14,7 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { createHttpServer, createMetrics, systemClock, type ChannelsConfig, type Clock, type CoreDeps, type HttpServer } from '../../core/index.ts';
-import { openTestDb, testDeps, TEST_DATABASE_URL, type TestDb } from '../../testing/harness.ts';
+import { createHttpServer, createMetrics, systemClock, type ChannelsConfig, type Clock, type Config, type CoreDeps, type Db, type HttpServer } from '../../core/index.ts';
 import { createConsent, type ConsentService } from '../consent/index.ts';
 import { createEventLog, type EventLog } from '../events/index.ts';
 import { createIdentity, type IdentityService } from '../identity/index.ts';
@@ -25,6 +25,14 @@ export const KEYS = { writeKey: 'wk_test_123456', adminKey: 'ak_test_123456', de
 export const SECRET = 'unsubscribe-test-secret';
 /** Fast retries for tests: 1 s first delay (pg-boss's minimum with backoff), polling at 0.5 s. */
 export const FAST: ChannelOptions = { retryDelaySeconds: 1, pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 60 };
+
+/** The parts of src/testing/harness.ts used here (pass the module: `import * as harness`). */
+export interface TestDb { db: Db; schema?: string; cleanup(): Promise<void> }
+export interface Harness {
+  openTestDb(clock?: Clock): Promise<TestDb>;
+  testDeps(db: Db, clock?: Clock, overrides?: Partial<Config>): CoreDeps;
+  TEST_DATABASE_URL: string | undefined;
+}
 
 export interface Spine {
   t: TestDb; deps: CoreDeps; events: EventLog; identity: IdentityService; consent: ConsentService; profiles: ProfileService; dataDir: string;
@@ -38,7 +46,8 @@ export interface Spine {
 
 let n = 0;
 
-export async function openSpine(clock: Clock = systemClock): Promise<Spine> {
+export async function openSpine(harness: Harness, clock: Clock = systemClock): Promise<Spine> {
+  const { openTestDb, testDeps, TEST_DATABASE_URL } = harness;
   const t = await openTestDb(clock);
   const dataDir = mkdtempSync(join(tmpdir(), 'braid-channels-'));
   const deps = testDeps(t.db, clock, { dataDir });
@@ -127,6 +136,8 @@ export async function startSmtp(opts: { rejectRcpt?: (address: string) => number
       });
     },
   });
+  // Replies are small writes: without TCP_NODELAY, Nagle and delayed ACKs cost ~40 ms a message.
+  server.server.on('connection', (s: import('node:net').Socket) => s.setNoDelay(true));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as { port: number }).port;
   out.url = `smtp://127.0.0.1:${port}/?maxConnections=8`;

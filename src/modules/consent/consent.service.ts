@@ -5,7 +5,7 @@
 import { invalid, isPlainObject, isoNow, newId, parseTimestamp, type CoreDeps, type Queryable } from '../../core/index.ts';
 import { ANY, BUILTIN_RULES, decide, normalizeCountry, normalizeJurisdiction, resolveStatuses, type PriorState } from './consent.policy.ts';
 import {
-  insertRecords, latestRecords, listHistory, listOverrides, loadCheck, loadContext, priorStates, reassignRecords,
+  insertRecords, latestRecords, listHistory, listOverrides, loadCheck, loadChecks, loadContext, priorStates, reassignRecords,
   replaceOverrides, upsertSubject, type PriorQuery,
 } from './consent.store.ts';
 import {
@@ -132,6 +132,13 @@ export function createConsent(deps: CoreDeps): ConsentService {
     return decide(purpose, effectiveJurisdiction(opts.jurisdiction, c.subjectJurisdiction), c.record, c.overrides);
   }
 
+  async function checkMany(pairs: ReadonlyArray<{ profileId: string; purpose: string }>): Promise<ConsentDecision[]> {
+    pairs.forEach((p) => validateCheck(p.purpose, undefined));
+    const { inputs, overrides } = await loadChecks(db, pairs);
+    return pairs.map((p, i) => decide(p.purpose, effectiveJurisdiction(undefined, inputs[i]!.subjectJurisdiction), inputs[i]!.record,
+      overrides.filter((o) => o.purpose === p.purpose || o.purpose === ANY)));
+  }
+
   async function current(profileId: string, opts: { jurisdiction?: string } = {}): Promise<Record<string, ConsentDecision>> {
     validateJurisdiction(opts.jurisdiction); // fail before querying
     const latest = await latestRecords(db, profileId);
@@ -177,7 +184,7 @@ export function createConsent(deps: CoreDeps): ConsentService {
   }
 
   return {
-    record, reassign, setJurisdiction, check, current, update,
+    record, reassign, setJurisdiction, check, checkMany, current, update,
     onChange(listener) { listeners.add(listener); return () => { listeners.delete(listener); }; },
     history: (profileId) => listHistory(db, profileId),
     policy, setPolicy,

@@ -102,6 +102,30 @@ export async function loadCheck(db: Queryable, profileId: string, purpose: strin
   };
 }
 
+/**
+ * loadCheck for many (profile, purpose) pairs in one statement: the senders of a batch of
+ * messages ask at once. Overrides are returned once (all of them); callers filter by purpose.
+ */
+export async function loadChecks(db: Queryable, pairs: ReadonlyArray<{ profileId: string; purpose: string }>): Promise<{ inputs: Array<Omit<CheckInputs, 'overrides'>>; overrides: PolicyRule[] }> {
+  if (pairs.length === 0) return { inputs: [], overrides: [] };
+  const r = await db.query<Partial<RecordRow> & { i: number; subject_jurisdiction: string | null; overrides: unknown }>(
+    `select x.i, (select jurisdiction from consent_subjects s where s.profile_id = x.p) as subject_jurisdiction,
+            case when x.i = 1 then (select coalesce(json_agg(json_build_array(jurisdiction, purpose, mode)), '[]'::json) from consent_policy) end as overrides,
+            c.*
+       from unnest($1::text[], $2::text[]) with ordinality as x(p, pu, i)
+       left join lateral (
+         select ${RECORD_COLUMNS} from consent_records
+          where profile_id = x.p and purpose = x.pu order by ${LATEST_ORDER} limit 1
+       ) c on true
+      order by x.i`,
+    [pairs.map((p) => p.profileId), pairs.map((p) => p.purpose)]);
+  const overrides = toRules(r.rows[0]?.overrides ?? []);
+  return {
+    overrides,
+    inputs: r.rows.map((row) => ({ record: row.id ? toRecord(row as RecordRow) : undefined, subjectJurisdiction: row.subject_jurisdiction ?? undefined })),
+  };
+}
+
 /** The latest record of every purpose the profile has any record for. */
 export async function latestRecords(db: Queryable, profileId: string): Promise<ConsentRecord[]> {
   const r = await db.query<RecordRow>(

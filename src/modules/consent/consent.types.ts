@@ -100,6 +100,8 @@ export interface ConsentService {
   setJurisdiction(profileId: string, country: string, tx?: Queryable): Promise<void>;
   /** May we use this profile's data for `purpose`? One indexed statement. */
   check(profileId: string, purpose: string, opts?: { jurisdiction?: string }): Promise<ConsentDecision>;
+  /** `check` for many (profile, purpose) pairs in one statement, answers in the same order (senders of a batch). */
+  checkMany(pairs: ReadonlyArray<{ profileId: string; purpose: string }>): Promise<ConsentDecision[]>;
   /** Current state per purpose: every recorded purpose plus the standard ones. */
   current(profileId: string, opts?: { jurisdiction?: string }): Promise<Record<string, ConsentDecision>>;
   /** The whole ledger of the profile, newest first. */

@@ -126,3 +126,12 @@ describe('checkContent', () => {
     ]);
   });
 });
+
+describe('links are not claims', () => {
+  it('ignores currency-looking fragments inside URLs (unsubscribe tokens)', async () => {
+    const { checkStatedPrices } = await import('./content.qa.ts');
+    const fields = [{ field: 'text', text: 'Unsubscribe: https://shop.example/v1/unsubscribe?t=ab7kr1MXNzz and mailto:x@y.z?s=5kr' }];
+    expect(checkStatedPrices(fields, [], [], 'USD')).toEqual([]);
+    expect(checkStatedPrices([{ field: 'text', text: 'Now only 7kr!' }], [], [], 'SEK')).toHaveLength(1);
+  });
+});

@@ -71,7 +71,10 @@ export function parseAmount(num: string): number {
 const currenciesOf = (sym: string) => SYMBOLS[sym] ?? [sym.toUpperCase()];
 
 /** Every money amount stated in `text`; `discount` when it reads as an amount off ("$5 off", "save €5"). */
-export function statedAmounts(text: string): StatedAmount[] {
+export function statedAmounts(raw: string): StatedAmount[] {
+  // Links are not claims: a token in an unsubscribe URL ("…7kr…") is not a price. Blank them out
+  // (same length, so indexes still point into the original text).
+  const text = raw.replace(/\b(?:https?:\/\/|mailto:)\S+/gi, (u) => ' '.repeat(u.length));
   const out: StatedAmount[] = [];
   const taken: Array<[number, number]> = [];
   const add = (m: RegExpExecArray, sym: string, num: string) => {

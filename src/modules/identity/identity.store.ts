@@ -44,6 +44,16 @@ export async function listIdentities(db: Queryable, profileId: string): Promise<
   return r.rows.map((x) => ({ type: x.type, value: x.value, profileId: x.profile_id, firstSeenAt: x.first_seen_at.toISOString(), sourceMessageId: x.source_message_id ?? undefined }));
 }
 
+/** listIdentities for many profiles in one statement. */
+export async function listIdentitiesOf(db: Queryable, profileIds: string[]): Promise<Map<string, IdentityRow[]>> {
+  const out = new Map<string, IdentityRow[]>(profileIds.map((id) => [id, []]));
+  if (profileIds.length === 0) return out;
+  const r = await db.query<{ type: string; value: string; profile_id: string; first_seen_at: Date; source_message_id: string | null }>(
+    `select type, value, profile_id, first_seen_at, source_message_id from identities where profile_id = any($1::text[]) order by first_seen_at, type, value`, [profileIds]);
+  for (const x of r.rows) out.get(x.profile_id)?.push({ type: x.type, value: x.value, profileId: x.profile_id, firstSeenAt: x.first_seen_at.toISOString(), sourceMessageId: x.source_message_id ?? undefined });
+  return out;
+}
+
 /** Every profile id that now resolves to `profileId` (itself and all it absorbed, transitively). */
 export async function mergedIds(db: Queryable, profileId: string): Promise<string[]> {
   const r = await db.query<{ id: string }>(

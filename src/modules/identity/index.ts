@@ -1,5 +1,5 @@
 import type { CoreDeps, Queryable } from '../../core/index.ts';
-import { canonicalProfile, listConflicts, listIdentities, listMerges, resolveRef, type ConflictRecord, type IdentityRow, type MergeRecord } from './identity.store.ts';
+import { canonicalProfile, listConflicts, listIdentities, listIdentitiesOf, listMerges, resolveRef, type ConflictRecord, type IdentityRow, type MergeRecord } from './identity.store.ts';
 
 export { identifiersOf, identityKey, normalizeEmail, normalizePhone, normalizeIdType, parseRef, priorityOf, type Identifier } from './identity.normalize.ts';
 export { loadOwners } from './identity.store.ts';
@@ -12,6 +12,8 @@ export interface IdentityService {
   resolveRef(ref: string): Promise<string | undefined>;
   canonical(profileId: string, db?: Queryable): Promise<string | undefined>;
   identities(profileId: string): Promise<IdentityRow[]>;
+  /** identities() of many profiles in one statement (every asked id is a key). */
+  identitiesOf(profileIds: string[]): Promise<Map<string, IdentityRow[]>>;
   merges(profileId: string): Promise<MergeRecord[]>;
   conflicts(profileId: string): Promise<ConflictRecord[]>;
 }
@@ -21,6 +23,7 @@ export function createIdentity(deps: CoreDeps): IdentityService {
     resolveRef: (ref) => resolveRef(deps, ref),
     canonical: (id, db) => canonicalProfile(db ?? deps.db, id),
     identities: (id) => listIdentities(deps.db, id),
+    identitiesOf: (ids) => listIdentitiesOf(deps.db, ids),
     merges: (id) => listMerges(deps.db, id),
     conflicts: (id) => listConflicts(deps.db, id),
   };

@@ -3,7 +3,7 @@ import type { ConsentService } from '../consent/index.ts';
 import type { EventLog } from '../events/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { createProjector, type Projector } from './profiles.projector.ts';
-import { listOrders, listProfileEvents, loadProfile, scanOrders, scanProfiles } from './profiles.store.ts';
+import { listOrders, listProfileEvents, loadProfile, loadProfiles, scanOrders, scanProfiles } from './profiles.store.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
 
 export interface ProfileView {
@@ -30,6 +30,8 @@ export interface ProfileService {
   projector: Projector;
   /** The projected state (no waiting), or undefined. Other modules read profiles through this. */
   get(profileId: string): Promise<ProfileState | undefined>;
+  /** get() for many profiles in one statement (absent ids are missing from the map). */
+  getMany(profileIds: string[]): Promise<Map<string, ProfileState>>;
   /** Resolves the ref, waits (bounded) for the projection to catch up, and assembles the 360 view. */
   view(ref: string): Promise<ProfileView>;
   /** The live profile id of a ref, after waiting (bounded) for the projection; 404 if none. */
@@ -57,6 +59,7 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
     projector,
     resolve,
     get: (id) => loadProfile(deps.db, id),
+    getMany: (ids) => loadProfiles(deps.db, ids),
     async view(ref) {
       const id = await resolve(ref);
       const p = await loadProfile(deps.db, id);

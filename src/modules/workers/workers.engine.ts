@@ -11,7 +11,7 @@ import { evaluateCondition, newId } from '../../core/index.ts';
 import { assignGlobal, hashBucket } from '../experiments/index.ts';
 import type { AppliedBatch, ProfileState } from '../profiles/index.ts';
 import type { ComputedTraits } from '../traits/index.ts';
-import type { ChannelName, SendRequest } from '../channels/index.ts';
+import { CHANNEL_PURPOSE, PUSH_TOKEN_TRAITS, type ChannelName, type SendRequest } from '../channels/index.ts';
 import {
   claimDue, entryHistory, insertInstances, reassignInstances, saveInstances, waitingFor,
 } from './workers.store.ts';
@@ -33,7 +33,7 @@ export interface EngineHooks {
   settings(): GuardrailSettings;
 }
 
-export interface EngineStats { entered: number; sendsPlanned: number; stepsRun: number; exits: number; ticks: number }
+export interface EngineStats { entered: number; sendsPlanned: number; stepsRun: number; exits: number; ticks: number; advanceMs: number }
 
 export interface Entry { def: WorkerDefinition; version: number; profileId: string; key: string | null; entryKey: string; event?: Instance['ctx']['event']; seq: number }
 
@@ -41,7 +41,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   const db = deps.db;
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
-  const stats: EngineStats = { entered: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0 };
+  const stats: EngineStats = { entered: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0, advanceMs: 0 };
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = chain.then(fn, fn);
@@ -76,28 +76,46 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     return inserted.size;
   }
 
+  /** Everything the steps need about the batch's shoppers, in a few statements (not one per shopper). */
   async function loadShoppers(ids: string[], nowMs: number, needReach: Set<string>): Promise<Map<string, ShopperView>> {
     const settings = hooks.settings();
-    const contacts = await w.channels.contacts(ids, nowMs - 7 * DAY);
+    const [contacts, profiles, idents] = await Promise.all([
+      w.channels.contacts(ids, nowMs - 7 * DAY), w.profiles.getMany(ids), w.identity.identitiesOf([...needReach]),
+    ]);
     const out = new Map<string, ShopperView>();
-    await Promise.all(ids.map(async (id) => {
-      const p = await w.profiles.get(id);
-      const traits = filterSensitive(p?.traits ?? {}, brain.sensitiveTraits);
-      const computed = w.traits?.peek(id);
+    for (const id of ids) {
+      const p = profiles.get(id);
       let reachable = new Set<ChannelName>(['email', 'sms', 'push', 'webhook', 'in_app']);
       if (needReach.has(id)) {
-        const idents = await w.identity.identities(id);
+        const mine = idents.get(id) ?? [];
         reachable = new Set<ChannelName>(['webhook', 'in_app']);
-        if (idents.some((i) => i.type === 'email')) reachable.add('email');
-        if (idents.some((i) => i.type === 'phone')) reachable.add('sms');
-        if (typeof (p?.traits.push_token ?? p?.traits.pushToken) === 'string') reachable.add('push');
+        if (mine.some((i) => i.type === 'email')) reachable.add('email');
+        if (mine.some((i) => i.type === 'phone')) reachable.add('sms');
+        if (PUSH_TOKEN_TRAITS.some((t) => typeof p?.traits[t] === 'string')) reachable.add('push');
       }
       out.set(id, {
-        profileId: id, profile: p ? profileScope(p, brain.sensitiveTraits) : undefined, traits, computed: computed ?? undefined,
-        timeZone: timeZoneOf(p?.traits ?? {}, settings.defaultTimezone), contacts: [...(contacts.get(id) ?? [])], reachable,
+        profileId: id, profile: p ? profileScope(p, brain.sensitiveTraits) : undefined, traits: filterSensitive(p?.traits ?? {}, brain.sensitiveTraits),
+        computed: w.traits?.peek(id) ?? undefined, timeZone: timeZoneOf(p?.traits ?? {}, settings.defaultTimezone),
+        contacts: [...(contacts.get(id) ?? [])], reachable,
       });
-    }));
+    }
     return out;
+  }
+
+  /** Consent answers for every (shopper, purpose) the batch's send steps could use, in one statement. */
+  async function prefetchConsent(batch: Instance[], defs: Map<string, WorkerDefinition | undefined>): Promise<Map<string, { allowed: boolean }>> {
+    const pairs = new Map<string, { profileId: string; purpose: string }>();
+    for (const inst of batch) {
+      if (inst.holdout) continue;
+      const def = defs.get(`${inst.workerId}@${inst.version}`);
+      for (const st of def?.steps ?? []) {
+        if (st.type !== 'send' || st.transactional) continue;
+        for (const c of st.channels) { const purpose = CHANNEL_PURPOSE[c]; pairs.set(`${inst.profileId}\u0000${purpose}`, { profileId: inst.profileId, purpose }); }
+      }
+    }
+    const list = [...pairs.entries()];
+    const answers = await w.consent.checkMany(list.map(([, p]) => p));
+    return new Map(list.map(([k], i) => [k, answers[i]!]));
   }
 
   /** Runs due (or just-woken) instances forward, sends their messages in one batch, saves them. */
@@ -114,26 +132,26 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       const def = defs.get(`${inst.workerId}@${inst.version}`);
       if (def?.steps.some((s) => s.type === 'send' && s.channel === 'auto')) needReach.add(inst.profileId);
     }
-    const shoppers = await loadShoppers([...new Set(batch.map((i) => i.profileId))], nowMs, needReach);
+    const [shoppers, consent] = await Promise.all([loadShoppers([...new Set(batch.map((i) => i.profileId))], nowMs, needReach), prefetchConsent(batch, defs)]);
     const env: StepEnv = {
       nowMs, settings: hooks.settings(), buckets,
       decide: (inst, placement) => w.decisioning.decide({
         ref: inst.profileId, placement,
         context: { time: new Date(nowMs).toISOString(), source: { channel: 'worker', campaignId: inst.workerId }, page: productContext(inst) },
       }),
-      consented: (profileId, purpose) => w.consent.check(profileId, purpose),
+      consented: async (profileId, purpose) => consent.get(`${profileId}\u0000${purpose}`) ?? w.consent.check(profileId, purpose),
       render: (input) => w.render(input),
       unsubscribeUrl: (profileId, purpose) => w.channels.unsubscribeUrl(profileId, purpose),
     };
     const sends: SendRequest[] = [];
     const senders: Instance[] = [];
+    const t0 = performance.now();
     for (const inst of batch) {
       const def = defs.get(`${inst.workerId}@${inst.version}`);
       if (!def) { inst.state = 'exited'; inst.exitReason = 'definition_missing'; continue; }
       if (!live.has(inst.workerId)) { inst.state = 'exited'; inst.exitReason = 'worker_paused'; continue; }
       stats.stepsRun++;
-      const send = await runSteps(inst, def, shoppers.get(inst.profileId)!, env);
-      if (send) { sends.push(send); senders.push(inst); }
+      for (const send of await runSteps(inst, def, shoppers.get(inst.profileId)!, env)) { sends.push(send); senders.push(inst); }
       if (inst.state !== 'waiting') stats.exits++;
     }
     if (sends.length > 0) {
@@ -144,9 +162,8 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
         inst.ctx.trail.push({ step: sends[i]!.stepId ?? '?', outcome: `${o.outcome} ${sends[i]!.channel} ${o.messageId}${o.reason ? ` (${o.reason})` : ''}`, at: nowMs });
       });
     }
-    // A send ends a run; the instance continues with its next step right away.
-    for (const inst of senders) if (inst.state === 'waiting' && inst.wakeAt < nowMs) inst.wakeAt = nowMs;
     await saveInstances(db, batch, nowMs);
+    stats.advanceMs += performance.now() - t0;
   }
 
   /** Claims and advances due instances until none are due (bounded per call). */
@@ -238,7 +255,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
         const channels = new Set(def?.steps.flatMap((s) => (s.type === 'send' && !s.transactional ? s.channels : [])) ?? []);
         if (channels.size === 0) continue;
         let any = false;
-        for (const c of channels) if ((await w.consent.check(inst.profileId, purposeOf(c))).allowed) { any = true; break; }
+        for (const c of channels) if ((await w.consent.check(inst.profileId, CHANNEL_PURPOSE[c])).allowed) { any = true; break; }
         if (!any) { inst.state = 'exited'; inst.exitReason = 'consent_withdrawn'; inst.waitEvent = null; changed.push(inst); }
       }
       await saveInstances(db, changed, nowMs);
@@ -250,9 +267,6 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
 
 export type Engine = ReturnType<typeof createEngine>;
 
-function purposeOf(c: ChannelName): string {
-  return c === 'email' ? 'email_marketing' : c === 'sms' ? 'sms_marketing' : c === 'push' ? 'push_marketing' : 'personalization';
-}
 function keyOf(t: EventTrigger, props: Record<string, unknown>): string | null {
   if (!t.key) return null;
   const v = props[t.key];

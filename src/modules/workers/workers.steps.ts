@@ -57,8 +57,12 @@ function scopeOf(inst: Instance, shopper: ShopperView): Record<string, unknown> 
   return { profile: shopper.profile, traits: { ...shopper.computed, ...shopper.traits }, event: inst.ctx.event, decision: inst.ctx.decision };
 }
 
-/** Advances `inst` in place. Returns the send it wants (at most one per run: a send ends the run). */
-export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: ShopperView, env: StepEnv): Promise<SendRequest | undefined> {
+/**
+ * Advances `inst` in place until it waits or ends; the sends it plans are returned, in order (the
+ * engine hands them to channels after the batch; their outcomes are added to the trail then).
+ */
+export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: ShopperView, env: StepEnv): Promise<SendRequest[]> {
+  const sends: SendRequest[] = [];
   const now = env.nowMs;
   if (inst.waitEvent !== null) { // woke at a wait_for_event's timeout
     note(inst, def.steps[inst.step - 1]?.id ?? '?', 'timeout', now);
@@ -66,19 +70,19 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
   }
   for (let guard = 0; guard < MAX_STEPS_PER_RUN; guard++) {
     const step = def.steps[inst.step];
-    if (!step) { end(inst, 'done', 'completed'); return undefined; }
+    if (!step) { end(inst, 'done', 'completed'); return sends; }
     switch (step.type) {
       case 'wait':
         inst.wakeAt = now + step.durationMs; inst.step++;
         note(inst, step.id, 'waiting', now);
-        return undefined;
+        return sends;
       case 'wait_for_event':
         inst.waitEvent = step.event; inst.wakeAt = now + step.timeoutMs; inst.step++;
         note(inst, step.id, `awaiting ${step.event}`, now);
-        return undefined;
+        return sends;
       case 'exit':
         note(inst, step.id, 'exit', now); end(inst, 'done', 'completed');
-        return undefined;
+        return sends;
       case 'branch': {
         const yes = evaluateCondition(step.if, scopeOf(inst, shopper), now);
         const target = yes ? step.then : step.else;
@@ -91,12 +95,12 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
         let result: DecisionResult;
         try { result = await env.decide(inst, step.placement); } catch (err) {
           note(inst, step.id, `error: ${(err as Error).message.slice(0, 200)}`, now); end(inst, 'exited', 'decide_failed');
-          return undefined;
+          return sends;
         }
         const first = result.actions[0];
         if (!first || first.type === 'none') {
           note(inst, step.id, `silent (${result.decisionId})`, now);
-          if (step.onSilent === 'exit') { end(inst, 'exited', 'brain_silent'); return undefined; }
+          if (step.onSilent === 'exit') { end(inst, 'exited', 'brain_silent'); return sends; }
           inst.step++; continue;
         }
         inst.ctx.decision = { id: result.decisionId, type: first.type, productIds: result.actions.flatMap((a) => a.productIds), offerId: first.offerId, blockIds: first.blockIds, theme: first.theme };
@@ -105,12 +109,17 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
       }
       case 'send': {
         if (inst.holdout) { note(inst, step.id, `held_out (${inst.holdout})`, now); inst.step++; continue; }
-        return planSend(inst, def, step, shopper, env);
+        const before = inst.step;
+        const send = await planSend(inst, def, step, shopper, env);
+        if (send) sends.push(send);
+        // Deferred (same step, later), exited, or capped-and-moved-on: a deferral ends the run.
+        if (inst.state !== 'waiting' || (inst.step === before && !send)) return sends;
+        continue;
       }
     }
   }
   end(inst, 'exited', 'step_loop');
-  return undefined;
+  return sends;
 }
 
 async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, shopper: ShopperView, env: StepEnv): Promise<SendRequest | undefined> {
@@ -147,7 +156,7 @@ async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, s
     vars: { unsubscribe_url: env.unsubscribeUrl(inst.profileId, purpose) },
   });
   if (rendered.qa && !rendered.qa.ok) {
-    note(inst, step.id, `qa_failed: ${rendered.qa.reasons.map((r) => r.rule).join(', ')}`, now);
+    note(inst, step.id, `qa_failed: ${rendered.qa.reasons.map((r) => `${r.rule} (${r.message})`).join('; ').slice(0, 500)}`, now);
     end(inst, 'exited', 'qa_failed');
     return undefined;
   }
