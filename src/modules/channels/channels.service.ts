@@ -121,6 +121,8 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
       const again = jobs.filter((j) => retry.has(j.data.id)).map((j) => j.id);
       if (done.length) await b.complete(DELIVERY_QUEUE, done);
       if (again.length) await b.fail(DELIVERY_QUEUE, again);
+      // A full batch means more are likely waiting: fetch again at once instead of after the poll interval.
+      if (jobs.length >= (o.batchSize ?? 100)) for (const id of workerIds) b.notifyWorker(id);
     })();
     inflight.add(work);
     try { await work; } finally { inflight.delete(work); }

@@ -82,15 +82,22 @@ export function parseQaRequest(input: unknown, engines: Engines): QaRequest {
   return q;
 }
 
+// Asked on every render: building an Intl formatter to test a value costs ~50 µs, so answers are kept.
+const known = new Map<string, boolean>();
+function remember(key: string, test: () => boolean): boolean {
+  let v = known.get(key);
+  if (v === undefined) { v = test(); if (known.size < 10_000) known.set(key, v); }
+  return v;
+}
 function isLocale(l: string): boolean {
-  try { return Intl.getCanonicalLocales(l).length === 1 && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i.test(l); } catch { return false; }
+  return remember(`l:${l}`, () => { try { return Intl.getCanonicalLocales(l).length === 1 && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i.test(l); } catch { return false; } });
 }
 function isTimeZone(tz: string): boolean {
-  try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; }
+  return remember(`z:${tz}`, () => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } });
 }
 function isCurrency(c: string): boolean {
   if (!/^[A-Z]{3}$/.test(c)) return false;
-  try { new Intl.NumberFormat('en-US', { style: 'currency', currency: c }); return true; } catch { return false; }
+  return remember(`c:${c}`, () => { try { new Intl.NumberFormat('en-US', { style: 'currency', currency: c }); return true; } catch { return false; } });
 }
 
 /** Checks a worker's render call; returns the template and the effective locale and zone. */

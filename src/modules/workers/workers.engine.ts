@@ -33,7 +33,7 @@ export interface EngineHooks {
   settings(): GuardrailSettings;
 }
 
-export interface EngineStats { entered: number; sendsPlanned: number; stepsRun: number; exits: number; ticks: number; advanceMs: number }
+export interface EngineStats { entered: number; sendsPlanned: number; stepsRun: number; exits: number; ticks: number; advanceMs: number; enterMs: number; applyMs: number }
 
 export interface Entry { def: WorkerDefinition; version: number; profileId: string; key: string | null; entryKey: string; event?: Instance['ctx']['event']; seq: number }
 
@@ -41,7 +41,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   const db = deps.db;
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
-  const stats: EngineStats = { entered: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0, advanceMs: 0 };
+  const stats: EngineStats = { entered: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0, advanceMs: 0, enterMs: 0, applyMs: 0 };
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = chain.then(fn, fn);
@@ -57,6 +57,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   /** Applies re-entry rules (against the database and earlier entries of the same batch) and inserts. */
   async function enter(entries: Entry[], nowMs: number): Promise<number> {
     if (entries.length === 0) return 0;
+    const t0 = performance.now();
     const history = await entryHistory(db, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]);
     const rows: Array<Instance & { entryKey: string }> = [];
     for (const e of entries) {
@@ -65,14 +66,17 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       const rule = e.def.entry;
       if (h && (rule.reentry === 'never' || h.running || (rule.reentry === 'cooldown' && nowMs - h.lastEntry < rule.cooldownMs))) continue;
       history.set(k, { lastEntry: nowMs, running: true });
-      rows.push({
+      const inst: Instance & { entryKey: string } = {
         id: newId('ins', deps.clock), workerId: e.def.id, version: e.version, profileId: e.profileId, key: e.key, state: 'waiting', step: 0,
         wakeAt: nowMs, waitEvent: null, holdout: holdoutOf(e.def, e.profileId), exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
         ctx: { event: e.event, trail: [], seq: e.seq } as Instance['ctx'],
-      });
+      };
+      startTimer(inst, e.def, nowMs);
+      rows.push(inst);
     }
     const inserted = await insertInstances(db, rows, nowMs);
     stats.entered += inserted.size;
+    stats.enterMs += performance.now() - t0;
     return inserted.size;
   }
 
@@ -201,9 +205,11 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
         if (t.type !== 'event' || t.event !== ev.name || nowMs - at > MAX_TRIGGER_AGE_MS) continue;
         const props = bySeq.get(ev.seq)?.properties ?? {};
         const event = { name: ev.name, properties: props };
-        const scope = { event, profile: profiles.get(ev.profileId) && profileScope(profiles.get(ev.profileId)!, brain.sensitiveTraits), traits: traitsScope(w.traits?.peek(ev.profileId), nowMs) };
-        if (t.where && !evaluateCondition(t.where, scope, nowMs)) continue;
-        if (def.entry.where && !evaluateCondition(def.entry.where, scope, nowMs)) continue;
+        if (t.where || def.entry.where) { // built only when a rule needs it (traits may have to be loaded)
+          const scope = { event, profile: profiles.get(ev.profileId) && profileScope(profiles.get(ev.profileId)!, brain.sensitiveTraits), traits: traitsScope(w.traits?.peek(ev.profileId), nowMs) };
+          if (t.where && !evaluateCondition(t.where, scope, nowMs)) continue;
+          if (def.entry.where && !evaluateCondition(def.entry.where, scope, nowMs)) continue;
+        }
         entries.push({ def, version, profileId: ev.profileId, key: keyOf(t, props), entryKey: `${def.id}:e${ev.seq}`, event, seq: ev.seq });
       }
     }
@@ -243,7 +249,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   return {
     stats,
     enter: (entries: Entry[]) => serial(() => enter(entries, deps.clock.now())),
-    applyBatch: (batch: AppliedBatch) => serial(() => applyBatch(batch)),
+    applyBatch: (batch: AppliedBatch) => serial(async () => { const t0 = performance.now(); await applyBatch(batch); stats.applyMs += performance.now() - t0; }),
     runDue: (limit?: number) => serial(() => runDue(limit)),
     /** Exits waiting instances of these profiles whose worker can no longer reach them (consent withdrawn). */
     exitWithoutConsent: (profileIds: string[]) => serial(async () => {
@@ -266,6 +272,21 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/**
+ * A journey whose first step is a wait starts its timer as it is inserted: no due pass (claim,
+ * load, save) is spent on setting a clock, which is most of the cost of an entry.
+ */
+function startTimer(inst: Instance, def: WorkerDefinition, nowMs: number): void {
+  const first = def.steps[0];
+  if (first?.type === 'wait') {
+    inst.step = 1; inst.wakeAt = nowMs + first.durationMs;
+    inst.ctx.trail.push({ step: first.id, outcome: 'waiting', at: nowMs });
+  } else if (first?.type === 'wait_for_event') {
+    inst.step = 1; inst.wakeAt = nowMs + first.timeoutMs; inst.waitEvent = first.event;
+    inst.ctx.trail.push({ step: first.id, outcome: `awaiting ${first.event}`, at: nowMs });
+  }
+}
 
 function keyOf(t: EventTrigger, props: Record<string, unknown>): string | null {
   if (!t.key) return null;

@@ -52,7 +52,8 @@ export function quietHoursEnd(ms: number, timeZone: string, q: { start: number; 
 /** Is `tz` a time zone Intl knows? Unknown zones fall back to the default. */
 export function isTimeZone(tz: unknown): tz is string {
   if (typeof tz !== 'string' || tz === '') return false;
-  try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; }
+  if (hourFormats.has(tz)) return true;
+  try { hourFormats.set(tz, new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', hour: 'numeric', minute: 'numeric' })); return true; } catch { return false; }
 }
 
 /**
