@@ -113,4 +113,41 @@ describe('cart recovery end to end', () => {
     const lastCalls = smtp.received.filter((m) => m.to === `${treated[0]}@example.com`);
     expect(lastCalls).toHaveLength(1);
   }, 120_000);
+
+  it('keeps journeys on the version they started with, exits on withdrawn consent, and stops everything when paused', async () => {
+    for (const u of ['u_w1', 'u_w2', 'u_w3']) await batch([{ type: 'identify', userId: u, traits: { email: `${u}@example.com`, consent: { email_marketing: true } } }, cartOf(u)]);
+    await settle();
+    const before = (await s.api('GET', '/v1/workers/wkr_cart_recovery')).body;
+    const waiting = (await s.api('GET', '/v1/workers/wkr_cart_recovery/instances?state=waiting')).body.items as Array<{ id: string; version: number; profileId: string }>;
+    expect(waiting.length).toBeGreaterThan(1);
+    // A new version (a longer first wait): running journeys stay on theirs, new ones get it.
+    const doc = { ...before.definition, trigger: { ...before.definition.trigger, unlessFollowedBy: { event: 'Order Completed', within: '2h' } } };
+    const v2 = await s.api('PUT', '/v1/workers/wkr_cart_recovery', doc);
+    expect(v2.status).toBe(200);
+    expect(v2.body.version).toBe(before.version + 1);
+    expect((await s.api('PUT', '/v1/workers/wkr_cart_recovery', doc)).body.version).toBe(before.version + 1); // unchanged: no new version
+    for (const i of waiting) expect((await s.api('GET', `/v1/instances/${i.id}`)).body.version).toBe(before.version);
+    await batch([{ type: 'identify', userId: 'u_v2', traits: { email: 'u_v2@example.com', consent: { email_marketing: true } } }, cartOf('u_v2')]);
+    await settle();
+    const [fresh] = await instancesOf('u_v2');
+    expect(fresh.version).toBe(before.version + 1);
+    expect(Date.parse(fresh.wakeAt) - clock.now()).toBe(2 * 3_600_000);
+
+    // Consent withdrawn: the journey ends at once, before any further message.
+    const target = waiting[0]!;
+    clock.advance(60_000); // a later moment than the grant (the ledger orders by time)
+    expect((await s.api('PUT', `/v1/profiles/${target.profileId}/consent`, { purposes: { email_marketing: false } })).status).toBe(200);
+    await s.braid.workers.idle();
+    const gone = (await s.api('GET', `/v1/instances/${target.id}`)).body;
+    expect(gone).toMatchObject({ state: 'exited', exitReason: 'consent_withdrawn' });
+
+    // Paused: every waiting journey exits, and nothing more enters.
+    const paused = await s.api('POST', '/v1/workers/wkr_cart_recovery/status', { status: 'paused' });
+    expect(paused.body.exited).toBeGreaterThan(0);
+    expect((await s.api('GET', '/v1/workers/wkr_cart_recovery')).body.counts.waiting).toBe(0);
+    await batch([{ type: 'identify', userId: 'u_late', traits: { email: 'u_late@example.com', consent: { email_marketing: true } } }, cartOf('u_late')]);
+    await settle();
+    expect(await instancesOf('u_late')).toHaveLength(0);
+    expect((await s.api('GET', `/v1/instances/${waiting[1]!.id}`)).body.exitReason).toBe('worker_paused');
+  }, 120_000);
 });

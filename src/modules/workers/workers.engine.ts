@@ -249,6 +249,10 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   return {
     stats,
     enter: (entries: Entry[]) => serial(() => enter(entries, deps.clock.now())),
+    /** Enters without queueing: only from inside `exclusive` (triggers that scan run there). */
+    enterNow: (entries: Entry[]) => enter(entries, deps.clock.now()),
+    /** Runs `fn` in this process's serial queue, so it never races entries, events or timers. */
+    exclusive: <T>(fn: () => Promise<T>) => serial(fn),
     applyBatch: (batch: AppliedBatch) => serial(async () => { const t0 = performance.now(); await applyBatch(batch); stats.applyMs += performance.now() - t0; }),
     runDue: (limit?: number) => serial(() => runDue(limit)),
     /** Exits waiting instances of these profiles whose worker can no longer reach them (consent withdrawn). */

@@ -6,7 +6,6 @@ import { INSTANCE_STATES, WORKER_STATUSES, type Instance } from './workers.types
 
 const tags = ['workers'];
 const Id = Type.Object({ id: Type.String({ maxLength: 100 }) });
-const Doc = Type.Object({}, { additionalProperties: true, description: 'A worker definition (docs/workers.md); YAML is accepted with Content-Type application/yaml' });
 const Worker = Type.Object({
   id: Type.String(), status: Type.String(), version: Type.Integer(), definition: Type.Object({}, { additionalProperties: true }),
   createdAt: Type.String(), updatedAt: Type.String(), updatedBy: Type.Union([Type.String(), Type.Null()]),

@@ -58,7 +58,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
   }
 
   const engine: Engine = createEngine(deps, w, { live: () => live, definition, settings: () => settings });
-  const triggers = createTriggers(deps, w, (entries) => engine.enter(entries));
+  const triggers = createTriggers(deps, w, (entries) => engine.enterNow(entries));
 
   async function record(id: string): Promise<WorkerRecord> {
     const h = heads.get(id);
@@ -74,7 +74,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await engine.runDue();
       if (deps.clock.now() - lastSweep >= sweepMs || lastSweep === 0) {
         lastSweep = deps.clock.now();
-        await triggers.sweep(live);
+        await engine.exclusive(() => triggers.sweep(live));
       }
     } catch (err) {
       deps.log.error({ err }, 'workers: loop failed');
@@ -91,10 +91,10 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       if (w.catalog) { await w.catalog.ready(); triggers.primeCatalog(); }
       unsub.push(w.profiles.projector.onApplied((batch: AppliedBatch) => {
         void engine.applyBatch(batch);
-        if (batch.profiles.length > 0 && [...live.values()].some((l) => l.def.trigger.type === 'segment')) void triggers.onProfiles(live, batch.profiles);
+        if (batch.profiles.length > 0 && [...live.values()].some((l) => l.def.trigger.type === 'segment')) void engine.exclusive(() => triggers.onProfiles(live, batch.profiles));
       }));
       unsub.push(w.consent.onChange((ids) => { if (ids !== 'all') void engine.exitWithoutConsent(ids); }));
-      if (w.catalog) unsub.push(w.catalog.onUpdate((ids) => { void triggers.onCatalog(live, ids); }));
+      if (w.catalog) unsub.push(w.catalog.onUpdate((ids) => { void engine.exclusive(() => triggers.onCatalog(live, ids)); }));
       running = true;
       timer = setTimeout(() => void loop(), 0);
     },
@@ -106,7 +106,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     },
     /** Runs due timers now (tests and the simulator, after moving the clock). */
     tick: () => engine.runDue(),
-    sweep: () => triggers.sweep(live),
+    sweep: () => engine.exclusive(() => triggers.sweep(live)),
     idle: () => engine.idle(),
     list: async (): Promise<WorkerRecord[]> => Promise.all([...heads.keys()].sort().map(record)),
     get: record,

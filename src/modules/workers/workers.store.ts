@@ -133,7 +133,7 @@ export async function exitWorkerInstances(db: Queryable, workerId: string, reaso
 
 export async function reassignInstances(db: Queryable, merged: Array<{ from: string; into: string }>): Promise<void> {
   if (merged.length === 0) return;
-  await db.query(`update worker_instances w set profile_id = x.into from unnest($1::text[], $2::text[]) as x(f, into) where w.profile_id = x.f`,
+  await db.query(`update worker_instances w set profile_id = x.survivor from unnest($1::text[], $2::text[]) as x(absorbed, survivor) where w.profile_id = x.absorbed`,
     [merged.map((m) => m.from), merged.map((m) => m.into)]);
 }
 

@@ -4,7 +4,7 @@
  * shoppers into "lapsing"), schedules (everyone matching, every period), and catalog changes
  * (back in stock, price drop) for shoppers who showed interest in the product.
  */
-import { evaluateCondition, type CoreDeps } from '../../core/index.ts';
+import { evaluateCondition, newId, type CoreDeps } from '../../core/index.ts';
 import type { ProfileState } from '../profiles/index.ts';
 import type { Entry, LiveWorker } from './workers.engine.ts';
 import { profileScope, traitsScope } from './workers.engine.ts';
@@ -32,7 +32,8 @@ export function createTriggers(deps: CoreDeps, w: WorkersDeps, enter: (entries: 
       const r = await db.query<{ profile_id: string }>(
         `insert into worker_segment_members (worker_id, profile_id, since) select $1, unnest($2::text[]), $3 on conflict do nothing returning profile_id`, [def.id, inside, nowMs]);
       const entered = r.rows.map((x) => x.profile_id);
-      n += await enter(entered.map((profileId) => ({ def, version, profileId, key: null, entryKey: `${def.id}:s${nowMs}:${profileId}`, seq: 0 })));
+      // The membership insert is the edge (idempotent); each edge is a new entry.
+      n += await enter(entered.map((profileId) => ({ def, version, profileId, key: null, entryKey: `${def.id}:${newId('edg', deps.clock)}`, seq: 0 })));
     }
     return n;
   }
