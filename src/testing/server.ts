@@ -1,5 +1,6 @@
 import { createBraid, type Braid } from '../app/app.ts';
 import { parseConfig, systemClock, type BrainConfig, type Clock, type Config } from '../core/index.ts';
+import type { ChannelOptions } from '../modules/channels/index.ts';
 import { openTestDb, type TestDb } from './harness.ts';
 
 export const TEST_KEYS = { writeKey: 'wk_test_123456', adminKey: 'ak_test_123456', decideKey: 'dk_test_123456' };
@@ -17,11 +18,11 @@ export interface TestServer {
 }
 
 /** A real Braid on a free loopback port with a fresh database (embedded, or Postgres in CI's 2nd run). */
-export async function startTestServer(opts: { clock?: Clock; config?: Partial<Config>; brain?: Partial<BrainConfig>; background?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { clock?: Clock; config?: Partial<Config>; brain?: Partial<BrainConfig>; background?: boolean; channels?: ChannelOptions } = {}): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
   const db = await openTestDb(clock);
   const base = parseConfig({}, { demo: false, logLevel: 'warn', ...opts.config });
-  const braid = await createBraid({ config: { ...base, brain: { ...base.brain, ...opts.brain } }, keys: TEST_KEYS, db: db.db, clock });
+  const braid = await createBraid({ config: { ...base, brain: { ...base.brain, ...opts.brain } }, keys: TEST_KEYS, db: db.db, clock, channels: opts.channels });
   if (opts.background !== false) braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });
   return {

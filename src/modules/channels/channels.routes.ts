@@ -37,6 +37,14 @@ export function registerChannelRoutes(http: HttpServer, channels: ChannelService
     return id;
   };
 
+  const Providers = Type.Record(Type.String(), Type.Object({ value: Type.Union([Type.String(), Type.Null()]), source: Type.String() }));
+  http.get('/v1/channels/providers', {
+    schema: { tags: ['channels'], summary: 'Provider settings in effect (SMTP, SMS, push, webhook), from the environment or the API; secrets shown as set', response: { 200: Providers } },
+  }, async () => channels.providers());
+  http.put('/v1/channels/providers', {
+    schema: { tags: ['channels'], summary: 'Override provider settings (smtpUrl, smsUrl, pushUrl, webhookUrl, their keys...); null restores the environment value', body: Type.Unknown(), response: { 200: Providers, ...errors } },
+  }, async (req) => channels.setProviders(req.body));
+
   http.get('/v1/messages', {
     schema: { tags: ['channels'], summary: 'The delivery log, newest first (filter by profile ref, worker, instance, channel, status)', querystring: MessagesQuery, response: { 200: Type.Object({ items: Type.Array(DeliverySchema) }), ...errors } },
   }, async (req) => {

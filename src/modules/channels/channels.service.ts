@@ -4,13 +4,12 @@
  * row); pg-boss workers run `deliverBatch`; receipts, unsubscribe and suppression feed back.
  */
 import type PgBoss from 'pg-boss';
-import { BraidError, invalid, isoNow, newId, notFound, type CoreDeps } from '../../core/index.ts';
+import { BraidError, invalid, isoNow, newId, notFound, type ChannelsConfig, type CoreDeps } from '../../core/index.ts';
 import { isValidPurpose, type ConsentService } from '../consent/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
-import { createPushAdapter, createSmsAdapter, createWebhookAdapter, unconfigured, type ChannelAdapter } from './channels.adapters.ts';
 import { deliverBatch, type DeliveryContext } from './channels.deliver.ts';
-import { createEmailAdapter } from './channels.email.ts';
+import { buildAdapters, describeProviders, parseProviderOverrides, type Adapters, type ProviderOverrides } from './channels.providers.ts';
 import { normalizeAddress } from './channels.address.ts';
 import { bossSchemaFor, createBossDb, DEAD_QUEUE, DELIVERY_QUEUE, deliveryJobs, startBoss, txBossDb, type QueueSettings } from './channels.queue.ts';
 import { RECEIPT_FROM, twilioStatus } from './channels.receipts.ts';
@@ -50,19 +49,23 @@ const RECEIPTS_PATH = '/v1/channels/receipts';
 const MAX_CONTENT_BYTES = 256 * 1024;
 
 export function createChannels(deps: CoreDeps, c: ChannelCollaborators): ChannelService {
-  const cfg = deps.config.muscle.channels;
+  let cfg: ChannelsConfig = deps.config.muscle.channels;
+  let overrides: ProviderOverrides = {};
   const o = c.options ?? {};
   const settings: QueueSettings = {
     maxAttempts: cfg.maxAttempts, retryDelaySeconds: Math.max(1, Math.round(o.retryDelaySeconds ?? 30)), retryBackoff: o.retryBackoff ?? true,
     expireInSeconds: o.expireInSeconds ?? 300, maintenanceIntervalSeconds: o.maintenanceIntervalSeconds ?? 120,
   };
   const timeout = o.httpTimeoutMs ?? 10_000;
-  const adapters: Record<Exclude<ChannelName, 'in_app'>, ChannelAdapter> = {
-    email: createEmailAdapter(cfg, deps.config.dataDir),
-    sms: cfg.smsUrl ? createSmsAdapter(cfg, timeout, `${cfg.publicUrl}${RECEIPTS_PATH}/sms`) : unconfigured('BRAID_SMS_URL'),
-    push: cfg.pushUrl ? createPushAdapter(cfg, timeout) : unconfigured('BRAID_PUSH_URL'),
-    webhook: cfg.webhookUrl ? createWebhookAdapter(cfg, timeout, deps.clock) : unconfigured('BRAID_WEBHOOK_URL'),
-  };
+  // Mutated in place when providers change over the API: the delivery context holds this object.
+  const adapters: Adapters = buildAdapters(cfg, deps.config.dataDir, timeout, RECEIPTS_PATH, deps.clock);
+  async function applyOverrides(next: ProviderOverrides): Promise<void> {
+    overrides = next;
+    cfg = { ...deps.config.muscle.channels, ...next };
+    const old = { ...adapters };
+    Object.assign(adapters, buildAdapters(cfg, deps.config.dataDir, timeout, RECEIPTS_PATH, deps.clock));
+    await Promise.allSettled(Object.values(old).map((a) => a.close?.()));
+  }
   const stats: ChannelStats = { queued: 0, duplicate: 0, sent: 0, retrying: 0, failed: 0, dead: 0, suppressed: 0, unknown: 0 };
   const listeners = new Set<(rec: DeliveryRecord) => void>();
   const emit = (rows: store.DeliveryRow[]) => {
@@ -232,7 +235,18 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
       return { profileId, purpose: claims.purpose };
     },
 
+    providers: () => describeProviders(cfg, overrides),
+    async setProviders(body: unknown) {
+      const next = parseProviderOverrides(body, overrides);
+      await deps.db.query(`insert into channel_providers (id, settings, updated_at) values (1, $1, $2) on conflict (id) do update set settings = excluded.settings, updated_at = excluded.updated_at`,
+        [JSON.stringify(next), isoNow(deps.clock)]);
+      await applyOverrides(next);
+      return describeProviders(cfg, overrides);
+    },
+
     async start() {
+      const stored = await deps.db.query<{ settings: ProviderOverrides }>(`select settings from channel_providers where id = 1`);
+      if (stored.rows[0]) await applyOverrides(stored.rows[0].settings);
       const b = await ensureBoss();
       if (workerIds.length) return;
       const work = { batchSize: o.batchSize ?? 100, pollingIntervalSeconds: Math.max(0.5, o.pollingIntervalSeconds ?? 1) };

@@ -178,6 +178,10 @@ export interface ChannelService {
   /** Reads an unsubscribe token without acting on it; undefined when it is forged or malformed. */
   readUnsubscribeToken(token: string): { profileId: string; purpose: string; messageId?: string } | undefined;
   /** Starts the pg-boss workers that deliver queued messages. */
+  /** Effective provider settings (secrets shown only as set), each with where it comes from. */
+  providers(): Record<string, { value: string | null; source: 'api' | 'env' | 'unset' }>;
+  /** Overrides provider settings (null restores the environment's); adapters are rebuilt at once. */
+  setProviders(body: unknown): Promise<Record<string, { value: string | null; source: 'api' | 'env' | 'unset' }>>;
   start(): Promise<void>;
   /** Stops the workers (waiting for in-flight deliveries), pg-boss timers and SMTP connections. */
   stop(): Promise<void>;
