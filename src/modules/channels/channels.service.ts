@@ -27,7 +27,7 @@ export interface ChannelOptions {
   retryBackoff?: boolean;
   /** How often idle workers look for due jobs (at least 0.5 s; a send() wakes them at once). Default 1. */
   pollingIntervalSeconds?: number;
-  /** Jobs fetched per batch. Default 100. */
+  /** Jobs fetched per batch. Default 200. */
   batchSize?: number;
   /** Batches in flight at once. Default 4. */
   concurrency?: number;
@@ -125,7 +125,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
       if (done.length) await b.complete(DELIVERY_QUEUE, done);
       if (again.length) await b.fail(DELIVERY_QUEUE, again);
       // A full batch means more are likely waiting: fetch again at once instead of after the poll interval.
-      if (jobs.length >= (o.batchSize ?? 100)) for (const id of workerIds) b.notifyWorker(id);
+      if (jobs.length >= (o.batchSize ?? 200)) for (const id of workerIds) b.notifyWorker(id);
     })();
     inflight.add(work);
     try { await work; } finally { inflight.delete(work); }
@@ -249,7 +249,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
       if (stored.rows[0]) await applyOverrides(stored.rows[0].settings);
       const b = await ensureBoss();
       if (workerIds.length) return;
-      const work = { batchSize: o.batchSize ?? 100, pollingIntervalSeconds: Math.max(0.5, o.pollingIntervalSeconds ?? 1) };
+      const work = { batchSize: o.batchSize ?? 200, pollingIntervalSeconds: Math.max(0.5, o.pollingIntervalSeconds ?? 1) };
       for (let i = 0; i < Math.max(1, o.concurrency ?? 4); i++) workerIds.push(await b.work<{ id: string }>(DELIVERY_QUEUE, work, (jobs) => runBatch(b, jobs)));
       workerIds.push(await b.work<{ id: string }>(DEAD_QUEUE, work, runDead));
     },
