@@ -33,9 +33,12 @@ export function composeEmail(msg: OutboundMessage, cfg: ChannelsConfig): nodemai
   if (msg.unsubscribeUrl) {
     headers['List-Unsubscribe'] = { prepared: true, value: `<${msg.unsubscribeUrl}>` };
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-    html += `<hr><p style="font-size:12px;color:#666">${escapeHtml(cfg.postalAddress)}<br>`
-      + `<a href="${escapeHtml(msg.unsubscribeUrl)}">Unsubscribe</a></p>`;
-    text += `\n\n--\n${cfg.postalAddress}\nUnsubscribe: ${msg.unsubscribeUrl}\n`;
+    // Templates normally carry the footer themselves (content QA requires it); add it only when missing.
+    if (!html.includes('/v1/unsubscribe?t=')) {
+      html += `<hr><p style="font-size:12px;color:#666">${escapeHtml(cfg.postalAddress)}<br>`
+        + `<a href="${escapeHtml(msg.unsubscribeUrl)}">Unsubscribe</a></p>`;
+    }
+    if (!text.includes('/v1/unsubscribe?t=')) text += `\n\n--\n${cfg.postalAddress}\nUnsubscribe: ${msg.unsubscribeUrl}\n`;
   }
   return {
     from: cfg.smtpFrom, to: msg.address, subject: c.subject, html, text, headers,
