@@ -41,7 +41,7 @@ const config = parseConfig({
 }, { demo: false, logLevel: 'warn', dataDir });
 const braid = await createBraid({
   config, keys: { writeKey: 'wk_bench_123456', adminKey: 'ak_bench_123456' }, clock, logger: pino({ level: 'warn' }) as FastifyBaseLogger,
-  channels: args.batch ? { batchSize: Number(args.batch) } : undefined,
+  channels: { ...(args.batch ? { batchSize: Number(args.batch) } : {}), ...(args.concurrency ? { concurrency: Number(args.concurrency) } : {}) },
 });
 braid.startBackground();
 const log = (s: string) => process.stdout.write(s + '\n');

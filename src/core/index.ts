@@ -17,3 +17,4 @@ export { createHttpServer, type HttpServer } from './http/server.ts';
 export { authorize, presentedKey, type Keys, type Scope } from './http/auth.ts';
 export * from './json.ts';
 export { CONDITION_OPS, evaluateCondition, lookupPath, parseCondition, type Condition, type ConditionOp } from './conditions.ts';
+export type { MessageContent } from './message.ts';

@@ -4,6 +4,7 @@
  * (caps, quiet hours, gaps); channels make sure it goes at most once, to the right address, only
  * while consent still holds at the moment of delivery, and record what happened.
  */
+import type { MessageContent } from '../../core/index.ts';
 export const CHANNELS = ['email', 'sms', 'push', 'webhook', 'in_app'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
@@ -12,21 +13,8 @@ export const CHANNEL_PURPOSE: Record<ChannelName, string> = {
   email: 'email_marketing', sms: 'sms_marketing', push: 'push_marketing', webhook: 'personalization', in_app: 'personalization',
 };
 
-/** Rendered content; which fields matter depends on the channel. */
-export interface OutboundContent {
-  /** email */
-  subject?: string | undefined;
-  html?: string | undefined;
-  text?: string | undefined;
-  /** sms and push body */
-  body?: string | undefined;
-  /** push title */
-  title?: string | undefined;
-  /** deep link (push, in_app) */
-  url?: string | undefined;
-  /** webhook / in_app structured payload */
-  data?: Record<string, unknown> | undefined;
-}
+/** Rendered content (the kernel's MessageContent); which fields matter depends on the channel. */
+export type OutboundContent = MessageContent;
 
 export interface SendRequest {
   /** At most one message per key, ever (workers use `${workerId}:${instanceId}:${stepId}`). */

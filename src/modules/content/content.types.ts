@@ -1,5 +1,6 @@
 /** Public shapes of the content module. Wire schemas are in content.schemas.ts. */
 import type { Static } from 'typebox';
+import type { MessageContent } from '../../core/index.ts';
 import type { Offer } from '../offers/index.ts';
 import type {
   BLOCK_KINDS, BlockInputSchema, BlockPatchSchema, CONTENT_CHANNELS, ContentRulesSchema, DraftRequestSchema, FUNNEL_STAGES,
@@ -27,16 +28,8 @@ export interface SmsInfo { encoding: 'GSM-7' | 'UCS-2'; units: number; segments:
 
 export interface QaResult { ok: boolean; reasons: QaReason[]; sms?: SmsInfo | undefined }
 
-/** Rendered content (structurally the channels module's OutboundContent). */
-export interface RenderedContent {
-  subject?: string | undefined;
-  html?: string | undefined;
-  text?: string | undefined;
-  body?: string | undefined;
-  title?: string | undefined;
-  url?: string | undefined;
-  data?: Record<string, unknown> | undefined;
-}
+/** Rendered content: the kernel's MessageContent, which channels deliver. */
+export type RenderedContent = MessageContent;
 
 /** What the decision chose (structurally decisioning's ChosenAction; only these fields are read). */
 export interface RenderAction {
