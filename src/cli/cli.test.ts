@@ -101,6 +101,23 @@ describe('braid CLI over HTTP (a Braid is running)', () => {
     expect(missing.stderr).toContain('No profile matches userId:nobody');
   });
 
+  it('applies a YAML worker, lists it, turns it on, and names the field of a bad document', async () => {
+    const doc = join(dir, 'worker.yaml');
+    writeFileSync(doc, 'id: wkr_cli_hello\nname: Hello from the CLI\ntrigger: { type: event, event: Signed Up }\nsteps:\n  - { id: hi, type: send, channel: email, template: welcome }\n');
+    const applied = await braid(['workers', 'apply', doc, ...keyFlags]);
+    expect(applied.stdout).toContain('wkr_cli_hello version 1 (off) created');
+    expect(applied.code).toBe(0);
+    const on = await braid(['workers', 'status', 'wkr_cli_hello', 'on', ...keyFlags]);
+    expect(on.stdout).toContain('wkr_cli_hello is on');
+    const list = await braid(['workers', 'list', ...keyFlags]);
+    expect(list.stdout).toMatch(/wkr_cli_hello\s+on\s+1\s+0\s+0\s+0\s+Hello from the CLI/);
+    writeFileSync(doc, 'id: wkr_cli_hello\nname: Hello\ntrigger: { type: event, event: Signed Up }\nsteps:\n  - { id: hi, type: send, channel: fax, template: welcome }\n');
+    const bad = await braid(['workers', 'apply', doc, ...keyFlags]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('steps[0].channel');
+    expect((await t.braid.workers.get('wkr_cli_hello')).version).toBe(1);
+  });
+
   it('refuses a wrong key and an unreachable --url', async () => {
     const bad = await braid(['import', 'events', EVENTS, '--url', t.url, '--write-key', 'wk_wrong_key']);
     expect(bad.code).toBe(1);
