@@ -25,6 +25,8 @@ import { createChannels, registerChannelRoutes, type ChannelOptions, type Channe
 import { createWorkerRenderer, createWorkers, registerWorkerRoutes, type WorkersOptions, type WorkersService } from '../modules/workers/index.ts';
 import { createAudiences, registerAudienceRoutes, type AudiencesService } from '../modules/audiences/index.ts';
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
+import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
+import { auditDeliveries } from './app.audit.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -62,6 +64,7 @@ export interface Braid {
   workers: WorkersService;
   audiences: AudiencesService;
   associates: AssociatesService;
+  audit: AuditService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -81,6 +84,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const identity = createIdentity(deps);
   const consent = createConsent(deps);
   const catalog = createCatalog(deps);
+  const audit = createAudit(deps);
   const profiles = createProfiles(deps, { events, identity, consent });
   const traits = createTraits(deps, { profiles, events });
   const reports = createReports(deps);
@@ -97,9 +101,10 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const secret = createHmac('sha256', opts.keys.adminKey).update('braid-unsubscribe-v1').digest('hex');
   const channels = createChannels(deps, { consent, identity, profiles, secret, options: opts.channels });
   await channels.start();
+  const deliveriesAudit = auditDeliveries(channels, audit, log);
   const workers = createWorkers(deps, {
     profiles, identity, consent, traits, decisioning, channels, catalog: catalogCache, scanProfiles: (after, limit) => profiles.scan(after, limit),
-    render: createWorkerRenderer({ content, traits, offers }),
+    render: createWorkerRenderer({ content, traits, offers }), audit,
   }, opts.workers);
   await workers.start();
   const audiences = createAudiences(deps, { profiles, identity, consent, traits, contacts: channels });
@@ -133,14 +138,15 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerWorkerRoutes(http, workers);
   registerAudienceRoutes(http, audiences);
   registerAssociateRoutes(http, associates);
+  registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
-    workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, channels,
+    workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, deliveriesAudit, channels,
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates,
+    content, channels, workers, audiences, associates, audit,
     startBackground() {
       profiles.projector.start(); traits.start(); audiences.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));

@@ -21,6 +21,8 @@ Commands:
   workers apply FILE                  Create or update a worker from a JSON or YAML document (new version when changed)
   workers list | status ID on|off|paused | playbooks
                                       List workers, turn one on/off/pause it, list the shipped playbooks
+  audit verify [--from SEQ] | audit list [--profile REF] [--subject TYPE[:ID]] [--action A] [--before SEQ] [--limit N]
+                                      Check the audit hash chain (exit 1 if broken), or list audit entries newest first
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
@@ -87,6 +89,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         if (args.positionals[1] === 'apply' && !fileArg(args.positionals[2], io)) return 2;
         const { runWorkers } = await import('./workers.ts');
         return await withClient(args, env, io, (c) => runWorkers(c, args, io));
+      }
+      case 'audit': {
+        const { runAudit } = await import('./audit.ts');
+        return await withClient(args, env, io, (c) => runAudit(c, args, io));
       }
       case 'profile': return await profile(args, env, io);
       case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;

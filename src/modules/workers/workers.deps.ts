@@ -1,4 +1,5 @@
 /** What the workers module needs from other modules, as narrow ports (tests and the app wire them). */
+import type { AuditInput } from '../audit/index.ts';
 import type { CatalogCache } from '../catalog/index.ts';
 import type { ChannelService } from '../channels/index.ts';
 import type { ConsentService } from '../consent/index.ts';
@@ -18,6 +19,8 @@ export interface WorkersDeps {
   /** Content assembly (the content module); renders a template for a shopper and a decision. */
   render(input: RenderInput): Promise<RenderOutput>;
   catalog?: CatalogCache | undefined;
+  /** The hash-chained audit log: worker versions, status changes, guardrail changes. */
+  audit?: { append(entries: AuditInput[]): Promise<unknown> } | undefined;
   /** Pages through all profiles (segment sweeps, schedules, catalog triggers). */
   scanProfiles?: ((afterId: string, limit: number) => Promise<ProfileState[]>) | undefined;
 }

@@ -110,6 +110,17 @@ describe('cart recovery end to end', () => {
     const msgs = (await s.api('GET', `/v1/messages?ref=${t0.profileId}`)).body.items;
     expect(msgs).toHaveLength(1);
     expect(msgs[0]).toMatchObject({ channel: 'email', workerId: 'wkr_cart_recovery', instanceId: t0.id, decisionId: t0.ctx.decision.id });
+    expect(msgs[0].consentRecordId).toMatch(/^cns_/);
+
+    // The audit log answers what was sent to this shopper, why, and under which consent; its chain verifies.
+    let trail: any[] = [];
+    for (let i = 0; i < 50 && trail.length === 0; i++) {
+      trail = (await s.api('GET', `/v1/audit?profile=${t0.profileId}&action=message.sent`)).body.items;
+      if (trail.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(trail[0]).toMatchObject({ actor: 'worker:wkr_cart_recovery', subjectId: msgs[0].id, data: { consentRecordId: msgs[0].consentRecordId, decisionId: t0.ctx.decision.id, instanceId: t0.id, channel: 'email' } });
+    expect((await s.api('GET', '/v1/audit?subject=worker:wkr_cart_recovery')).body.items.map((e: { action: string }) => e.action)).toContain('worker.version');
+    expect((await s.api('GET', '/v1/audit/verify')).body.ok).toBe(true);
 
     // The order arrives: the journey ends at once, before its last-call email.
     await batch([{ type: 'track', userId: treated[0], event: 'Order Completed', properties: { order_id: `o_${treated[0]}`, revenue: 120, products: [{ product_id: 'p_boot', price: 120, quantity: 1 }] } }]);

@@ -126,13 +126,16 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       const res = await saveVersion(db, def.id, stored, status, new Date(deps.clock.now()), by);
       await reload();
       if (status && status !== 'on') await exitWorkerInstances(db, def.id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now());
-      return { ...(await record(def.id)), created: res.created };
+      const out = { ...(await record(def.id)), created: res.created };
+      if (res.created) await w.audit?.append([{ actor: by ?? 'api', action: 'worker.version', subjectType: 'worker', subjectId: def.id, data: { version: res.version, status: out.status, riskTier: def.riskTier, owner: def.owner, document: stored } }]);
+      return out;
     },
     async setStatus(id: string, status: WorkerStatus, by: string | null = null): Promise<WorkerRecord & { exited: number }> {
       if (!heads.has(id)) throw notFound(`Worker ${id}`);
       await setStatus(db, id, status, new Date(deps.clock.now()), by);
       await reload();
       const exited = status === 'on' ? 0 : await engine.idle().then(() => exitWorkerInstances(db, id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now()));
+      await w.audit?.append([{ actor: by ?? 'api', action: 'worker.status', subjectType: 'worker', subjectId: id, data: { status, exited } }]);
       return { ...(await record(id)), exited };
     },
     async remove(id: string): Promise<void> {
@@ -140,6 +143,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await exitWorkerInstances(db, id, 'worker_deleted', deps.clock.now());
       await deleteWorker(db, id);
       await reload();
+      await w.audit?.append([{ actor: 'api', action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
     },
     instances: (f: { workerId?: string; profileId?: string; state?: string; limit: number }): Promise<Instance[]> => listInstances(db, f),
     async instance(id: string): Promise<Instance> {
@@ -154,6 +158,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await db.query(`insert into guardrail_settings (id, settings, updated_at) values (1, $1, $2) on conflict (id) do update set settings = excluded.settings, updated_at = excluded.updated_at`,
         [JSON.stringify(next), new Date(deps.clock.now())]);
       settings = next;
+      await w.audit?.append([{ actor: 'api', action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global', data: { ...next } }]);
       return settings;
     },
     playbooks: () => PLAYBOOKS,
