@@ -3,7 +3,9 @@
  * for tests that need what an in-process server cannot give: kill -9, restarts on the same data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -62,4 +64,22 @@ export async function stopBraidProcess(p: BraidProcess | undefined, graceMs = 50
   const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
   await p.exited;
   clearTimeout(timer);
+}
+
+/**
+ * A database of its own on the test Postgres server (CI's second run) for a child Braid, so it
+ * never shares a schema with the in-process tests; undefined on the embedded run.
+ */
+export async function throwawayDatabase(serverUrl: string | undefined, prefix: string): Promise<{ url: string | undefined; drop(): Promise<void> }> {
+  if (!serverUrl) return { url: undefined, drop: async () => undefined };
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const onServer = async (sql: string) => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    try { await c.query(sql); } finally { await c.end(); }
+  };
+  await onServer(`create database ${name}`);
+  const u = new URL(serverUrl);
+  u.pathname = '/' + name;
+  return { url: u.toString(), drop: () => onServer(`drop database if exists ${name} with (force)`) };
 }

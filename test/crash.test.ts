@@ -5,15 +5,13 @@
  * Embedded database by default; with BRAID_TEST_DATABASE_URL (CI's second run) the Braid process
  * uses a throwaway database on that Postgres server instead.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchBody } from '../bench/bench-events.ts';
 import { TEST_DATABASE_URL } from '../src/testing/test.config.ts';
-import { startBraidProcess, stopBraidProcess, type BraidProcess } from './braid-process.ts';
+import { startBraidProcess, stopBraidProcess, throwawayDatabase, type BraidProcess } from './braid-process.ts';
 
 const KEYS = { writeKey: 'wk_crash_123456', adminKey: 'ak_crash_123456' };
 const CLIENTS = 4;
@@ -24,25 +22,18 @@ interface Batch { body: string; ids: string[]; acked: boolean }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'braid-crash-'));
 let databaseUrl: string | undefined;
-const dbName = 'braid_crash_' + randomBytes(4).toString('hex');
-async function onServer(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
+let dropDatabase: () => Promise<void> = async () => undefined;
 
 let server: BraidProcess | undefined;
 beforeAll(async () => {
-  if (!TEST_DATABASE_URL) return;
-  await onServer(`create database ${dbName}`);
-  const u = new URL(TEST_DATABASE_URL);
-  u.pathname = '/' + dbName;
-  databaseUrl = u.toString();
+  const db = await throwawayDatabase(TEST_DATABASE_URL, 'braid_crash');
+  databaseUrl = db.url;
+  dropDatabase = db.drop;
 });
 afterAll(async () => {
   await stopBraidProcess(server);
   rmSync(dataDir, { recursive: true, force: true });
-  if (databaseUrl) await onServer(`drop database if exists ${dbName} with (force)`);
+  await dropDatabase();
 });
 
 const basic = 'Basic ' + Buffer.from(KEYS.writeKey + ':').toString('base64');

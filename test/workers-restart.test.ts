@@ -3,43 +3,34 @@
  * and every shopper gets exactly one email at a real SMTP server on loopback. Embedded database
  * by default; with BRAID_TEST_DATABASE_URL (CI's second run) a throwaway Postgres database.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../src/testing/test.config.ts';
 import { startTestSmtp, type TestSmtp } from '../src/testing/smtp.ts';
-import { startBraidProcess, stopBraidProcess, type BraidProcess } from './braid-process.ts';
+import { startBraidProcess, stopBraidProcess, throwawayDatabase, type BraidProcess } from './braid-process.ts';
 
 const KEYS = { writeKey: 'wk_restart_123456', adminKey: 'ak_restart_123456' };
 const N = 1000;
 const WAIT_S = 25;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'braid-workers-restart-'));
-const dbName = 'braid_wrestart_' + randomBytes(4).toString('hex');
 let databaseUrl: string | undefined;
+let dropDatabase: () => Promise<void> = async () => undefined;
 let server: BraidProcess | undefined;
 let smtp: TestSmtp;
-async function onServer(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  if (!TEST_DATABASE_URL) return;
-  await onServer(`create database ${dbName}`);
-  const u = new URL(TEST_DATABASE_URL);
-  u.pathname = '/' + dbName;
-  databaseUrl = u.toString();
+  const db = await throwawayDatabase(TEST_DATABASE_URL, 'braid_wrestart');
+  databaseUrl = db.url;
+  dropDatabase = db.drop;
 });
 afterAll(async () => {
   await stopBraidProcess(server);
   await smtp?.close();
   rmSync(dataDir, { recursive: true, force: true });
-  if (databaseUrl) await onServer(`drop database if exists ${dbName} with (force)`);
+  await dropDatabase();
 });
 
 async function call(url: string, method: string, path: string, body?: unknown, auth = 'Bearer ' + KEYS.adminKey): Promise<{ status: number; body: any }> {

@@ -19,6 +19,7 @@ import { runSteps, timeZoneOf, type ShopperView, type StepEnv } from './workers.
 import type { Bucket, GuardrailSettings } from './workers.guardrails.ts';
 import type { EventTrigger, Instance, WorkerDefinition } from './workers.types.ts';
 import type { WorkersDeps } from './workers.deps.ts';
+import { eventProducts } from './workers.render.ts';
 
 const DAY = 86_400_000;
 /** Trigger events older than this (replays, imports of history) start no journey. */
@@ -141,7 +142,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       nowMs, settings: hooks.settings(), buckets,
       decide: (inst, placement) => w.decisioning.decide({
         ref: inst.profileId, placement,
-        context: { time: new Date(nowMs).toISOString(), source: { channel: 'worker', campaignId: inst.workerId }, page: productContext(inst) },
+        context: { time: new Date(nowMs).toISOString(), source: { channel: 'worker', campaignId: inst.workerId }, page: pageOf(inst) },
       }),
       consented: async (profileId, purpose) => consent.get(`${profileId}\u0000${purpose}`) ?? w.consent.check(profileId, purpose),
       render: (input) => w.render(input),
@@ -304,12 +305,9 @@ function sameKey(value: unknown, props: Record<string, unknown>, key: string | u
   const v = props[key];
   return v !== undefined && String(v) === String(value);
 }
-function productContext(inst: Instance): { productIds?: string[] } {
-  const props = inst.ctx.event?.properties ?? {};
-  const ids = new Set<string>();
-  if (typeof props.product_id === 'string') ids.add(props.product_id);
-  if (Array.isArray(props.products)) for (const p of props.products as Array<Record<string, unknown>>) if (typeof p?.product_id === 'string') ids.add(p.product_id);
-  return ids.size > 0 ? { productIds: [...ids].slice(0, 20) } : {};
+function pageOf(inst: Instance): { productIds?: string[] } {
+  const ids = eventProducts(inst.ctx.event?.properties);
+  return ids.length > 0 ? { productIds: ids } : {};
 }
 /** Computed traits as rules see them, plus derived fields a condition cannot compute itself. */
 export function traitsScope(t: ComputedTraits | undefined, nowMs: number): Record<string, unknown> | undefined {
