@@ -179,7 +179,8 @@ describe('webhook export', () => {
     expect(received).toHaveLength(1);
 
     // ann withdraws consent, cat moves to gold: one export with both
-    await send([shopper('ann', {}, false), shopper('cat', { tier: 'gold' }, undefined)]);
+    // a minute after her grant: records at the same instant have no order the ledger can rely on
+    await send([{ ...shopper('ann', {}, false), timestamp: iso(NOW + 60_000) }, shopper('cat', { tier: 'gold' }, undefined)]);
     failNext = true;
     await expect(audiences.refresh('gold_google')).rejects.toThrow(/answered 500/);
     const failed = await audiences.status('gold_google');
