@@ -14,7 +14,7 @@ export * from './db/db.types.ts';
 export { openDatabase, lockDataDir } from './db/open.ts';
 export { migrate, loadMigrations } from './db/migrate.ts';
 export { createHttpServer, type HttpServer } from './http/server.ts';
-export { authorize, presentedKey, type Keys, type Scope } from './http/auth.ts';
+export { ANONYMOUS, authorize, presentedKey, principalOf, type Keys, type Principal, type Scope } from './http/auth.ts';
 export * from './json.ts';
 export { CONDITION_OPS, evaluateCondition, lookupPath, parseCondition, type Condition, type ConditionOp } from './conditions.ts';
 export type { MessageContent } from './message.ts';

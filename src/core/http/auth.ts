@@ -12,9 +12,25 @@ export type Scope = 'public' | 'ingest' | 'decide' | 'admin';
 /** `decideKey` may call decision routes only: the key a storefront or app embeds. */
 export interface Keys { writeKey: string; adminKey: string; decideKey?: string | undefined }
 
+/**
+ * Who made a request, as the auth hook established it. `id` is stable per user or key (four-eyes
+ * checks and the audit log compare it); `role` is what the governance layer checks permissions on.
+ */
+export interface Principal { id: string; kind: 'key' | 'user' | 'anonymous'; role: string; name: string }
+
+export const ANONYMOUS: Principal = { id: 'anonymous', kind: 'anonymous', role: 'public', name: 'anonymous' };
+
 declare module 'fastify' {
   interface FastifyContextConfig { scope?: Scope; rawBody?: boolean }
-  interface FastifyRequest { /** Decoded (after gunzip) body size in bytes. */ bodyBytes: number }
+  interface FastifyRequest {
+    /** Decoded (after gunzip) body size in bytes. */ bodyBytes: number;
+    /** Set by the auth hook; ANONYMOUS on public routes. */ principal: Principal;
+  }
+}
+
+/** The principal of a request (ANONYMOUS when the route is public). */
+export function principalOf(req: FastifyRequest): Principal {
+  return req.principal ?? ANONYMOUS;
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -37,14 +53,14 @@ export function presentedKey(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
-export function authorize(req: FastifyRequest, scope: Scope, keys: Keys, bodyWriteKey?: string): void {
-  if (scope === 'public') return;
+export function authorize(req: FastifyRequest, scope: Scope, keys: Keys, bodyWriteKey?: string): Principal {
+  if (scope === 'public') return ANONYMOUS;
   const key = presentedKey(req) ?? bodyWriteKey;
   if (key === undefined) throw new BraidError('unauthorized', scope === 'ingest'
     ? 'Missing write key: send it as the HTTP Basic username (as Segment does)'
     : 'Missing admin key: send it as "Authorization: Bearer <key>"');
-  if (safeEqual(key, keys.adminKey)) return;
-  if (scope === 'ingest' && safeEqual(key, keys.writeKey)) return;
-  if (scope === 'decide' && keys.decideKey !== undefined && safeEqual(key, keys.decideKey)) return;
+  if (safeEqual(key, keys.adminKey)) return { id: 'key_admin', kind: 'key', role: 'admin', name: 'admin key' };
+  if (scope === 'ingest' && safeEqual(key, keys.writeKey)) return { id: 'key_write', kind: 'key', role: 'ingest', name: 'write key' };
+  if (scope === 'decide' && keys.decideKey !== undefined && safeEqual(key, keys.decideKey)) return { id: 'key_decide', kind: 'key', role: 'decide', name: 'decide key' };
   throw new BraidError('unauthorized', scope === 'ingest' ? 'Invalid write key' : scope === 'decide' ? 'Invalid decide or admin key' : 'Invalid admin key');
 }

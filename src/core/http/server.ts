@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { fieldFromPointer } from '../validate.ts';
 import addFormats from 'ajv-formats';
 import { BraidError } from '../errors.ts';
-import { authorize, type Keys } from './auth.ts';
+import { ANONYMOUS, authorize, type Keys } from './auth.ts';
 import type { Metrics } from '../metrics.ts';
 
 export type HttpServer = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -66,13 +66,15 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
     }
   };
   app.decorateRequest('bodyBytes', 0);
+  app.decorateRequest('principal', null as unknown as typeof ANONYMOUS);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, parseJson);
 
   app.addHook('onRequest', async (req) => {
     const scope = req.routeOptions.config?.scope ?? 'admin';
     // Ingest also accepts `writeKey` in the body (as Segment does): without a header its handler checks.
-    if (scope !== 'ingest' || req.headers.authorization) authorize(req, scope, opts.keys);
+    req.principal = ANONYMOUS;
+    if (scope !== 'ingest' || req.headers.authorization) req.principal = authorize(req, scope, opts.keys);
   });
 
   app.addHook('onResponse', async (req, reply) => {
