@@ -26,7 +26,8 @@ import { createWorkerRenderer, createWorkers, registerWorkerRoutes, type Workers
 import { createAudiences, registerAudienceRoutes, type AudiencesService } from '../modules/audiences/index.ts';
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
-import { auditDeliveries } from './app.audit.ts';
+import { createApprovals, registerApprovalRoutes, type ApprovalsService } from '../modules/approvals/index.ts';
+import { auditConfigChanges, auditDeliveries } from './app.audit.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -65,6 +66,7 @@ export interface Braid {
   audiences: AudiencesService;
   associates: AssociatesService;
   audit: AuditService;
+  approvals: ApprovalsService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -85,17 +87,21 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const consent = createConsent(deps);
   const catalog = createCatalog(deps);
   const audit = createAudit(deps);
+  auditConfigChanges(http, audit);
+  // Owners (offers, content, workers) register with the queue as they are created; see docs/governance.md.
+  const approvals = createApprovals(deps, { audit });
+  await approvals.start();
   const profiles = createProfiles(deps, { events, identity, consent });
   const traits = createTraits(deps, { profiles, events });
   const reports = createReports(deps);
   const catalogCache = createCatalogCache(catalog, { refreshMs: config.databaseUrl ? 60_000 : undefined });
   const recommendations = createRecommendations(deps, { catalog: catalogCache, profiles, consent, events });
-  const offers = createOffers(deps);
+  const offers = createOffers(deps, { approvals });
   const decisioning = createDecisioning(deps, {
     catalog, catalogCache, offers, profiles, identity, consent, traits, products: (req) => recommendations.recommend(req), productsVersion: () => recommendations.modelVersion() ?? '',
   });
   await decisioning.start();
-  const content = createContent(deps, { catalog: catalogCache, offers });
+  const content = createContent(deps, { catalog: catalogCache, offers, approvals });
   await content.start();
   // Unsubscribe links are signed with a key derived from the admin key (rotating it voids old links).
   const secret = createHmac('sha256', opts.keys.adminKey).update('braid-unsubscribe-v1').digest('hex');
@@ -104,7 +110,8 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const deliveriesAudit = auditDeliveries(channels, audit, log);
   const workers = createWorkers(deps, {
     profiles, identity, consent, traits, decisioning, channels, catalog: catalogCache, scanProfiles: (after, limit) => profiles.scan(after, limit),
-    render: createWorkerRenderer({ content, traits, offers }), audit,
+    render: createWorkerRenderer({ content, traits, offers }), audit, approvals,
+    incentivePlacement: (id) => decisioning.config.placement(id)?.types.includes('incentivize') ?? false,
   }, opts.workers);
   await workers.start();
   const audiences = createAudiences(deps, { profiles, identity, consent, traits, contacts: channels });
@@ -139,6 +146,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerAudienceRoutes(http, audiences);
   registerAssociateRoutes(http, associates);
   registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
+  registerApprovalRoutes(http, approvals);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
@@ -146,7 +154,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates, audit,
+    content, channels, workers, audiences, associates, audit, approvals,
     startBackground() {
       profiles.projector.start(); traits.start(); audiences.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));
