@@ -26,6 +26,7 @@ import { createWorkerRenderer, createWorkers, registerWorkerRoutes, type Workers
 import { createAudiences, registerAudienceRoutes, type AudiencesService } from '../modules/audiences/index.ts';
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
+import { createAccess, registerAccessRoutes, type AccessService } from '../modules/access/index.ts';
 import { auditDeliveries } from './app.audit.ts';
 import { VERSION } from './version.ts';
 
@@ -65,6 +66,8 @@ export interface Braid {
   audiences: AudiencesService;
   associates: AssociatesService;
   audit: AuditService;
+  /** Users, API keys, sessions and the route permission table the auth hook enforces. */
+  access: AccessService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -79,12 +82,14 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const metrics = createMetrics();
   const deps: CoreDeps = { db, clock, log, config, metrics };
 
-  const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION });
+  const audit = createAudit(deps);
+  const access = createAccess(deps, { audit });
+  await access.bootstrap();
+  const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION, access });
   const events = createEventLog(deps);
   const identity = createIdentity(deps);
   const consent = createConsent(deps);
   const catalog = createCatalog(deps);
-  const audit = createAudit(deps);
   const profiles = createProfiles(deps, { events, identity, consent });
   const traits = createTraits(deps, { profiles, events });
   const reports = createReports(deps);
@@ -139,6 +144,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerAudienceRoutes(http, audiences);
   registerAssociateRoutes(http, associates);
   registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
+  registerAccessRoutes(http, access);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
@@ -146,7 +152,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates, audit,
+    content, channels, workers, audiences, associates, audit, access,
     startBackground() {
       profiles.projector.start(); traits.start(); audiences.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));
