@@ -143,7 +143,7 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
       components: {
         securitySchemes: {
           writeKey: { type: 'http', scheme: 'basic', description: 'Segment-style: the write key is the Basic username, password empty.' },
-          adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key as a Bearer token.' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key, an API key (bk_…) or a session token (ses_… from POST /v1/auth/login) as a Bearer token; what it may call depends on its role (docs/access.md).' },
         },
       },
     },

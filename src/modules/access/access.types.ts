@@ -34,7 +34,8 @@ export interface LoginResult { token: string; expiresAt: string; user: User }
 export interface AccessService extends AccessControl {
   /** Creates the BRAID_ADMIN_EMAIL user when set and absent (idempotent across processes). */
   bootstrap(): Promise<void>;
-  createUser(input: NewUser, actor: Principal): Promise<User>;
+  /** `system`: created by Braid itself (bootstrap admin, demo users). */
+  createUser(input: NewUser, actor: Principal | 'system'): Promise<User>;
   listUsers(): Promise<User[]>;
   getUser(id: string): Promise<User>;
   updateUser(id: string, patch: UserPatch, actor: Principal): Promise<User>;
