@@ -1,7 +1,7 @@
 /** The policy alone: what each role holds, the route table's shape, and docs/access.md kept equal to it. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS, AREAS, KEY_ROLES, ROUTE_PERMISSIONS, allows, permissionFor, permissionMatrix } from './index.ts';
+import { ALL_PERMISSIONS, AREAS, KEY_ROLES, ROUTE_PERMISSIONS, allows, permissionFor, permissionMatrix, routesByPermission } from './index.ts';
 
 describe('roles', () => {
   it('lets only approvers and admins approve, and only admins manage users and keys', () => {
@@ -37,5 +37,6 @@ describe('the route table', () => {
   it('is what docs/access.md shows', () => {
     const doc = readFileSync(new URL('../../../docs/access.md', import.meta.url), 'utf8');
     expect(doc).toContain(permissionMatrix());
+    expect(doc).toContain(routesByPermission());
   });
 });

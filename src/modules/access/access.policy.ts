@@ -151,6 +151,9 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /v1/associate/next-best': 'profiles:read',
   // audit
   'GET /v1/audit': 'audit:read', 'GET /v1/audit/verify': 'audit:read',
+  // approvals (src/modules/approvals): four eyes are checked there, the role here
+  'GET /v1/approvals': 'approvals:read', 'GET /v1/approvals/:id': 'approvals:read',
+  'POST /v1/approvals/:id/approve': 'approvals:decide', 'POST /v1/approvals/:id/reject': 'approvals:decide',
 };
 
 /** Swagger UI and its assets: public, as the server marks them. */
@@ -173,4 +176,11 @@ export function permissionMatrix(): string {
     lines.push(`| \`${p}\` | ${cols.map((r) => (allows(r, p) ? '✓' : '')).join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+/** The route table grouped by permission, as Markdown rows (docs/access.md embeds them; a test keeps them equal). */
+export function routesByPermission(): string {
+  const by = new Map<Permission, string[]>();
+  for (const [route, p] of Object.entries(ROUTE_PERMISSIONS)) by.set(p, [...(by.get(p) ?? []), route]);
+  return [...by].map(([p, routes]) => `| \`${p}\` | ${routes.map((r) => `\`${r}\``).join(', ')} |`).join('\n');
 }
