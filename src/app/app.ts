@@ -28,6 +28,7 @@ import { createAssociates, registerAssociateRoutes, type AssociatesService } fro
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
 import { createApprovals, registerApprovalRoutes, type ApprovalsService } from '../modules/approvals/index.ts';
 import { auditConfigChanges, auditDeliveries } from './app.audit.ts';
+import { createAccess, registerAccessRoutes, type AccessService } from '../modules/access/index.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -67,6 +68,8 @@ export interface Braid {
   associates: AssociatesService;
   audit: AuditService;
   approvals: ApprovalsService;
+  /** Users, API keys, sessions and the route permission table the auth hook enforces. */
+  access: AccessService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -81,12 +84,14 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const metrics = createMetrics();
   const deps: CoreDeps = { db, clock, log, config, metrics };
 
-  const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION });
+  const audit = createAudit(deps);
+  const access = createAccess(deps, { audit });
+  await access.bootstrap();
+  const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION, access });
   const events = createEventLog(deps);
   const identity = createIdentity(deps);
   const consent = createConsent(deps);
   const catalog = createCatalog(deps);
-  const audit = createAudit(deps);
   auditConfigChanges(http, audit);
   // Owners (offers, content, workers) register with the queue as they are created; see docs/governance.md.
   const approvals = createApprovals(deps, { audit });
@@ -147,6 +152,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerAssociateRoutes(http, associates);
   registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
   registerApprovalRoutes(http, approvals);
+  registerAccessRoutes(http, access);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
@@ -154,7 +160,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates, audit, approvals,
+    content, channels, workers, audiences, associates, audit, access, approvals,
     startBackground() {
       profiles.projector.start(); traits.start(); audiences.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));

@@ -6,6 +6,7 @@
 import { BRAIN_KEYS, parseBrainConfig, type BrainConfig } from './config.brain.ts';
 import { MUSCLE_KEYS, parseMuscleConfig, type MuscleConfig } from './config.muscle.ts';
 import { GOVERNANCE_KEYS, parseGovernanceConfig, type GovernanceConfig } from './config.governance.ts';
+import { ACCESS_KEYS, parseAccessConfig, type AccessConfig } from './config.access.ts';
 
 export interface Config {
   port: number;
@@ -32,6 +33,8 @@ export interface Config {
   muscle: MuscleConfig;
   /** Risk tiers and approvals (config.governance.ts). */
   governance: GovernanceConfig;
+  /** Users, sessions and the bootstrap admin user (config.access.ts). */
+  access: AccessConfig;
 }
 
 /** One preference variable: a built-in by name, or a custom one with its kind (and options for a choice). */
@@ -64,6 +67,7 @@ const KNOWN = [
   ...BRAIN_KEYS,
   ...MUSCLE_KEYS,
   ...GOVERNANCE_KEYS,
+  ...ACCESS_KEYS,
   // read by the test harness and benches, not by the service
   'BRAID_TEST_DATABASE_URL', 'BRAID_SHARED_DATA',
 ] as const;
@@ -150,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   const host = str('BRAID_HOST') ?? '127.0.0.1';
   const muscle = parseMuscleConfig(str, problems, { host, port });
   const governance = parseGovernanceConfig(str, problems);
+  const access = parseAccessConfig(str, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -168,6 +173,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     recsHistoryDays,
     muscle,
     governance,
+    access,
     ...overrides,
   };
 }
