@@ -53,23 +53,27 @@ export function auditDeliveries(channels: ChannelService, audit: AuditService, l
  * templates and blocks also get `approval.*` entries with their risk tier; workers and guardrails
  * audit themselves (worker.version, guardrails.update) and are not repeated here.
  */
-const CONFIG_ROUTES: ReadonlySet<string> = new Set([
-  '/v1/offers/:id', '/v1/offer-policy', '/v1/content/blocks', '/v1/content/blocks/:id', '/v1/content/blocks/draft', '/v1/content/templates',
-  '/v1/content/templates/:id', '/v1/content/rules', '/v1/placements/:id', '/v1/decision-actions/:id', '/v1/creatives/:id', '/v1/channels/providers',
-  '/v1/suppressions', '/v1/suppressions/:id', '/v1/audiences', '/v1/audiences/:id', '/v1/consent/policy',
+/** Configuration routes and the subject type their entries carry (the same types the approval entries use). */
+const CONFIG_ROUTES: ReadonlyMap<string, string> = new Map([
+  ['/v1/offers/:id', 'offer'], ['/v1/offer-policy', 'offer_policy'], ['/v1/content/blocks', 'block'], ['/v1/content/blocks/:id', 'block'],
+  ['/v1/content/blocks/draft', 'block'], ['/v1/content/templates', 'template'], ['/v1/content/templates/:id', 'template'], ['/v1/content/rules', 'content_rules'],
+  ['/v1/placements/:id', 'placement'], ['/v1/decision-actions/:id', 'decision_action'], ['/v1/creatives/:id', 'creative'], ['/v1/channels/providers', 'channel_providers'],
+  ['/v1/suppressions', 'suppression'], ['/v1/suppressions/:id', 'suppression'], ['/v1/audiences', 'audience'], ['/v1/audiences/:id', 'audience'],
+  ['/v1/consent/policy', 'consent_policy'],
 ]);
 const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function auditConfigChanges(http: FastifyInstance, audit: AuditService): void {
   http.addHook('onSend', async (req, reply, payload) => {
     const route = req.routeOptions.url;
-    if (!route || !WRITES.has(req.method) || !CONFIG_ROUTES.has(route) || reply.statusCode >= 400) return payload;
+    const subjectType = route === undefined ? undefined : CONFIG_ROUTES.get(route);
+    if (!subjectType || !WRITES.has(req.method) || reply.statusCode >= 400) return payload;
     const p = principalOf(req);
     const params = (req.params ?? {}) as Record<string, string>;
-    const area = route.split('/')[2] ?? 'config';
+    const bodyId = (req.body as { id?: unknown } | undefined)?.id;
     const body = req.body === undefined ? undefined : createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
     await audit.append([{
-      actor: actorOf(p), action: 'config.change', subjectType: area, subjectId: params.id ?? route,
+      actor: actorOf(p), action: 'config.change', subjectType, subjectId: params.id ?? (typeof bodyId === 'string' ? bodyId : 'global'),
       data: { method: req.method, route, params, status: reply.statusCode, bodySha256: body, principal: { id: p.id, name: p.name, role: p.role } },
     }]);
     return payload;
