@@ -12,8 +12,6 @@ import { assessRisk, sampledForReview, type SubjectKind } from './approvals.risk
 import * as store from './approvals.store.ts';
 import type { ApprovalItem, ApprovalsService, LiveVersion, SubjectHandler, Who } from './approvals.types.ts';
 
-/** Roles that may accept or reject (the route table grants approvals:decide to the same roles). */
-export const APPROVER_ROLES: readonly string[] = ['admin', 'approver'];
 const SYSTEM: Who = { id: 'system', name: 'Braid' };
 
 export const actorOf = (p: Principal | Who | undefined): string => (!p ? 'system' : 'kind' in p ? `${p.kind}:${p.id}` : p.id);
@@ -33,7 +31,7 @@ export function createApprovals(deps: CoreDeps, a: ApprovalsDeps = {}): Approval
   async function decideChecks(id: string, by: Principal): Promise<ApprovalItem & { document: unknown }> {
     const item = await store.getItem(deps.db, id);
     if (!item) throw notFound(`Approval ${id}`);
-    if (!APPROVER_ROLES.includes(by.role)) throw new BraidError('forbidden', `Role ${by.role} may not decide approvals (needs approvals:decide: ${APPROVER_ROLES.join(' or ')})`, { field: 'principal' });
+    // Who may decide at all is the route table's (approvals:decide); four eyes is checked here.
     if (item.submittedBy.id === by.id) {
       throw new BraidError('four_eyes', `Four eyes: ${by.name} submitted ${item.kind} ${item.subjectId} v${item.version} and cannot decide on it; another approver must`, { field: 'principal', submittedBy: item.submittedBy.id });
     }
