@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { principalOf } from '../core/index.ts';
+import { principalOf, type Clock } from '../core/index.ts';
+import type { DecisionService } from '../modules/decisioning/index.ts';
 import { actorOf } from '../modules/approvals/index.ts';
 import type { AuditInput, AuditService } from '../modules/audit/index.ts';
 import type { ChannelService, DeliveryRecord } from '../modules/channels/index.ts';
@@ -78,4 +79,33 @@ export function auditConfigChanges(http: FastifyInstance, audit: AuditService): 
     }]);
     return payload;
   });
+}
+
+/**
+ * A compact `decision.summary` entry per minute instead of one per decision (the decide path is
+ * hot; every decision is already in the decision log with its explanation): how many decisions
+ * per placement, group (treated, global control, ...) and action types, and the id range they
+ * cover, so the chain commits to them. Decisions are summarized once they are 10 s old (flushes
+ * of other processes land by then); the cursor is the previous summary's `untilId`, read from the
+ * log itself. Several processes: each summarizes from the newest summary, so a range is summarized
+ * twice only when two processes run within the same instant (the id ranges show it).
+ */
+export function auditDecisionSummaries(
+  clock: Clock, log: DecisionService['log'], audit: AuditService, logger: FastifyBaseLogger, everyMs = 60_000,
+): { run(): Promise<number>; stop(): Promise<void> } {
+  let running: Promise<number> = Promise.resolve(0);
+  const run = (): Promise<number> => (running = running.then(async () => {
+    const [last] = await audit.list({ action: 'decision.summary', limit: 1 });
+    const afterId = typeof last?.data.untilId === 'string' ? last.data.untilId : '';
+    const rows = await log.counts({ afterId, untilMs: clock.now() - 10_000 });
+    if (rows.length === 0) return 0;
+    const total = rows.reduce((n, r) => n + r.n, 0);
+    const untilId = rows.reduce((m, r) => (r.lastId > m ? r.lastId : m), '');
+    const fromId = rows.reduce((m, r) => (r.firstId < m ? r.firstId : m), untilId);
+    await audit.append([{ actor: 'system', action: 'decision.summary', subjectType: 'decisions', subjectId: untilId, data: { decisions: total, fromId, untilId, rows: rows.map(({ firstId: _f, lastId: _l, ...r }) => r) } }]);
+    return total;
+  }).catch((err: unknown) => { logger.error({ err }, 'audit: decision summary failed'); return 0; }));
+  const timer = setInterval(() => void run(), everyMs);
+  timer.unref();
+  return { run, async stop() { clearInterval(timer); await running; } };
 }

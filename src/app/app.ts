@@ -27,7 +27,7 @@ import { createAudiences, registerAudienceRoutes, type AudiencesService } from '
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
 import { createApprovals, registerApprovalRoutes, type ApprovalsService } from '../modules/approvals/index.ts';
-import { auditConfigChanges, auditDeliveries } from './app.audit.ts';
+import { auditConfigChanges, auditDecisionSummaries, auditDeliveries } from './app.audit.ts';
 import { createAccess, registerAccessRoutes, type AccessService } from '../modules/access/index.ts';
 import { VERSION } from './version.ts';
 
@@ -67,6 +67,8 @@ export interface Braid {
   audiences: AudiencesService;
   associates: AssociatesService;
   audit: AuditService;
+  /** Appends a decision.summary entry now (it also runs every minute); returns the decisions counted. */
+  summarizeDecisions(): Promise<number>;
   approvals: ApprovalsService;
   /** Users, API keys, sessions and the route permission table the auth hook enforces. */
   access: AccessService;
@@ -113,6 +115,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const channels = createChannels(deps, { consent, identity, profiles, secret, options: opts.channels });
   await channels.start();
   const deliveriesAudit = auditDeliveries(channels, audit, log);
+  const decisionsAudit = auditDecisionSummaries(clock, decisioning.log, audit, log);
   const workers = createWorkers(deps, {
     profiles, identity, consent, traits, decisioning, channels, catalog: catalogCache, scanProfiles: (after, limit) => profiles.scan(after, limit),
     render: createWorkerRenderer({ content, traits, offers }), audit, approvals,
@@ -156,11 +159,11 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
-    workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, deliveriesAudit, channels,
+    workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, decisionsAudit, deliveriesAudit, channels,
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates, audit, access, approvals,
+    content, channels, workers, audiences, associates, audit, access, approvals, summarizeDecisions: () => decisionsAudit.run(),
     startBackground() {
       profiles.projector.start(); traits.start(); audiences.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));

@@ -154,6 +154,14 @@ describe('governance end to end', () => {
     ]);
     expect(trail.find((e) => e.action === 'approval.submit')).toMatchObject({ data: { held: true, tier: 'high', reasons: ['price_claim'], submittedBy: { name: 'Mia (marketing)', role: 'marketer' } } });
     expect(trail.find((e) => e.action === 'approval.accept')).toMatchObject({ data: { comment: 'matches the feed price', decidedBy: { name: 'Ann (approvals)', role: 'approver' } } });
+
+    // Decisions are summarized into the chain (one compact entry per run, not one per decision).
+    await s.braid.decisioning.log.flush();
+    clock.advance(11_000);
+    expect(await s.braid.summarizeDecisions()).toBe(2); // the two journeys' decide steps
+    const [summary] = (await s.api('GET', '/v1/audit?action=decision.summary')).body.items;
+    expect(summary).toMatchObject({ actor: 'system', data: { decisions: 2, untilId: msg.decisionId, rows: [{ placement: 'email_cart_recovery', n: 2 }] } });
+    expect(await s.braid.summarizeDecisions()).toBe(0); // nothing new since
     expect((await s.api('GET', '/v1/audit/verify')).body.ok).toBe(true);
   }, 120_000);
 

@@ -62,6 +62,11 @@ export interface DecisionLog {
   scan(q: { placement: string; sinceMs?: number | undefined; limit: number }): Promise<EvaluationRow[]>;
   /** Each profile's first decision at a placement within [sinceMs, untilMs): when, and in which group. */
   firstExposures(q: { placement: string; sinceMs: number; untilMs: number }): Promise<Array<{ profileId: string; atMs: number; group: string }>>;
+  /**
+   * Counts of flushed decisions with ids above `afterId` made before `untilMs`, per placement,
+   * group and action types, for the audit log's periodic `decision.summary` (off the hot path).
+   */
+  counts(q: { afterId: string; untilMs: number }): Promise<Array<{ placement: string; group: string; types: string; n: number; firstId: string; lastId: string }>>;
   flush(): Promise<void>;
   pending(): number;
   stop(): Promise<void>;
@@ -196,6 +201,12 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
          where placement = $1 and profile_id is not null and at >= $2 and at < $3 order by profile_id, at, id`,
         [q.placement, new Date(q.sinceMs).toISOString(), new Date(q.untilMs).toISOString()]);
       return r.rows.map((x) => ({ profileId: x.profile_id, atMs: x.at.getTime(), group: x.grp }));
+    },
+    async counts(q) {
+      const r = await deps.db.query<{ placement: string; grp: string; types: string; n: number; first_id: string; last_id: string }>(
+        `select placement, grp, types, count(*)::int as n, min(id) as first_id, max(id) as last_id from decisions
+         where id > $1 and at < $2 group by placement, grp, types order by placement, grp, types`, [q.afterId, new Date(q.untilMs).toISOString()]);
+      return r.rows.map((x) => ({ placement: x.placement, group: x.grp, types: x.types, n: Number(x.n), firstId: x.first_id, lastId: x.last_id }));
     },
     flush,
     pending: () => buffer.length,
