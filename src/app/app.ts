@@ -7,7 +7,7 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { Type } from 'typebox';
 import {
-  createHttpServer, createMetrics, openDatabase, systemClock,
+  createHttpServer, createManualClock, createMetrics, openDatabase, systemClock,
   type Clock, type Config, type Db, type HttpServer, type Keys, type Metrics, type CoreDeps,
 } from '../core/index.ts';
 import { createCatalog, createCatalogCache, registerCatalogRoutes, type CatalogCache, type CatalogService } from '../modules/catalog/index.ts';
@@ -27,6 +27,7 @@ import { createAudiences, registerAudienceRoutes, type AudiencesService } from '
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
 import { auditDeliveries } from './app.audit.ts';
+import { isManualClock, registerClockRoutes } from './app.clock.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -71,8 +72,11 @@ export interface Braid {
 }
 
 export async function createBraid(opts: BraidOptions): Promise<Braid> {
-  const clock = opts.clock ?? systemClock;
   const config = opts.config;
+  // Simulation mode: a clock that only POST /v1/clock/advance moves (a test's own ManualClock is used as is).
+  const manual = config.clockMode !== 'manual' ? undefined
+    : isManualClock(opts.clock) ? opts.clock : createManualClock(config.clockStartMs ?? systemClock.now());
+  const clock = manual ?? opts.clock ?? systemClock;
   const log = opts.logger ?? (pino({ level: config.logLevel }) as FastifyBaseLogger);
   const ownsDb = !opts.db;
   const db = opts.db ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, clock });
@@ -139,6 +143,21 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerAudienceRoutes(http, audiences);
   registerAssociateRoutes(http, associates);
   registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
+  registerClockRoutes(http, clock, manual, {
+    async settle(timeoutMs) {
+      const until = systemClock.now() + timeoutMs;
+      const left = () => Math.max(0, until - systemClock.now());
+      let settled = await profiles.waitForProjection(left());
+      await workers.sweep();
+      await workers.tick();
+      settled = (await profiles.waitForProjection(left())) && settled;
+      await workers.idle();
+      // The delivery queue (pg-boss) runs on wall time: wait until every queued message reached an outcome.
+      const pending = () => { const st = channels.stats(); return Math.max(0, st.queued - st.sent - st.failed - st.dead - st.suppressed - st.unknown); };
+      while (pending() > 0 && left() > 0) await new Promise((r) => setTimeout(r, 20));
+      return { settled: settled && pending() === 0, pendingDeliveries: pending() };
+    },
+  });
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
