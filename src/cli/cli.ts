@@ -23,6 +23,8 @@ Commands:
                                       List workers, turn one on/off/pause it, list the shipped playbooks
   audit verify [--from SEQ] | audit list [--profile REF] [--subject TYPE[:ID]] [--action A] [--before SEQ] [--limit N]
                                       Check the audit hash chain (exit 1 if broken), or list audit entries newest first
+  simulate [--config FILE] [--shoppers N] [--days D] [--seeds K] [--out DIR]
+                                      Shopper simulator: no contact, blast, rules and Braid on the same synthetic shoppers (docs/simulator.md)
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
@@ -95,6 +97,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return await withClient(args, env, io, (c) => runAudit(c, args, io));
       }
       case 'profile': return await profile(args, env, io);
+      case 'simulate': return await (await import('./simulate.ts')).runSimulate(args, env, io);
       case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;
       default:
         io.stderr.write(`Unknown command "${cmd}".\n\n${USAGE}\n`);

@@ -33,8 +33,8 @@ export function createBaseline(name: BaselineName, opts: { policyStartHour: numb
     return {
       name,
       observe(_events, hour, audience, shoppers) {
-        // Mondays at 10:00 (the run starts on a Monday): one email, 20% off, to everyone consented.
-        if (hour < opts.policyStartHour || hour % (7 * DAY_H) !== 10) return [];
+        // Weekly from the policy's first day, at 10:00: one email, 20% off, to everyone consented.
+        if (hour < opts.policyStartHour || (hour - opts.policyStartHour) % (7 * DAY_H) !== 10) return [];
         const out: Planned[] = [];
         for (let i = 0; i < shoppers; i++) {
           if (audience.consented(i)) out.push({ shopper: i, hour, msg: { channel: 'email', offerPct: 20, reassurance: false, productIds: [], source: 'blast' } });
