@@ -12,6 +12,9 @@ import { readMail } from './simulator.mail.ts';
 import { buildWorld, WorldRun } from './simulator.world.ts';
 import type { SimConfig, SimEvent, SimMessage } from './simulator.types.ts';
 
+/** Hours in one clock step starting at an hour of day: one by day, the whole night (21:00-08:00) at once. */
+export const stepHours = (hourOfDay: number): number => (hourOfDay >= 21 ? 24 - hourOfDay + 8 : hourOfDay < 8 ? 8 - hourOfDay : 1);
+
 export interface BraidTarget { url: string; adminKey: string; writeKey: string }
 
 /** The simulator's SMTP server: every accepted email is handed to `onMail` (raw text). */
@@ -74,7 +77,11 @@ export async function installBraidPolicy(t: BraidTarget): Promise<void> {
   for (const pct of [5, 10, 15, 20]) {
     await call(t, 'PUT', `/v1/offers/off${pct}`, { id: `off${pct}`, name: `${pct}% off`, kind: 'percent_off', value: pct, placements: emailPlacements, cooldownDays: 7 });
   }
-  await call(t, 'POST', '/v1/playbooks/cart_recovery/install', { status: 'on' });
+  // The shipped cart recovery without its second, last-call email: one message per abandoned cart,
+  // the same contact budget as the rules policy (the target: no more messages per shopper than rules).
+  const cart = (await call(t, 'GET', '/v1/playbooks')).items.find((p: { playbook: string }) => p.playbook === 'cart_recovery');
+  const steps = (cart?.steps ?? cart?.definition?.steps ?? []).filter((x: { id: string }) => x.id !== 'last_call' && x.id !== 'second_chance');
+  await call(t, 'POST', '/v1/playbooks/cart_recovery/install', { status: 'on', ...(steps.length > 0 ? { steps } : {}) });
   await call(t, 'POST', '/v1/playbooks/replenishment/install', { status: 'on' });
   await call(t, 'POST', '/v1/playbooks/win_back/install', { status: 'on', trigger: { type: 'segment', where: { path: 'traits.lifecycle', op: 'in', value: ['at_risk', 'lapsed'] }, sweep: '1d' } });
 }
@@ -119,9 +126,9 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
   mailbox.take();
   const t1 = performance.now();
   await installBraidPolicy(t);
-  let mails = 0, clicks = 0;
-  for (let h = start; h < H; h++) {
-    // Messages that arrived while Braid settled the previous hour reach the shoppers now.
+  let mails = 0, clicks = 0, steps = 0, advanceMs = 0;
+  for (let h = start; h < H;) {
+    // Messages that arrived while Braid settled the previous step reach the shoppers now.
     for (const m of mailbox.take()) {
       const i = byEmail.get(m.to);
       if (i === undefined) continue;
@@ -132,10 +139,18 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
         await fetch(m.unsubscribeUrl.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       }
     }
-    await postEvents(t, run.step(h));
-    const adv = await call(t, 'POST', '/v1/clock/advance', { ms: 3_600_000, settleTimeoutMs: 120_000 });
+    // An hour at a time by day; the night (21:00-08:00, Braid's default quiet hours, when no
+    // message may go out) in one step. The world itself still moves hour by hour.
+    const end = Math.min(H, h + stepHours(h % 24));
+    const events: SimEvent[] = [];
+    for (let k = h; k < end; k++) events.push(...run.step(k));
+    await postEvents(t, events);
+    const ta = performance.now();
+    const adv = await call(t, 'POST', '/v1/clock/advance', { ms: (end - h) * 3_600_000, settleTimeoutMs: 120_000 });
+    advanceMs += performance.now() - ta; steps++;
     if (!adv.settled) log(`  seed ${seed}: hour ${h} did not settle (${adv.pendingDeliveries} deliveries pending)`);
-    if ((h - start + 1) % (24 * 10) === 0) log(`  seed ${seed}: day ${(h - start + 1) / 24}/${cfg.days}, ${mails} emails so far`);
+    if (Math.floor((end - start) / 240) > Math.floor((h - start) / 240)) log(`  seed ${seed}: day ${Math.floor((end - start) / 24)}/${cfg.days}, ${mails} emails so far, ${steps} steps, ${(advanceMs / steps).toFixed(0)} ms per clock step`);
+    h = end;
   }
   const workers = await call(t, 'GET', '/v1/workers');
   log(`  seed ${seed}: journeys ${JSON.stringify(workers.items.map((w: { id: string; counts: unknown }) => [w.id, w.counts]))}`);
