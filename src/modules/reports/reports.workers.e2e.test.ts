@@ -128,7 +128,14 @@ describe('worker reports', () => {
 
     // Cohorts partition the shoppers; the series' last point is the whole report.
     const byLifecycle = (await s.api('GET', '/v1/reports/workers/wkr_nudge?cohort=lifecycle')).body;
-    expect(byLifecycle.cohorts.reduce((a: number, x: { units: { total: number } }) => a + x.units.total, 0)).toBe(r.units.total);
+    // Cohorts are measured at entry: lifecycle from orders before it (the pre-period buyers are new), channel from consent then.
+    const inReport = [...treated, ...held];
+    expect(byLifecycle.cohorts.map((x: { cohort: string; units: { total: number } }) => [x.cohort, x.units.total])).toEqual([
+      ['new', inReport.filter((u) => users.indexOf(u) % 4 === 1).length], ['prospect', inReport.filter((u) => users.indexOf(u) % 4 !== 1).length],
+    ]);
+    const byChannel = (await s.api('GET', '/v1/reports/workers/wkr_nudge?cohort=channel')).body;
+    expect(byChannel.cohorts.map((x: { cohort: string; units: unknown }) => [x.cohort, x.units])).toEqual([['email', r.units]]);
+    expect((await s.api('GET', '/v1/reports/workers/wkr_nudge?cohort=tier')).body.cohorts.reduce((a: number, x: { units: { total: number } }) => a + x.units.total, 0)).toBe(r.units.total);
     const series = (await s.api('GET', `/v1/reports/workers/wkr_nudge/series?bucket=day&since=${new Date(T0 - 24 * HOUR).toISOString()}&until=${new Date(T0 + 48 * HOUR).toISOString()}`)).body;
     expect(series.points).toHaveLength(3);
     expect(series.points[1].entered).toEqual({ treated: treated.length, holdout: held.length });

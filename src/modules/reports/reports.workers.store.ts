@@ -45,13 +45,25 @@ export interface UnitAggregate {
   sumRevenueOrders: number;
 }
 
+/**
+ * Cohorts are measured AT ENTRY wherever the logs allow, so treatment cannot move a shopper
+ * between cohorts (a cohort defined after treatment would bias the comparison):
+ * - lifecycle: from the shopper's orders before entry: prospect (none), new (one), active (the
+ *   last within 90 days), at_risk (within 180 days), lapsed (older);
+ * - channel: the marketing channels the consent ledger had granted at entry (email, email+sms, …,
+ *   none), the reach a journey could use;
+ * - tier: the loyalty tier trait (`tier`, `loyalty_tier`), else the computed value tier: CURRENT
+ *   values (profiles keep no history of them), so a tier a purchase can change is post-treatment.
+ */
 const COHORT_SQL: Record<Cohort, string> = {
-  lifecycle: `coalesce(tp.traits->>'lifecycle', 'unknown')`,
-  tier: `coalesce(tp.traits->>'valueTier', 'unknown')`,
-  // The shopper's most responsive channel with evidence (computed traits), a pre-treatment trait
-  // both arms have; 'unknown' when no channel has sent anything yet.
-  channel: `coalesce((select e.key from jsonb_each(tp.traits->'channelResponsiveness') e where coalesce((e.value->>'sent')::float8, 0) > 0
-                      order by (e.value->>'rate')::float8 desc, e.key limit 1), 'unknown')`,
+  lifecycle: `(select case when count(*) = 0 then 'prospect' when count(*) = 1 and max(o2.at) >= u.t0 - interval '90 days' then 'new'
+                when max(o2.at) >= u.t0 - interval '90 days' then 'active' when max(o2.at) >= u.t0 - interval '180 days' then 'at_risk' else 'lapsed' end
+               from orders o2 where o2.profile_id = u.profile_id and o2.kind = 'order' and o2.at < u.t0)`,
+  tier: `coalesce(pr.traits->>'tier', pr.traits->>'loyalty_tier', tp.traits->>'valueTier', 'unknown')`,
+  channel: `coalesce((select string_agg(replace(c.purpose, '_marketing', ''), '+' order by c.purpose) from (
+                select distinct on (r.purpose) r.purpose, r.status from consent_records r
+                where r.profile_id = u.profile_id and r.purpose in ('email_marketing', 'sms_marketing', 'push_marketing') and r.at <= u.t0
+                order by r.purpose, r.at desc, r.recorded_at desc, r.id desc) c where c.status = 'granted'), 'none')`,
 };
 
 export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
@@ -107,7 +119,8 @@ export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitA
          coalesce(m.messages, 0)::float8 as messages, (us.profile_id is not null)::int::float8 as unsubscribed,
          coalesce(p.pre_revenue, 0)::float8 as pre_revenue
        from units u left join per_unit_orders p on p.profile_id = u.profile_id left join msgs m on m.profile_id = u.profile_id
-       left join unsub us on us.profile_id = u.profile_id left join traits_profiles tp on tp.profile_id = u.profile_id
+       left join unsub us on us.profile_id = u.profile_id
+       ${q.cohort === 'tier' ? 'left join traits_profiles tp on tp.profile_id = u.profile_id left join profiles pr on pr.id = u.profile_id' : ''}
      )
      select arm, version, cohort, bucket, count(*)::int as n, ${sel},
        sum(pre_revenue) as s_pre, sum(pre_revenue * pre_revenue) as q_pre, sum(revenue * orders) as s_rev_orders
