@@ -18,7 +18,9 @@ import { createIdentity, type IdentityService } from '../modules/identity/index.
 import { createConsent, registerConsentRoutes, type ConsentService } from '../modules/consent/index.ts';
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
-import { createReports, registerDecisionReportRoutes, registerReportRoutes, type ReportsService } from '../modules/reports/index.ts';
+import {
+  createReports, createWorkerReports, registerDecisionReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
+} from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
 import { createChannels, registerChannelRoutes, type ChannelOptions, type ChannelService } from '../modules/channels/index.ts';
@@ -158,6 +160,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
       return { settled: settled && pending() === 0, pendingDeliveries: pending() };
     },
   });
+  registerWorkerReportRoutes(http, createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() }));
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [

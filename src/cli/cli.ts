@@ -16,6 +16,10 @@ Commands:
                                       Import a past randomized experiment (CSV, one row per unit)
   report experiment ID [--cuped COL] [--control ARM] [--json]
                                       Per-arm lift with Welch CIs, SRM, CUPED (--uplift ARM --outcome O: uplift)
+  report workers [ID|_all] [--since ISO] [--until ISO] [--cohort lifecycle|tier|channel] [--json]
+                                      Incremental contribution per worker vs its holdout (_all: vs the global control group)
+  report attribution [--since ISO] [--until ISO] [--json]
+                                      Last-touch attribution of orders beside each worker's holdout-based incrementality
   ope --policy FILE [--since ISO] [--json]
                                       Off-policy evaluation of a target policy on the decision log (IPS, SNIPS, DM, DR)
   workers apply FILE                  Create or update a worker from a JSON or YAML document (new version when changed)
@@ -79,7 +83,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'report': {
         const [, what, id] = args.positionals;
-        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`.\n\n${USAGE}\n`); return 2; }
+        if (what === 'workers' || what === 'attribution') {
+          const { reportWorkers } = await import('./report-workers.ts');
+          return await withClient(args, env, io, (c) => reportWorkers(c, what, what === 'workers' ? id : undefined, args, io));
+        }
+        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`, \`report workers [ID]\` or \`report attribution\`.\n\n${USAGE}\n`); return 2; }
         const { reportExperiment } = await import('./report.ts');
         return await withClient(args, env, io, (c) => reportExperiment(c, id, args, io));
       }
