@@ -18,7 +18,7 @@ describe('braid simulate (smoke)', () => {
     const cfg = { ...DEFAULT_SIM_CONFIG, shoppers: 100, warmupDays: 1, days: 2, seeds: 1 };
     let profiles = 0;
     const sim = await simulate(cfg, async () => {
-      const s = await startTestServer({ clock: createManualClock(Date.parse(cfg.start)), config: { clockMode: 'manual' }, brain: { globalHoldoutPct: 10 } });
+      const s = await startTestServer({ clock: createManualClock(Date.parse(cfg.start)), config: { clockMode: 'manual' }, brain: { globalHoldoutPct: 10, attributionWindowHours: 48 } });
       return {
         url: s.url, adminKey: TEST_KEYS.adminKey, writeKey: TEST_KEYS.writeKey,
         close: async () => {
