@@ -7,7 +7,7 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { Type } from 'typebox';
 import {
-  createHttpServer, createMetrics, openDatabase, systemClock,
+  createHttpServer, createManualClock, createMetrics, openDatabase, systemClock,
   type Clock, type Config, type Db, type HttpServer, type Keys, type Metrics, type CoreDeps,
 } from '../core/index.ts';
 import { createCatalog, createCatalogCache, registerCatalogRoutes, type CatalogCache, type CatalogService } from '../modules/catalog/index.ts';
@@ -18,7 +18,9 @@ import { createIdentity, type IdentityService } from '../modules/identity/index.
 import { createConsent, registerConsentRoutes, type ConsentService } from '../modules/consent/index.ts';
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
-import { createReports, registerDecisionReportRoutes, registerReportRoutes, type ReportsService } from '../modules/reports/index.ts';
+import {
+  createReports, createWorkerReports, registerDecisionReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
+} from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
 import { createChannels, registerChannelRoutes, type ChannelOptions, type ChannelService } from '../modules/channels/index.ts';
@@ -29,6 +31,7 @@ import { createAudit, registerAuditRoutes, type AuditService } from '../modules/
 import { createApprovals, registerApprovalRoutes, type ApprovalsService } from '../modules/approvals/index.ts';
 import { auditConfigChanges, auditDecisionSummaries, auditDeliveries } from './app.audit.ts';
 import { createAccess, registerAccessRoutes, type AccessService } from '../modules/access/index.ts';
+import { isManualClock, registerClockRoutes } from './app.clock.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -78,8 +81,11 @@ export interface Braid {
 }
 
 export async function createBraid(opts: BraidOptions): Promise<Braid> {
-  const clock = opts.clock ?? systemClock;
   const config = opts.config;
+  // Simulation mode: a clock that only POST /v1/clock/advance moves (a test's own ManualClock is used as is).
+  const manual = config.clockMode !== 'manual' ? undefined
+    : isManualClock(opts.clock) ? opts.clock : createManualClock(config.clockStartMs ?? systemClock.now());
+  const clock = manual ?? opts.clock ?? systemClock;
   const log = opts.logger ?? (pino({ level: config.logLevel }) as FastifyBaseLogger);
   const ownsDb = !opts.db;
   const db = opts.db ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, clock });
@@ -156,6 +162,22 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
   registerApprovalRoutes(http, approvals);
   registerAccessRoutes(http, access);
+  registerClockRoutes(http, clock, manual, {
+    async settle(timeoutMs) {
+      const until = systemClock.now() + timeoutMs;
+      const left = () => Math.max(0, until - systemClock.now());
+      let settled = await profiles.waitForProjection(left());
+      await workers.sweep();
+      await workers.tick();
+      settled = (await profiles.waitForProjection(left())) && settled;
+      await workers.idle();
+      // The delivery queue (pg-boss) runs on wall time: wait until every queued message reached an outcome.
+      const pending = () => { const st = channels.stats(); return Math.max(0, st.queued - st.sent - st.failed - st.dead - st.suppressed - st.unknown); };
+      while (pending() > 0 && left() > 0) await new Promise((r) => setTimeout(r, 20));
+      return { settled: settled && pending() === 0, pendingDeliveries: pending() };
+    },
+  });
+  registerWorkerReportRoutes(http, createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() }));
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [

@@ -16,6 +16,10 @@ Commands:
                                       Import a past randomized experiment (CSV, one row per unit)
   report experiment ID [--cuped COL] [--control ARM] [--json]
                                       Per-arm lift with Welch CIs, SRM, CUPED (--uplift ARM --outcome O: uplift)
+  report workers [ID|_all] [--since ISO] [--until ISO] [--cohort lifecycle|tier|channel] [--json]
+                                      Incremental contribution per worker vs its holdout (_all: vs the global control group)
+  report attribution [--since ISO] [--until ISO] [--json]
+                                      Last-touch attribution of orders beside each worker's holdout-based incrementality
   ope --policy FILE [--since ISO] [--json]
                                       Off-policy evaluation of a target policy on the decision log (IPS, SNIPS, DM, DR)
   workers apply FILE                  Create or update a worker from a JSON or YAML document (new version when changed)
@@ -27,6 +31,8 @@ Commands:
                                       Create a user (admin, marketer, approver, analyst, viewer; no --password: one is generated)
   keys create NAME --role R | keys list | keys revoke ID
                                       Create an API key with a role or the ingest/decide scope (secret printed once), list, revoke
+  simulate [--config FILE] [--shoppers N] [--days D] [--seeds K] [--out DIR]
+                                      Shopper simulator: no contact, blast, rules and Braid on the same synthetic shoppers (docs/simulator.md)
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
@@ -81,7 +87,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'report': {
         const [, what, id] = args.positionals;
-        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`.\n\n${USAGE}\n`); return 2; }
+        if (what === 'workers' || what === 'attribution') {
+          const { reportWorkers } = await import('./report-workers.ts');
+          return await withClient(args, env, io, (c) => reportWorkers(c, what, what === 'workers' ? id : undefined, args, io));
+        }
+        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`, \`report workers [ID]\` or \`report attribution\`.\n\n${USAGE}\n`); return 2; }
         const { reportExperiment } = await import('./report.ts');
         return await withClient(args, env, io, (c) => reportExperiment(c, id, args, io));
       }
@@ -103,6 +113,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return await withClient(args, env, io, (c) => (cmd === 'users' ? runUsers : runKeys)(c, args, io));
       }
       case 'profile': return await profile(args, env, io);
+      case 'simulate': return await (await import('./simulate.ts')).runSimulate(args, env, io);
       case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;
       default:
         io.stderr.write(`Unknown command "${cmd}".\n\n${USAGE}\n`);

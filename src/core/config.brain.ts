@@ -18,11 +18,15 @@ export interface BrainConfig {
   outcomeEvent: string;
   /** Exploration floor: the share of decisions chosen uniformly among eligible actions (0-0.5). */
   exploration: number;
+  /** Cost of one message per channel (currency units), charged against contribution in the proof reports. */
+  contactCosts: Record<string, number>;
 }
+
+export const DEFAULT_CONTACT_COSTS: Record<string, number> = { email: 0.001, sms: 0.0079, push: 0, webhook: 0, in_app: 0 };
 
 export const BRAIN_KEYS = [
   'BRAID_DECIDE_KEY', 'BRAID_GLOBAL_HOLDOUT_PCT', 'BRAID_HOLDOUT_SALT', 'BRAID_SENSITIVE_TRAITS',
-  'BRAID_ATTRIBUTION_WINDOW_HOURS', 'BRAID_OUTCOME_EVENT', 'BRAID_EXPLORATION',
+  'BRAID_ATTRIBUTION_WINDOW_HOURS', 'BRAID_OUTCOME_EVENT', 'BRAID_EXPLORATION', 'BRAID_CONTACT_COSTS',
 ] as const;
 
 export const DEFAULT_SENSITIVE_TRAITS = [
@@ -42,6 +46,12 @@ export function parseBrainConfig(str: (k: string) => string | undefined, problem
   const decideKey = str('BRAID_DECIDE_KEY');
   if (decideKey !== undefined && (decideKey.length < 8 || /[\s:]/.test(decideKey))) problems.push('BRAID_DECIDE_KEY must be at least 8 characters with no spaces or colons');
   const rawSensitive = str('BRAID_SENSITIVE_TRAITS');
+  const contactCosts = { ...DEFAULT_CONTACT_COSTS };
+  for (const part of (str('BRAID_CONTACT_COSTS') ?? '').split(',').filter((x) => x.trim() !== '')) {
+    const m = /^\s*([a-z_]+)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!m) { problems.push(`BRAID_CONTACT_COSTS must look like "email:0.001,sms:0.0079,push:0", bad part "${part}"`); continue; }
+    contactCosts[m[1]!] = Number(m[2]);
+  }
   return {
     decideKey,
     globalHoldoutPct: num('BRAID_GLOBAL_HOLDOUT_PCT', 5, 0, 50),
@@ -51,5 +61,6 @@ export function parseBrainConfig(str: (k: string) => string | undefined, problem
     attributionWindowHours: num('BRAID_ATTRIBUTION_WINDOW_HOURS', 168, 1, 24 * 90),
     outcomeEvent: str('BRAID_OUTCOME_EVENT') ?? 'Order Completed',
     exploration: num('BRAID_EXPLORATION', 0.05, 0, 0.5),
+    contactCosts,
   };
 }

@@ -35,6 +35,13 @@ export interface Config {
   governance: GovernanceConfig;
   /** Users, sessions and the bootstrap admin user (config.access.ts). */
   access: AccessConfig;
+  /**
+   * BRAID_CLOCK: `system` (default) or `manual`, the simulation mode: Braid's clock stands still
+   * until `POST /v1/clock/advance` moves it (the shopper simulator runs 90 days in minutes).
+   */
+  clockMode: 'system' | 'manual';
+  /** BRAID_CLOCK_START (ISO 8601): where the manual clock starts; default the wall clock at start. */
+  clockStartMs: number | undefined;
 }
 
 /** One preference variable: a built-in by name, or a custom one with its kind (and options for a choice). */
@@ -63,7 +70,7 @@ export class ConfigError extends Error {
 const KNOWN = [
   'BRAID_PORT', 'BRAID_HOST', 'BRAID_DATA_DIR', 'BRAID_WRITE_KEY', 'BRAID_ADMIN_KEY', 'BRAID_DEMO',
   'BRAID_LOG_LEVEL', 'BRAID_DEFAULT_PHONE_REGION', 'BRAID_EXTERNAL_ID_TRAITS', 'BRAID_PREFERENCES',
-  'BRAID_RECS_RETRAIN_MINUTES', 'BRAID_RECS_HISTORY_DAYS',
+  'BRAID_RECS_RETRAIN_MINUTES', 'BRAID_RECS_HISTORY_DAYS', 'BRAID_CLOCK', 'BRAID_CLOCK_START',
   ...BRAIN_KEYS,
   ...MUSCLE_KEYS,
   ...GOVERNANCE_KEYS,
@@ -155,6 +162,12 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   const muscle = parseMuscleConfig(str, problems, { host, port });
   const governance = parseGovernanceConfig(str, problems);
   const access = parseAccessConfig(str, problems);
+  const clockMode = (str('BRAID_CLOCK') ?? 'system').toLowerCase();
+  if (clockMode !== 'system' && clockMode !== 'manual') problems.push(`BRAID_CLOCK must be system or manual, got "${clockMode}"`);
+  const rawStart = str('BRAID_CLOCK_START');
+  const clockStartMs = rawStart === undefined ? undefined : Date.parse(rawStart);
+  if (clockStartMs !== undefined && (!Number.isFinite(clockStartMs) || !/^\d{4}-\d{2}-\d{2}/.test(rawStart!))) problems.push(`BRAID_CLOCK_START must be an ISO 8601 time such as 2026-01-01T00:00:00Z, got "${rawStart}"`);
+  if (clockStartMs !== undefined && clockMode !== 'manual') problems.push('BRAID_CLOCK_START needs BRAID_CLOCK=manual');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -174,6 +187,8 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     muscle,
     governance,
     access,
+    clockMode: clockMode === 'manual' ? 'manual' : 'system',
+    clockStartMs,
     ...overrides,
   };
 }

@@ -20,3 +20,7 @@ export type {
   ArmComparison, ArmStats, ArmSummary, CovariateValue, CupedResult, Experiment, ExperimentMapping, ExperimentReport, ImportResult,
   MetricReport, ReportInput, RowError, UnitRow,
 } from './reports.types.ts';
+export { createWorkerReports, ALL_WORKERS, type WorkerReports, type WorkerReport, type WorkerReportQuery } from './reports.workers.service.ts';
+export { registerWorkerReportRoutes } from './reports.workers.routes.ts';
+export { buildWorkerReport, buildSeries, armStatsOf, expectedHoldoutShare, type Incrementality, type SeriesPoint } from './reports.workers.ts';
+export { WORKER_METRICS, COHORTS, type Cohort, type UnitAggregate } from './reports.workers.store.ts';

@@ -1,0 +1,75 @@
+/**
+ * `braid report workers [ID]` and `braid report attribution` over HTTP against a real Braid:
+ * shoppers enter a worker with a 50% holdout, some buy; the tables show the arms, the SRM check,
+ * the incremental contribution with its interval, and the last-touch credits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createManualClock } from '../core/index.ts';
+import { startTestServer, TEST_KEYS, type TestServer } from '../testing/server.ts';
+import { parseArgs } from './args.ts';
+import { connect, type BraidClient } from './client.ts';
+import type { CliIo } from './io.ts';
+import { reportWorkers } from './report-workers.ts';
+
+const T0 = Date.parse('2026-05-01T12:00:00Z');
+const clock = createManualClock(T0);
+let s: TestServer;
+let client: BraidClient;
+
+function captureIo(): CliIo & { out: () => string } {
+  const out: string[] = [];
+  return {
+    stdout: { write: (x: string) => { out.push(x); return true; } },
+    stderr: { isTTY: false, write: () => true },
+    clock, sleep: async () => undefined, out: () => out.join(''),
+  };
+}
+async function batch(messages: unknown[]): Promise<void> {
+  const res = await fetch(s.url + '/v1/batch', {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: s.basic },
+    body: JSON.stringify({ batch: messages.map((m) => ({ timestamp: new Date(clock.now()).toISOString(), ...(m as object) })) }),
+  });
+  expect(res.status).toBe(200);
+}
+
+beforeAll(async () => {
+  s = await startTestServer({ clock, brain: { globalHoldoutPct: 0 } });
+  const doc = { id: 'wkr_cli', name: 'CLI worker', status: 'on', holdoutPct: 50, goal: { event: 'Order Completed' }, trigger: { type: 'event', event: 'Product Viewed' }, entry: { reentry: 'never' }, steps: [{ id: 'w', type: 'wait', duration: '1d' }] };
+  expect((await s.api('POST', '/v1/workers', doc)).status).toBe(201);
+  await batch(Array.from({ length: 30 }, (_, i) => ({ type: 'track', userId: `c_${i}`, event: 'Product Viewed', properties: { product_id: 'p1' } })));
+  await s.braid.profiles.waitForProjection(10_000);
+  await s.braid.workers.idle();
+  clock.advance(3_600_000);
+  await batch(Array.from({ length: 10 }, (_, i) => ({ type: 'track', userId: `c_${i * 3}`, event: 'Order Completed', properties: { order_id: `o${i}`, revenue: 100, products: [{ product_id: 'p1', price: 100, quantity: 1 }] } })));
+  await s.braid.profiles.waitForProjection(10_000);
+  clock.advance(3_600_000);
+  client = await connect(parseArgs(['--url', s.url, '--admin-key', TEST_KEYS.adminKey]), {});
+}, 180_000);
+afterAll(async () => { await client?.close(); await s?.close(); });
+
+describe('braid report workers / attribution', () => {
+  it('prints every worker, one worker with its metrics and cohorts, and the attribution table', async () => {
+    const list = captureIo();
+    expect(await reportWorkers(client, 'workers', undefined, parseArgs([]), list)).toBe(0);
+    expect(list.out()).toMatch(/^_all\s/m);
+    expect(list.out()).toMatch(/^wkr_cli\s+on\s+\d+\s+\d+/m);
+
+    const one = captureIo();
+    expect(await reportWorkers(client, 'workers', 'wkr_cli', parseArgs(['--cohort', 'lifecycle']), one)).toBe(0);
+    const r = (await s.api('GET', '/v1/reports/workers/wkr_cli')).body;
+    expect(r.units.total).toBe(30);
+    expect(one.out()).toContain(`Treated ${r.units.treated}, holdout ${r.units.holdout}`);
+    expect(one.out()).toMatch(/Sample ratio check \(intended holdout 50\.0%\): chi-square [\d.]+, p = [\d.]+ \(ok\)/);
+    expect(one.out()).toMatch(/Incremental contribution per shopper: [+-]\$[\d.]+ \[[+-]\$[\d.]+, [+-]\$[\d.]+\]/);
+    expect(one.out()).toMatch(/^contribution\s+per shopper/m);
+    expect(one.out()).toContain(`lifecycle = prospect: treated ${r.units.treated}, holdout ${r.units.holdout}`); // nobody had ordered before entering
+
+    const attr = captureIo();
+    expect(await reportWorkers(client, 'attribution', undefined, parseArgs(['--since', new Date(T0 - 1000).toISOString()]), attr)).toBe(0);
+    expect(attr.out()).toMatch(/Orders .*: 10, revenue \$1000/);
+    expect(attr.out()).toMatch(/^none\s+10\s+\$1000/m); // a worker that sends nothing touches no one
+
+    const missing = captureIo();
+    expect(await reportWorkers(client, 'workers', 'wkr_nope', parseArgs([]), missing)).toBe(1);
+  }, 60_000);
+});

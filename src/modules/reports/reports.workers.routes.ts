@@ -1,0 +1,140 @@
+/**
+ * Worker reports over HTTP (admin): incrementality per worker against its holdout, for all
+ * workers against the global control group (`/v1/reports/workers/_all`, also
+ * `/v1/reports/overview`), per cohort, as a time series, and last-touch attribution beside it.
+ * Undefined numbers (no variance, an empty arm) are null. docs/proof.md describes the method.
+ */
+import { Type } from 'typebox';
+import { invalid, type HttpServer } from '../../core/index.ts';
+import { nullifyNonFinite } from './reports.routes.ts';
+import { COHORTS, type Cohort } from './reports.workers.store.ts';
+import { ALL_WORKERS, type WorkerReportQuery, type WorkerReports } from './reports.workers.service.ts';
+
+const tags = ['reports'];
+const Num = Type.Union([Type.Number(), Type.Null()]);
+const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }) });
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
+const Estimate = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num, pValue: Num, df: Num });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Total = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num }, { description: 'Incremental contribution on the treated shoppers (per-shopper lift × treated shoppers)' });
+const Incremental = Type.Object({
+  treatedShoppers: Type.Integer(), holdoutShoppers: Type.Integer(),
+  contributionPerShopper: Nullable(Estimate),
+  contributionPerShopperCuped: Nullable(Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num, pValue: Num, df: Num, varianceReduction: Num })),
+  contributionTotal: Nullable(Total),
+  revenuePerShopper: Nullable(Estimate), conversionRate: Nullable(Estimate),
+  incrementalSpendPerShopper: Num, costPerIncrementalContribution: Num,
+});
+const Units = Type.Object({ total: Type.Integer(), treated: Type.Integer(), holdout: Type.Integer() });
+const Srm = Type.Object({ chiSquare: Num, df: Type.Integer(), pValue: Num, expected: Type.Array(Type.Number()), mismatch: Type.Boolean(), arms: Type.Array(Type.String()) });
+const Metric = Type.Object({
+  metric: Type.String(), kind: Type.String(),
+  arms: Type.Array(Type.Object({ arm: Type.String(), n: Type.Integer(), mean: Num, stdDev: Num })),
+  comparisons: Type.Array(Type.Object({
+    arm: Type.String(), absolute: Estimate, relative: Estimate,
+    cuped: Type.Optional(Type.Object({ covariate: Type.String(), theta: Num, varianceReduction: Num, absolute: Estimate, relative: Estimate })),
+  })),
+});
+const bodyFields = {
+  control: Type.String(), alpha: Type.Number(), units: Units, expectedHoldoutShare: Type.Number(),
+  arms: Type.Array(Type.Object({ arm: Type.String(), n: Type.Integer(), share: Type.Number() })),
+  srm: Nullable(Srm), incremental: Incremental, metrics: Type.Array(Metric),
+};
+const WorkerReportSchema = Type.Object({
+  worker: Type.Object({ id: Type.String(), name: Nullable(Type.String()) }),
+  since: Type.String(), until: Type.String(), windowHours: Type.Number(),
+  ...bodyFields,
+  globalControlExcluded: Type.Optional(Type.Integer()),
+  cohort: Type.Optional(Type.String()),
+  cohorts: Type.Optional(Type.Array(Type.Object({ cohort: Type.String(), ...bodyFields }))),
+});
+const Period = {
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers who first entered from (default: 90 days before until)' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers who first entered before (default: now)' })),
+  alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 0.5, description: '1 − confidence level (default 0.05)' })),
+};
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: `A worker id, or ${ALL_WORKERS} for all workers against the global control group` }) });
+const BUCKETS: Record<string, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+
+function periodOf(q: { since?: string; until?: string; alpha?: number }): WorkerReportQuery {
+  const out: WorkerReportQuery = {};
+  if (q.since) out.sinceMs = Date.parse(q.since);
+  if (q.until) out.untilMs = Date.parse(q.until);
+  if (out.sinceMs !== undefined && out.untilMs !== undefined && !(out.sinceMs < out.untilMs)) throw invalid('since', 'must be before until');
+  if (q.alpha !== undefined) out.alpha = q.alpha;
+  return out;
+}
+
+export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerReports): void {
+  http.get('/v1/reports/workers', {
+    schema: {
+      tags, summary: 'Every worker\'s incrementality against its holdout (and _all: all workers against the global control group)',
+      querystring: Type.Object(Period),
+      response: {
+        200: Type.Object({
+          since: Type.String(), until: Type.String(), windowHours: Type.Number(),
+          workers: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), status: Type.String(), units: Units, srmMismatch: Nullable(Type.Boolean()), incremental: Incremental })),
+        }), ...errors,
+      },
+    },
+  }, async (req) => nullifyNonFinite(await reports.list(periodOf(req.query))));
+
+  const one = {
+    schema: {
+      tags, summary: 'A worker\'s incrementality against its holdout: conversion, revenue, AOV, contribution, discount, contact cost, messages, unsubscribes per shopper entered; Welch and delta-method CIs, CUPED, SRM; per cohort',
+      params: Id,
+      querystring: Type.Object({ ...Period, cohort: Type.Optional(Type.Union(COHORTS.map((c) => Type.Literal(c)), { description: 'Also report per lifecycle stage, value tier or most responsive channel' })) }),
+      response: { 200: WorkerReportSchema, ...errors },
+    },
+  };
+  http.get('/v1/reports/workers/:id', one, async (req) => {
+    const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort };
+    return nullifyNonFinite(await reports.worker((req.params as { id: string }).id, { ...periodOf(q), cohort: q.cohort }));
+  });
+  http.get('/v1/reports/overview', {
+    schema: { tags, summary: `All workers together against the global control group (same as /v1/reports/workers/${ALL_WORKERS})`, querystring: one.schema.querystring, response: one.schema.response },
+  }, async (req) => {
+    const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort };
+    return nullifyNonFinite(await reports.worker(ALL_WORKERS, { ...periodOf(q), cohort: q.cohort }));
+  });
+
+  http.get('/v1/reports/workers/:id/series', {
+    schema: {
+      tags, summary: 'Incremental contribution vs holdout over time: per bucket of entry time, the cumulative estimate with its 95% interval',
+      params: Id,
+      querystring: Type.Object({ ...Period, bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { description: 'default day' })) }),
+      response: {
+        200: Type.Object({
+          worker: Type.String(), since: Type.String(), until: Type.String(), bucketMs: Type.Number(),
+          points: Type.Array(Type.Object({
+            start: Type.String(), end: Type.String(), entered: Type.Object({ treated: Type.Integer(), holdout: Type.Integer() }),
+            cumulative: Type.Object({ treated: Type.Integer(), holdout: Type.Integer(), contributionPerShopper: Nullable(Estimate), contributionTotal: Nullable(Total), srmPValue: Num }),
+          })),
+        }), ...errors,
+      },
+    },
+  }, async (req) => {
+    const q = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
+    const bucketMs = BUCKETS[q.bucket ?? 'day']!;
+    const p = periodOf(q);
+    if (p.sinceMs !== undefined && p.untilMs !== undefined && (p.untilMs - p.sinceMs) / bucketMs > 2000) throw invalid('bucket', 'at most 2000 buckets');
+    return nullifyNonFinite(await reports.series((req.params as { id: string }).id, { ...p, bucketMs }));
+  });
+
+  http.get('/v1/reports/attribution', {
+    schema: {
+      tags, summary: 'Last-touch attribution of orders to worker messages and decisions (what others report), beside each worker\'s holdout-based incrementality (the truth)',
+      querystring: Type.Object({ ...Period, since: Type.Optional(Type.String({ format: 'date-time', description: 'Orders from (default: 90 days before until)' })), until: Type.Optional(Type.String({ format: 'date-time', description: 'Orders before (default: now)' })) }),
+      response: {
+        200: Type.Object({
+          since: Type.String(), until: Type.String(), windowHours: Type.Number(), orders: Type.Integer(), revenue: Type.Number(), contribution: Type.Number(),
+          unattributed: Type.Object({ orders: Type.Integer(), revenue: Type.Number(), contribution: Type.Number() }),
+          touches: Type.Array(Type.Object({
+            kind: Type.String({ description: 'worker (a message) or placement (a decision)' }), id: Type.String(),
+            orders: Type.Integer(), revenue: Type.Number(), contribution: Type.Number(), incremental: Nullable(Incremental),
+          })),
+        }), ...errors,
+      },
+    },
+  }, async (req) => nullifyNonFinite(await reports.attribution(periodOf(req.query))));
+}

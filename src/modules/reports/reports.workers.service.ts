@@ -1,0 +1,139 @@
+/**
+ * Worker reports over Braid's own logs: incrementality per worker (its holdout) and for all
+ * workers together (the global control group), per cohort, over time, and last-touch attribution
+ * beside it. Aggregation happens in SQL (reports.workers.store); the statistics are pure
+ * (reports.workers). The intended split for the SRM check comes from each journey's worker
+ * version (its holdoutPct) and the configured global control share.
+ */
+import { notFound, type Clock, type Config, type Queryable } from '../../core/index.ts';
+import { parseWorkerDefinition, type WorkersService } from '../workers/index.ts';
+import {
+  buildCohortReports, buildSeries, buildWorkerReport, expectedHoldoutShare, type Incrementality, type SeriesPoint, type WorkerReportBody,
+} from './reports.workers.ts';
+import { aggregateUnits, lastTouch, type Cohort, type TouchCredit, type UnitAggregate } from './reports.workers.store.ts';
+
+export const ALL_WORKERS = '_all';
+
+export interface WorkerReportQuery { sinceMs?: number | undefined; untilMs?: number | undefined; cohort?: Cohort | undefined; alpha?: number | undefined }
+
+export interface WorkerReport extends WorkerReportBody {
+  worker: { id: string; name: string | null };
+  since: string;
+  until: string;
+  windowHours: number;
+  /** Entrants of the global control group, left out of a single worker's report (they are the overview's control). */
+  globalControlExcluded?: number | undefined;
+  cohort?: Cohort | undefined;
+  cohorts?: Array<{ cohort: string } & WorkerReportBody> | undefined;
+}
+
+export interface AttributionRow extends TouchCredit {
+  /** Holdout-based truth for workers over the same period (null for placements: see /v1/reports/holdout). */
+  incremental: Incrementality | null;
+}
+
+export interface WorkerReports {
+  worker(id: string, q?: WorkerReportQuery): Promise<WorkerReport>;
+  list(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; workers: Array<{ id: string; name: string; status: string; units: WorkerReportBody['units']; srmMismatch: boolean | null; incremental: Incrementality }> }>;
+  series(id: string, q: WorkerReportQuery & { bucketMs: number }): Promise<{ worker: string; since: string; until: string; bucketMs: number; points: SeriesPoint[] }>;
+  attribution(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; orders: number; revenue: number; contribution: number; unattributed: { orders: number; revenue: number; contribution: number }; touches: AttributionRow[] }>;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * `flushDecisions` writes this process's buffered decision log rows first (the log is written in
+ * batches), so attribution sees every decision this process made.
+ */
+export function createWorkerReports(d: { db: Queryable; config: Config; clock: Clock; workers: WorkersService; flushDecisions?: () => Promise<void> }): WorkerReports {
+  const windowHours = d.config.brain.attributionWindowHours;
+  const windowMs = windowHours * 3_600_000;
+  const globalPct = d.config.brain.globalHoldoutPct;
+
+  function period(q: WorkerReportQuery): { sinceMs: number; untilMs: number } {
+    const untilMs = q.untilMs ?? d.clock.now() + 1;
+    return { sinceMs: q.sinceMs ?? untilMs - 90 * DAY, untilMs };
+  }
+
+  /** holdoutPct of each version, read once per report (versions are immutable). */
+  async function pctOfVersions(id: string, rows: readonly UnitAggregate[]): Promise<(v: number) => number> {
+    if (id === ALL_WORKERS) return () => globalPct;
+    const pct = new Map<number, number>();
+    for (const v of new Set(rows.map((r) => r.version))) {
+      try { pct.set(v, parseWorkerDefinition(await d.workers.version(id, v)).holdoutPct); } catch { pct.set(v, 0); }
+    }
+    return (v) => pct.get(v) ?? 0;
+  }
+
+  async function nameOf(id: string): Promise<string | null> {
+    if (id === ALL_WORKERS) return 'All workers (global control group)';
+    try { return (await d.workers.get(id)).definition.name ?? id; } catch { return null; }
+  }
+
+  async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined } = {}) {
+    const { sinceMs, untilMs } = period(q);
+    const rows = await aggregateUnits(d.db, {
+      workerId: id === ALL_WORKERS ? null : id, sinceMs, untilMs, windowMs, contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
+    });
+    return { rows, sinceMs, untilMs, pctOf: await pctOfVersions(id, rows) };
+  }
+
+  async function globalControlIn(id: string, sinceMs: number, untilMs: number): Promise<number> {
+    const r = await d.db.query<{ n: number }>(
+      `select count(*)::int as n from (select distinct on (profile_id) entered_at, holdout from worker_instances where worker_id = $1 order by profile_id, entered_at, id) f
+       where entered_at >= $2 and entered_at < $3 and holdout = 'global_control'`, [id, sinceMs, untilMs]);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async function worker(id: string, q: WorkerReportQuery = {}): Promise<WorkerReport> {
+    const name = await nameOf(id);
+    const { rows, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
+    if (name === null && rows.length === 0) throw notFound(`Worker ${id}`);
+    const body = buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha);
+    const out: WorkerReport = { worker: { id, name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours, ...body };
+    if (id !== ALL_WORKERS) out.globalControlExcluded = await globalControlIn(id, sinceMs, untilMs);
+    if (q.cohort) { out.cohort = q.cohort; out.cohorts = buildCohortReports(rows, pctOf, q.alpha); }
+    return out;
+  }
+
+  return {
+    worker,
+    async list(q = {}) {
+      const { sinceMs, untilMs } = period(q);
+      const ids = [ALL_WORKERS, ...(await d.workers.list()).map((w) => w.id)];
+      const status = new Map((await d.workers.list()).map((w) => [w.id, w.status as string]));
+      const workers = [];
+      for (const id of ids) {
+        const r = await worker(id, { ...q, sinceMs, untilMs, cohort: undefined });
+        workers.push({ id, name: r.worker.name ?? id, status: status.get(id) ?? 'on', units: r.units, srmMismatch: r.srm ? r.srm.mismatch : null, incremental: r.incremental });
+      }
+      return { since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours, workers };
+    },
+    async series(id, q) {
+      if ((await nameOf(id)) === null) throw notFound(`Worker ${id}`);
+      const { rows, sinceMs, untilMs, pctOf } = await aggregate(id, q, { bucketMs: q.bucketMs });
+      return { worker: id, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), bucketMs: q.bucketMs, points: buildSeries(rows, sinceMs, untilMs, q.bucketMs, pctOf, q.alpha) };
+    },
+    async attribution(q = {}) {
+      const { sinceMs, untilMs } = period(q);
+      await d.flushDecisions?.();
+      const credits = await lastTouch(d.db, { sinceMs, untilMs, windowMs });
+      const none = credits.find((c) => c.kind === 'none');
+      const touches: AttributionRow[] = [];
+      for (const c of credits) {
+        if (c.kind === 'none') continue;
+        // Journeys whose outcome windows can reach these orders: entries from one window earlier.
+        const incremental = c.kind === 'worker' ? (await worker(c.id, { sinceMs: sinceMs - windowMs, untilMs, alpha: q.alpha })).incremental : null;
+        touches.push({ ...c, incremental });
+      }
+      const sum = (k: 'orders' | 'revenue' | 'contribution') => credits.reduce((s, c) => s + c[k], 0);
+      return {
+        since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours,
+        orders: sum('orders'), revenue: round2(sum('revenue')), contribution: round2(sum('contribution')),
+        unattributed: { orders: none?.orders ?? 0, revenue: none?.revenue ?? 0, contribution: none?.contribution ?? 0 }, touches,
+      };
+    },
+  };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;

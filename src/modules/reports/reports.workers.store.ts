@@ -1,0 +1,181 @@
+/**
+ * SQL of the worker reports: per-arm sufficient statistics of every shopper who entered a worker
+ * (or any worker), aggregated in the database in one statement, so a report over a million
+ * shoppers moves a few rows, not a million. The proof layer reads the logs of the modules below
+ * it here (worker_instances, orders, deliveries, consent_records, the catalog's cost versions,
+ * computed traits) and never writes them: a report is a read-only view of the truth that every
+ * Braid process writes.
+ *
+ * The unit is a shopper (intent-to-treat): their FIRST entry into the worker decides their arm
+ * (the logged holdout outcome, never recomputed) and starts their outcome window. Outcomes are the
+ * orders after the entry (after its trigger event in log order; at or after the entry time for
+ * entries without a trigger event) and before entry + window; the pre-period (CUPED) is revenue in
+ * the same length of time before it. COGS is the cost in force when the order was placed (the
+ * ordered variant's, else the product's first variant's), 70% of the paid price when unknown.
+ */
+import type { Queryable } from '../../core/index.ts';
+
+/** Per-shopper outcomes; means are per shopper entered (conversion rate = mean of `converted`). */
+export const WORKER_METRICS = ['converted', 'orders', 'revenue', 'cogs', 'discount', 'contact_cost', 'contribution', 'messages', 'unsubscribed'] as const;
+export type WorkerMetric = (typeof WORKER_METRICS)[number];
+export const COHORTS = ['lifecycle', 'tier', 'channel'] as const;
+export type Cohort = (typeof COHORTS)[number];
+
+export interface UnitQuery {
+  /** null: every worker (the arms are then the global control group vs everyone else). */
+  workerId: string | null;
+  sinceMs: number;
+  untilMs: number;
+  windowMs: number;
+  cohort?: Cohort | undefined;
+  /** Group entries into buckets of this length from `sinceMs` (time series). */
+  bucketMs?: number | undefined;
+  contactCosts: Record<string, number>;
+}
+
+/** One group's sums: n, and per metric Σy, Σy², Σ(pre·y); Σpre, Σpre², Σ(revenue·orders). */
+export interface UnitAggregate {
+  arm: 'holdout' | 'treated';
+  version: number;
+  cohort: string | null;
+  bucket: number | null;
+  n: number;
+  sums: Record<WorkerMetric, { sum: number; sumSq: number; sumPreY: number }>;
+  pre: { sum: number; sumSq: number };
+  sumRevenueOrders: number;
+}
+
+/**
+ * Cohorts are measured AT ENTRY wherever the logs allow, so treatment cannot move a shopper
+ * between cohorts (a cohort defined after treatment would bias the comparison):
+ * - lifecycle: from the shopper's orders before entry: prospect (none), new (one), active (the
+ *   last within 90 days), at_risk (within 180 days), lapsed (older);
+ * - channel: the marketing channels the consent ledger had granted at entry (email, email+sms, …,
+ *   none), the reach a journey could use;
+ * - tier: the loyalty tier trait (`tier`, `loyalty_tier`), else the computed value tier: CURRENT
+ *   values (profiles keep no history of them), so a tier a purchase can change is post-treatment.
+ */
+const COHORT_SQL: Record<Cohort, string> = {
+  lifecycle: `(select case when count(*) = 0 then 'prospect' when count(*) = 1 and max(o2.at) >= u.t0 - interval '90 days' then 'new'
+                when max(o2.at) >= u.t0 - interval '90 days' then 'active' when max(o2.at) >= u.t0 - interval '180 days' then 'at_risk' else 'lapsed' end
+               from orders o2 where o2.profile_id = u.profile_id and o2.kind = 'order' and o2.at < u.t0)`,
+  tier: `coalesce(pr.traits->>'tier', pr.traits->>'loyalty_tier', tp.traits->>'valueTier', 'unknown')`,
+  channel: `coalesce((select string_agg(replace(c.purpose, '_marketing', ''), '+' order by c.purpose) from (
+                select distinct on (r.purpose) r.purpose, r.status from consent_records r
+                where r.profile_id = u.profile_id and r.purpose in ('email_marketing', 'sms_marketing', 'push_marketing') and r.at <= u.t0
+                order by r.purpose, r.at desc, r.recorded_at desc, r.id desc) c where c.status = 'granted'), 'none')`,
+};
+
+export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
+  const win = `$4::float8 * interval '1 millisecond'`;
+  const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
+  const bucket = q.bucketMs ? `floor((u.entered_at - $2::int8) / $7::float8)::int` : 'null::int';
+  const sel = WORKER_METRICS.map((m) => `sum(${m}) as s_${m}, sum(${m} * ${m}) as q_${m}, sum(pre_revenue * ${m}) as x_${m}`).join(', ');
+  const channels = Object.keys(q.contactCosts);
+  const r = await db.query<Record<string, unknown>>(
+    `with first_entry as (
+       select distinct on (profile_id) profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq
+       from worker_instances where ($1::text is null or worker_id = $1)
+       order by profile_id, entered_at, id
+     ), units as (
+       select profile_id, entered_at, to_timestamp(entered_at / 1000.0) as t0, seq, version,
+         case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
+              else (case when holdout is null then 'treated' else 'holdout' end) end as arm
+       from first_entry
+       where entered_at >= $2 and entered_at < $3 and ($1::text is null or holdout is distinct from 'global_control')
+     ), ord as (
+       select u.profile_id, o.order_id, o.revenue, o.discount, o.items, o.at,
+         ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.t0 + ${win} as post
+       from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.t0 - ${win} and o.at < u.t0 + ${win}
+     ), cogs as (
+       select ord.order_id, sum(coalesce(c.cost, (it->>'price')::numeric * 0.7, 0) * coalesce((it->>'quantity')::numeric, 1)) as cogs
+       from ord cross join lateral jsonb_array_elements(ord.items) it
+       left join lateral (
+         select pv.cost from catalog_variants v join catalog_price_versions pv on pv.variant_id = v.id
+         where (v.id = it->>'variantId' or v.product_id = it->>'productId') and pv.valid_from <= ord.at and pv.cost is not null
+         order by (v.id = coalesce(it->>'variantId', it->>'productId')) desc, v.id, pv.valid_from desc limit 1) c on true
+       where ord.post group by ord.order_id
+     ), per_unit_orders as (
+       select ord.profile_id, count(*) filter (where post) as orders,
+         coalesce(sum(ord.revenue) filter (where post), 0) as revenue, coalesce(sum(ord.discount) filter (where post), 0) as discount,
+         coalesce(sum(cogs.cogs) filter (where post), 0) as cogs, coalesce(sum(ord.revenue) filter (where not post), 0) as pre_revenue
+       from ord left join cogs on cogs.order_id = ord.order_id group by ord.profile_id
+     ), msgs as (
+       select u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
+       from units u join worker_instances wi on wi.profile_id = u.profile_id and ($1::text is null or wi.worker_id = $1)
+       join deliveries d on d.instance_id = wi.id and d.worker_id = wi.worker_id
+       left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
+       where d.status <> 'suppressed' and d.created_at >= u.t0 and d.created_at < u.t0 + ${win}
+       group by u.profile_id
+     ), unsub as (
+       select distinct u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
+       where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.t0 + ${win}
+     ), unit_rows as (
+       select u.arm, u.version, ${cohort} as cohort, ${bucket} as bucket,
+         (coalesce(p.orders, 0) > 0)::int::float8 as converted, coalesce(p.orders, 0)::float8 as orders,
+         coalesce(p.revenue, 0)::float8 as revenue, round(coalesce(p.cogs, 0), 2)::float8 as cogs, coalesce(p.discount, 0)::float8 as discount,
+         coalesce(m.contact_cost, 0)::float8 as contact_cost,
+         (coalesce(p.revenue, 0) - round(coalesce(p.cogs, 0), 2) - coalesce(p.discount, 0))::float8 - coalesce(m.contact_cost, 0)::float8 as contribution,
+         coalesce(m.messages, 0)::float8 as messages, (us.profile_id is not null)::int::float8 as unsubscribed,
+         coalesce(p.pre_revenue, 0)::float8 as pre_revenue
+       from units u left join per_unit_orders p on p.profile_id = u.profile_id left join msgs m on m.profile_id = u.profile_id
+       left join unsub us on us.profile_id = u.profile_id
+       ${q.cohort === 'tier' ? 'left join traits_profiles tp on tp.profile_id = u.profile_id left join profiles pr on pr.id = u.profile_id' : ''}
+     )
+     select arm, version, cohort, bucket, count(*)::int as n, ${sel},
+       sum(pre_revenue) as s_pre, sum(pre_revenue * pre_revenue) as q_pre, sum(revenue * orders) as s_rev_orders
+     from unit_rows group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
+    [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), ...(q.bucketMs ? [q.bucketMs] : [])]);
+  return r.rows.map((row) => {
+    const f = (k: string) => Number(row[k] ?? 0);
+    const sums = {} as UnitAggregate['sums'];
+    for (const m of WORKER_METRICS) sums[m] = { sum: f(`s_${m}`), sumSq: f(`q_${m}`), sumPreY: f(`x_${m}`) };
+    return {
+      arm: row.arm as UnitAggregate['arm'], version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
+      bucket: row.bucket === null || row.bucket === undefined ? null : Number(row.bucket), n: f('n'), sums,
+      pre: { sum: f('s_pre'), sumSq: f('q_pre') }, sumRevenueOrders: f('s_rev_orders'),
+    };
+  });
+}
+
+export interface TouchCredit { kind: 'worker' | 'placement' | 'none'; id: string; orders: number; revenue: number; contribution: number }
+
+/**
+ * Last-touch attribution: every order in [since, until) goes to the last worker message or
+ * decision that reached the shopper within the window before it (a message wins a tie with the
+ * decision it carried). Contribution here is revenue - COGS - discount (contact costs are not
+ * per order). Orders with no touch are returned under kind 'none'.
+ */
+export async function lastTouch(db: Queryable, q: { sinceMs: number; untilMs: number; windowMs: number }): Promise<TouchCredit[]> {
+  const win = `$3::float8 * interval '1 millisecond'`;
+  const r = await db.query<{ kind: string; id: string; orders: number; revenue: number; contribution: number }>(
+    `with o as (
+       select order_id, profile_id, at, revenue, discount, items from orders
+       where kind = 'order' and at >= to_timestamp($1 / 1000.0) and at < to_timestamp($2 / 1000.0)
+     ), cogs as (
+       select o.order_id, sum(coalesce(c.cost, (it->>'price')::numeric * 0.7, 0) * coalesce((it->>'quantity')::numeric, 1)) as cogs
+       from o cross join lateral jsonb_array_elements(o.items) it
+       left join lateral (
+         select pv.cost from catalog_variants v join catalog_price_versions pv on pv.variant_id = v.id
+         where (v.id = it->>'variantId' or v.product_id = it->>'productId') and pv.valid_from <= o.at and pv.cost is not null
+         order by (v.id = coalesce(it->>'variantId', it->>'productId')) desc, v.id, pv.valid_from desc limit 1) c on true
+       group by o.order_id
+     ), touched as (
+       select o.order_id, o.revenue, o.discount, coalesce(t.kind, 'none') as kind, coalesce(t.key, '') as key
+       from o left join lateral (
+         select * from (
+           select 'worker' as kind, d.worker_id as key, d.created_at as at, 1 as pri, d.id
+           from deliveries d join worker_instances wi on wi.id = d.instance_id
+           where wi.profile_id = o.profile_id and d.worker_id is not null and d.status not in ('suppressed', 'dead', 'failed')
+             and d.created_at <= o.at and d.created_at > o.at - ${win}
+           union all
+           select 'placement', dc.placement, dc.at, 0, dc.id from decisions dc
+           where dc.profile_id = o.profile_id and dc.types <> 'none' and dc.types <> '' and dc.at <= o.at and dc.at > o.at - ${win}
+         ) x order by at desc, pri desc, id desc limit 1) t on true
+     )
+     select kind, key as id, count(*)::int as orders, coalesce(sum(revenue), 0)::float8 as revenue,
+       coalesce(sum(revenue - round(coalesce(c.cogs, 0), 2) - discount), 0)::float8 as contribution
+     from touched left join cogs c using (order_id) group by kind, key order by contribution desc, kind, key`,
+    [q.sinceMs, q.untilMs, q.windowMs]);
+  return r.rows.map((x) => ({ kind: x.kind as TouchCredit['kind'], id: x.id, orders: Number(x.orders), revenue: Number(x.revenue), contribution: Number(x.contribution) }));
+}

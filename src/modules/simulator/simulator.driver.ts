@@ -1,0 +1,159 @@
+/**
+ * The I/O side of the simulator: runs the world under Braid's policy against a running Braid,
+ * through Braid's public interfaces only. Events go to /v1/batch; the clock moves with
+ * POST /v1/clock/advance (simulation mode), which answers once Braid has settled; email arrives
+ * at the simulator's own SMTP server (Braid's SMTP provider, set with PUT /v1/channels/providers);
+ * shoppers who unsubscribe use the message's one-click link. Braid's lift estimate is read from its
+ * worker reports. Nothing here hands Braid a hidden trait.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { readMail } from './simulator.mail.ts';
+import { buildWorld, WorldRun } from './simulator.world.ts';
+import type { SimConfig, SimEvent, SimMessage } from './simulator.types.ts';
+
+/** Hours in one clock step starting at an hour of day: one by day, the whole night (21:00-08:00) at once. */
+export const stepHours = (hourOfDay: number): number => (hourOfDay >= 21 ? 24 - hourOfDay + 8 : hourOfDay < 8 ? 8 - hourOfDay : 1);
+
+export interface BraidTarget { url: string; adminKey: string; writeKey: string }
+
+/** The simulator's SMTP server: every accepted email is handed to `onMail` (raw text). */
+export interface Mailbox { url: string; take(): Array<SimMessage & { to: string }>; received(): number; close(): Promise<void> }
+
+export async function startMailbox(): Promise<Mailbox> {
+  let inbox: Array<SimMessage & { to: string }> = [];
+  let n = 0;
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, maxClients: 200,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => { n++; try { inbox.push(readMail(Buffer.concat(chunks).toString('utf8'))); callback(); } catch (e) { callback(e as Error); } });
+    },
+  });
+  server.server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    take: () => { const out = inbox; inbox = []; return out; },
+    received: () => n,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function call(t: BraidTarget, method: string, path: string, body?: unknown, auth: 'admin' | 'write' = 'admin'): Promise<any> {
+  const authorization = auth === 'admin' ? `Bearer ${t.adminKey}` : 'Basic ' + Buffer.from(t.writeKey + ':').toString('base64');
+  const res = await fetch(t.url + path, { method, headers: { authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Posts events in batches under Braid's 500 KB limit. */
+async function postEvents(t: BraidTarget, events: readonly SimEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 400) {
+    const batch = events.slice(i, i + 400).map(({ shopper: _s, hour: _h, ...e }) => e);
+    await call(t, 'POST', '/v1/batch', { batch }, 'write');
+  }
+}
+
+/** The operator's setup for the Braid policy: catalog, an offer menu the brain may choose from, playbooks. */
+export async function setupBraidStore(t: BraidTarget, run: WorldRun, smtpUrl: string): Promise<void> {
+  await call(t, 'PUT', '/v1/channels/providers', { smtpUrl });
+  const rules = await call(t, 'GET', '/v1/content/rules');
+  await call(t, 'PUT', '/v1/content/rules', { ...rules, store: { name: 'Sim Store', url: 'https://shop.sim.example' } });
+  await call(t, 'PUT', '/v1/catalog/locations', { locations: [{ id: 'online', name: 'Online', type: 'online' }] });
+  const products = run.world.products.map((p) => ({
+    id: p.id, title: p.title, category: p.category, productType: p.category, price: p.price, cost: p.cost, currency: 'USD',
+    link: `https://shop.sim.example/p/${p.id}`, availability: 'in_stock',
+  }));
+  await call(t, 'POST', '/v1/catalog/products', { products });
+  await call(t, 'PUT', '/v1/catalog/inventory', { updates: run.world.products.map((p) => ({ variantId: p.id, locationId: 'online', quantity: 100_000 })) });
+}
+
+export async function installBraidPolicy(t: BraidTarget): Promise<void> {
+  const emailPlacements = ['email_cart_recovery', 'email_win_back', 'email_replenishment'];
+  for (const pct of [5, 10, 15, 20]) {
+    await call(t, 'PUT', `/v1/offers/off${pct}`, { id: `off${pct}`, name: `${pct}% off`, kind: 'percent_off', value: pct, placements: emailPlacements, cooldownDays: 7 });
+  }
+  // The shipped cart recovery without its second, last-call email: one message per abandoned cart,
+  // the same contact budget as the rules policy (the target: no more messages per shopper than rules).
+  const cart = (await call(t, 'GET', '/v1/playbooks')).items.find((p: { playbook: string }) => p.playbook === 'cart_recovery');
+  const steps = (cart?.steps ?? cart?.definition?.steps ?? []).filter((x: { id: string }) => x.id !== 'last_call' && x.id !== 'second_chance');
+  await call(t, 'POST', '/v1/playbooks/cart_recovery/install', { status: 'on', ...(steps.length > 0 ? { steps } : {}) });
+  await call(t, 'POST', '/v1/playbooks/replenishment/install', { status: 'on' });
+  await call(t, 'POST', '/v1/playbooks/win_back/install', { status: 'on', trigger: { type: 'segment', where: { path: 'traits.lifecycle', op: 'in', value: ['at_risk', 'lapsed'] }, sweep: '1d' } });
+}
+
+export interface BraidEstimate { source: string; estimate: number | null; ciLow: number | null; ciHigh: number | null; treated: number | null; holdout: number | null }
+
+/** Braid's own holdout-based lift (all workers against the global control group), from its reports. */
+export async function readBraidEstimate(t: BraidTarget, sinceIso: string, untilIso: string): Promise<BraidEstimate> {
+  const q = `since=${encodeURIComponent(sinceIso)}&until=${encodeURIComponent(untilIso)}`;
+  try {
+    const r = await call(t, 'GET', `/v1/reports/workers/_all?${q}`);
+    const tot = r?.incremental?.contributionTotal;
+    return { source: '/v1/reports/workers/_all', estimate: tot?.estimate ?? null, ciLow: tot?.ciLow ?? null, ciHigh: tot?.ciHigh ?? null, treated: r?.incremental?.treatedShoppers ?? null, holdout: r?.incremental?.holdoutShoppers ?? null };
+  } catch (e) {
+    return { source: `unavailable (${(e as Error).message.slice(0, 120)})`, estimate: null, ciLow: null, ciHigh: null, treated: null, holdout: null };
+  }
+}
+
+export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails: number; unsubscribeClicks: number; seconds: { warmup: number; policy: number } }
+
+/**
+ * Runs seed `seed` of the world with Braid as the policy. Warm-up days are ingested a day at a time
+ * (no policy contacts anyone then); the policy period advances Braid's clock an hour at a time.
+ */
+export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarget, mailbox: Mailbox, opts: { log?: (s: string) => void } = {}): Promise<BraidRunResult> {
+  const log = opts.log ?? (() => undefined);
+  const run = new WorldRun(buildWorld(cfg, seed));
+  const byEmail = new Map(run.world.shoppers.map((s) => [s.email, s.idx]));
+  const t0 = performance.now();
+  await setupBraidStore(t, run, mailbox.url);
+  await postEvents(t, run.identities());
+  const H = run.hours, start = run.policyStartHour;
+  let pending: SimEvent[] = [];
+  for (let h = 0; h < start; h++) {
+    pending.push(...run.step(h));
+    if ((h + 1) % 24 === 0) {
+      await postEvents(t, pending); pending = [];
+      await call(t, 'POST', '/v1/clock/advance', { ms: 24 * 3_600_000, settleTimeoutMs: 300_000 });
+      if (((h + 1) / 24) % 10 === 0) log(`  seed ${seed}: warm-up day ${(h + 1) / 24}/${cfg.warmupDays}`);
+    }
+  }
+  mailbox.take();
+  const t1 = performance.now();
+  await installBraidPolicy(t);
+  let mails = 0, clicks = 0, steps = 0, advanceMs = 0;
+  for (let h = start; h < H;) {
+    // Messages that arrived while Braid settled the previous step reach the shoppers now.
+    for (const m of mailbox.take()) {
+      const i = byEmail.get(m.to);
+      if (i === undefined) continue;
+      mails++;
+      const r = run.deliver(i, m, h);
+      if (r.unsubscribed && m.unsubscribeUrl) {
+        clicks++;
+        await fetch(m.unsubscribeUrl.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      }
+    }
+    // An hour at a time by day; the night (21:00-08:00, Braid's default quiet hours, when no
+    // message may go out) in one step. The world itself still moves hour by hour.
+    const end = Math.min(H, h + stepHours(h % 24));
+    const events: SimEvent[] = [];
+    for (let k = h; k < end; k++) events.push(...run.step(k));
+    await postEvents(t, events);
+    const ta = performance.now();
+    const adv = await call(t, 'POST', '/v1/clock/advance', { ms: (end - h) * 3_600_000, settleTimeoutMs: 120_000 });
+    advanceMs += performance.now() - ta; steps++;
+    if (!adv.settled) log(`  seed ${seed}: hour ${h} did not settle (${adv.pendingDeliveries} deliveries pending)`);
+    if (Math.floor((end - start) / 240) > Math.floor((h - start) / 240)) log(`  seed ${seed}: day ${Math.floor((end - start) / 24)}/${cfg.days}, ${mails} emails so far, ${steps} steps, ${(advanceMs / steps).toFixed(0)} ms per clock step`);
+    h = end;
+  }
+  const workers = await call(t, 'GET', '/v1/workers');
+  log(`  seed ${seed}: journeys ${JSON.stringify(workers.items.map((w: { id: string; counts: unknown }) => [w.id, w.counts]))}`);
+  const estimate = await readBraidEstimate(t, new Date(run.world.startMs + start * 3_600_000).toISOString(), new Date(run.world.startMs + H * 3_600_000).toISOString());
+  return { run, estimate, mails, unsubscribeClicks: clicks, seconds: { warmup: (t1 - t0) / 1000, policy: (performance.now() - t1) / 1000 } };
+}

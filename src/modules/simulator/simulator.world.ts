@@ -1,0 +1,314 @@
+/**
+ * The world: a synthetic store and its shoppers, stepped one simulated hour at a time. Pure (no
+ * I/O, no wall clock): the same seed gives the same world. Common random numbers: every random
+ * draw comes from a stream derived from (seed, shopper, day or message), never from a stream
+ * shared across shoppers, so two runs of the same seed under different policies differ only where
+ * the policies made the shoppers' states differ. The behavioural model is in docs/simulator.md.
+ */
+import { createRng, sampleGamma, sampleNormal, type Rng } from '../stats/index.ts';
+import type { Ledger, Product, SimConfig, SimEvent, SimMessage, Shopper, ShopperState, UpliftType } from './simulator.types.ts';
+import { UPLIFT_TYPES } from './simulator.types.ts';
+
+export const CATEGORIES = [
+  { name: 'Apparel', price: 45, consumable: false }, { name: 'Shoes', price: 90, consumable: false },
+  { name: 'Home', price: 60, consumable: false }, { name: 'Outdoor', price: 120, consumable: false },
+  { name: 'Beauty', price: 28, consumable: true }, { name: 'Pantry', price: 18, consumable: true },
+] as const;
+
+const HOUR = 3_600_000;
+const DAY_H = 24;
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export function buildCatalog(seed: number, n: number): Product[] {
+  const rng = createRng(`${seed}:catalog`);
+  const out: Product[] = [];
+  for (let i = 0; i < n; i++) {
+    const cat = i % CATEGORIES.length;
+    const c = CATEGORIES[cat]!;
+    const price = round2(Math.max(5, c.price * Math.exp(sampleNormal(rng, 0, 0.45))));
+    const margin = 0.35 + rng.next() * 0.25; // 35-60% gross margin
+    out.push({ id: `sp_${i}`, title: `${c.name} item ${i}`, category: c.name, cat, price, cost: round2(price * (1 - margin)), consumable: c.consumable });
+  }
+  return out;
+}
+
+function pickUplift(rng: Rng, mix: Record<UpliftType, number>): UpliftType {
+  let u = rng.next();
+  for (const t of UPLIFT_TYPES) { u -= mix[t]; if (u < 0) return t; }
+  return 'lost_cause';
+}
+
+export function buildShopper(seed: number, idx: number, cfg: SimConfig): Shopper {
+  const rng = createRng(`${seed}:shopper:${idx}`);
+  const w = CATEGORIES.map(() => sampleGamma(rng, 0.4));
+  const sum = w.reduce((a, b) => a + b, 0) || 1;
+  const buysConsumables = (w[4]! + w[5]!) / sum > 0.2;
+  const email = pickUplift(rng, cfg.upliftMix);
+  return {
+    idx, userId: `sim_u${idx}`, email: `sim_u${idx}@shoppers.sim.example`,
+    emailConsent: rng.next() < cfg.emailConsent,
+    catWeights: w.map((x) => x / sum),
+    priceLevel: Math.exp(sampleNormal(rng, 0, 0.35)),
+    visitRate: sampleGamma(rng, 2, cfg.visitRate / 2),
+    buyPropensity: 0.2 + rng.next() * 0.35,
+    dealSeeking: clamp01(sampleNormal(rng, 0.45, 0.25)),
+    returnsAnxiety: clamp01(sampleNormal(rng, 0.35, 0.25)),
+    qualityOverPrice: clamp01(sampleNormal(rng, 0.5, 0.25)),
+    noveltySeeking: clamp01(sampleNormal(rng, 0.4, 0.25)),
+    // Push is correlated with email but not the same (a persuadable by email may ignore push).
+    uplift: { email, push: rng.next() < 0.6 ? email : pickUplift(rng, cfg.upliftMix) },
+    responsiveness: { email: 0.15 + rng.next() * 0.45, push: 0.1 + rng.next() * 0.3 },
+    preferredHour: Math.min(22, Math.max(7, Math.round(sampleNormal(rng, 15, 3.5)))),
+    replenishDays: buysConsumables ? 18 + rng.int(28) : null,
+    unsubBase: 0.001 + rng.next() * 0.004,
+    churnHazard: 0.0015 + rng.next() * 0.003,
+    returnRate: clamp01(0.04 + 0.15 * rng.next()),
+  };
+}
+
+export interface World { seed: number; cfg: SimConfig; startMs: number; products: Product[]; byCat: Product[][]; shoppers: Shopper[] }
+
+export function buildWorld(cfg: SimConfig, seed: number): World {
+  const products = buildCatalog(seed, cfg.products);
+  const byCat = CATEGORIES.map((_, c) => products.filter((p) => p.cat === c));
+  const shoppers = Array.from({ length: cfg.shoppers }, (_, i) => buildShopper(seed, i, cfg));
+  return { seed, cfg, startMs: Date.parse(cfg.start), products, byCat, shoppers };
+}
+
+/** How well a price suits a shopper (1 at their level, lower the further away; quality lovers mind less). */
+export function priceFit(s: Shopper, price: number, typical: number): number {
+  const d = Math.abs(Math.log(price / (typical * s.priceLevel)));
+  return Math.exp(-d * (1.2 - 0.8 * s.qualityOverPrice));
+}
+
+/** Messages in the week up to `hour` (the fatigue window). */
+export const recentCount = (received: readonly number[], hour: number): number => received.filter((h) => h > hour - 7 * DAY_H && h <= hour).length;
+
+/** Probability of unsubscribing on receipt: rises with the week's volume (and for sleeping dogs). */
+export function unsubscribeProbability(s: Shopper, channel: 'email' | 'push', weekCount: number): number {
+  return clamp01(s.unsubBase * Math.pow(Math.max(1, weekCount), 1.5) * (s.uplift[channel] === 'sleeping_dog' ? 3 : 1));
+}
+
+/** Probability of opening: their responsiveness, decaying with the week's volume. */
+export function openProbability(s: Shopper, channel: 'email' | 'push', weekCount: number): number {
+  return s.responsiveness[channel] * Math.exp(-0.18 * Math.max(0, weekCount - 1));
+}
+
+export interface MessageContext { cartOpen: boolean; due: boolean; relevant: boolean; lapsed: boolean }
+
+/**
+ * Probability that an opened message brings the shopper to buy (beyond what they would do anyway).
+ * Sure things and lost causes barely move; persuadables move with context (an open cart, a due
+ * rebuy), relevance, offer depth (times their discount sensitivity) and reassurance (times their
+ * returns anxiety). Sleeping dogs never move toward buying (they sour instead, see react()).
+ */
+export function persuasionProbability(s: Shopper, type: UpliftType, msg: SimMessage, c: MessageContext): number {
+  const offer = s.dealSeeking * (msg.offerPct / 100);
+  if (type === 'persuadable') {
+    const p = 0.04 * (c.relevant ? 1.6 : 1) + (c.cartOpen ? 0.3 : 0) + (c.due ? 0.25 : 0) + offer * 1.0
+      + (msg.reassurance ? 0.12 * s.returnsAnxiety : 0);
+    return clamp01(p * (c.lapsed ? 0.5 : 1));
+  }
+  if (type === 'lost_cause') return msg.offerPct >= 20 ? offer * 0.15 : 0;
+  return 0;
+}
+
+export interface Reaction { opened: boolean; unsubscribed: boolean; persuaded: boolean; soured: boolean }
+
+/** A shopper's reaction to one message, given their state. Mutates the state; pure otherwise. */
+export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: number, rng: Rng, products: ReadonlyMap<string, Product>): Reaction {
+  st.received.push(hour);
+  const out: Reaction = { opened: false, unsubscribed: false, persuaded: false, soured: false };
+  if (st.unsubscribed) return out;
+  const n = recentCount(st.received, hour);
+  if (rng.next() < unsubscribeProbability(s, msg.channel, n)) { st.unsubscribed = true; out.unsubscribed = true; return out; }
+  if (rng.next() >= openProbability(s, msg.channel, n)) return out;
+  out.opened = true;
+  if (msg.offerPct > 0 && (!st.offer || st.offer.expiresHour < hour || st.offer.pct < msg.offerPct)) st.offer = { pct: msg.offerPct, expiresHour: hour + 7 * DAY_H };
+  const type = s.uplift[msg.channel];
+  if (type === 'sleeping_dog') {
+    if (rng.next() < 0.35) { st.souredUntil = hour + 30 * DAY_H; out.soured = true; }
+    return out;
+  }
+  const top = s.catWeights.indexOf(Math.max(...s.catWeights));
+  const relevant = msg.productIds.some((id) => st.cart?.productIds.includes(id) || id === st.consumableId || products.get(id)?.cat === top);
+  const ctx: MessageContext = {
+    cartOpen: !!st.cart && hour - st.cart.hour < 72, due: st.dueHour !== null && Math.abs(hour - st.dueHour) <= 5 * DAY_H, relevant, lapsed: st.lapsed,
+  };
+  if (rng.next() < persuasionProbability(s, type, msg, ctx)) {
+    out.persuaded = true;
+    st.lapsed = false;
+    st.persuadedAt = hour + 1 + rng.int(4);
+  }
+  return out;
+}
+
+export const emptyLedger = (): Ledger => ({ revenue: 0, cogs: 0, discount: 0, returnsCost: 0, orders: 0, messages: 0, unsubscribed: false });
+const newState = (): ShopperState => ({
+  lapsed: false, unsubscribed: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0,
+});
+
+/**
+ * One run of the world under one policy. `step(hour)` returns the events of that hour; messages
+ * enter through `deliver`. Books are kept from the end of the warm-up.
+ */
+export class WorldRun {
+  readonly states: ShopperState[];
+  readonly ledgers: Ledger[];
+  /** Contribution booked per policy day (index 0 = first day after the warm-up). */
+  readonly daily: Array<{ contribution: number; discount: number; revenue: number; messages: number }>;
+  private readonly planned = new Map<number, number[]>();
+  private readonly returns = new Map<number, Array<{ i: number; orderId: string; revenue: number; cogs: number; discount: number }>>();
+  private readonly productsById: Map<string, Product>;
+  private readonly warmupH: number;
+
+  constructor(readonly world: World) {
+    this.states = world.shoppers.map(newState);
+    this.ledgers = world.shoppers.map(emptyLedger);
+    this.daily = Array.from({ length: world.cfg.days }, () => ({ contribution: 0, discount: 0, revenue: 0, messages: 0 }));
+    this.productsById = new Map(world.products.map((p) => [p.id, p]));
+    this.warmupH = world.cfg.warmupDays * DAY_H;
+  }
+
+  get hours(): number { return (this.world.cfg.warmupDays + this.world.cfg.days) * DAY_H; }
+  get policyStartHour(): number { return this.warmupH; }
+  product(id: string): Product | undefined { return this.productsById.get(id); }
+
+  private dayRng(i: number, day: number): Rng { return createRng(`${this.world.seed}:${i}:d${day}`); }
+  private ts(hour: number, minute: number): string { return new Date(this.world.startMs + hour * HOUR + minute * 60_000).toISOString(); }
+  private book(hour: number, f: (d: { contribution: number; discount: number; revenue: number; messages: number }) => void): void {
+    if (hour >= this.warmupH) { const d = this.daily[Math.floor((hour - this.warmupH) / DAY_H)]; if (d) f(d); }
+  }
+
+  /** The opening identify of every shopper (email, consent), at hour 0. */
+  identities(): SimEvent[] {
+    return this.world.shoppers.map((s) => ({
+      type: 'identify', userId: s.userId, shopper: s.idx, hour: 0, timestamp: this.ts(0, 0),
+      traits: { email: s.email, first_name: `Shopper${s.idx}`, consent: { email_marketing: s.emailConsent } },
+    }));
+  }
+
+  /** A message reaches shopper i at `hour`. */
+  deliver(i: number, msg: SimMessage, hour: number): Reaction {
+    const s = this.world.shoppers[i]!, st = this.states[i]!;
+    const rng = createRng(`${this.world.seed}:${i}:m${hour}:${st.received.length}`);
+    if (hour >= this.warmupH) { this.ledgers[i]!.messages++; this.book(hour, (d) => { d.messages++; }); }
+    const r = react(s, st, msg, hour, rng, this.productsById);
+    if (r.unsubscribed && hour >= this.warmupH) this.ledgers[i]!.unsubscribed = true;
+    return r;
+  }
+
+  /** Advances the world through `hour` and returns its events (time-ordered within the hour). */
+  step(hour: number): SimEvent[] {
+    const out: SimEvent[] = [];
+    if (hour % DAY_H === 0) this.planDay(hour / DAY_H);
+    for (const r of this.returns.get(hour) ?? []) {
+      const s = this.world.shoppers[r.i]!;
+      out.push({ type: 'track', userId: s.userId, event: 'Order Refunded', shopper: r.i, hour, timestamp: this.ts(hour, 30), properties: { order_id: r.orderId, revenue: r.revenue } });
+      if (hour >= this.warmupH) {
+        const l = this.ledgers[r.i]!;
+        l.revenue -= r.revenue; l.cogs -= r.cogs; l.discount -= r.discount; l.returnsCost += this.world.cfg.returnCost;
+        this.book(hour, (d) => { d.contribution -= r.revenue - r.cogs - r.discount + this.world.cfg.returnCost; d.revenue -= r.revenue; d.discount -= r.discount; });
+      }
+    }
+    this.returns.delete(hour);
+    const who = new Set(this.planned.get(hour) ?? []);
+    this.planned.delete(hour);
+    for (let i = 0; i < this.states.length; i++) {
+      const st = this.states[i]!;
+      if (st.persuadedAt === hour || st.returnAt === hour) who.add(i);
+    }
+    for (const i of [...who].sort((a, b) => a - b)) this.session(i, hour, out);
+    return out;
+  }
+
+  private planDay(day: number): void {
+    for (let i = 0; i < this.states.length; i++) {
+      const s = this.world.shoppers[i]!, st = this.states[i]!;
+      const rng = this.dayRng(i, day);
+      const hour = day * DAY_H;
+      const soured = st.souredUntil > hour;
+      if (!st.lapsed && rng.next() < s.churnHazard * (soured ? 3 : 1)) st.lapsed = true;
+      // A due rebuy: they remember on their own with some chance a day; long overdue, they buy elsewhere.
+      let remind = 0;
+      if (st.dueHour !== null && hour >= st.dueHour) {
+        if (hour - st.dueHour > 10 * DAY_H) { st.dueHour = null; st.consumableId = null; } else remind = 0.22;
+      }
+      const rate = st.lapsed ? 0 : s.visitRate * (soured ? 0.4 : 1);
+      const p = 1 - (1 - (1 - Math.exp(-rate))) * (1 - (st.lapsed ? 0 : remind));
+      if (rng.next() < p) {
+        const h = hour + Math.min(23, Math.max(0, s.preferredHour + rng.int(5) - 2));
+        let list = this.planned.get(h);
+        if (!list) this.planned.set(h, list = []);
+        list.push(i);
+      }
+    }
+  }
+
+  private session(i: number, hour: number, out: SimEvent[]): void {
+    const s = this.world.shoppers[i]!, st = this.states[i]!;
+    const persuaded = st.persuadedAt === hour, returning = st.returnAt === hour;
+    if (persuaded) st.persuadedAt = null;
+    if (returning) st.returnAt = null;
+    const rng = this.dayRng(i, Math.floor(hour / DAY_H)).fork(`s${hour}${persuaded ? 'p' : returning ? 'r' : 'o'}`);
+    const ev = (event: string, minute: number, properties: Record<string, unknown>) =>
+      out.push({ type: 'track', userId: s.userId, event, shopper: i, hour, timestamp: this.ts(hour, minute), properties });
+    const replenish = st.dueHour !== null && st.consumableId !== null && hour >= st.dueHour - 3 * DAY_H;
+    let items: Product[];
+    if (st.cart && (returning || persuaded || rng.next() < 0.5)) items = st.cart.productIds.map((id) => this.productsById.get(id)!).filter(Boolean);
+    else if (replenish) items = [this.productsById.get(st.consumableId!)!];
+    else {
+      let u = rng.next(), cat = 0;
+      for (; cat < s.catWeights.length - 1; cat++) { u -= s.catWeights[cat]!; if (u < 0) break; }
+      const pool = this.world.byCat[cat]!;
+      let best = pool[rng.int(pool.length)]!;
+      for (let k = 0; k < 2; k++) { const c = pool[rng.int(pool.length)]!; if (priceFit(s, c.price, CATEGORIES[cat]!.price) > priceFit(s, best.price, CATEGORIES[best.cat]!.price)) best = c; }
+      items = [best];
+    }
+    const minute = rng.int(40);
+    const first = items[0]!;
+    ev('Product Viewed', minute, { product_id: first.id, price: first.price, category: first.category, name: first.title });
+    const fit = priceFit(s, first.price, CATEGORIES[first.cat]!.price);
+    const pCart = persuaded ? 0.9 : returning ? 0.8 : replenish ? 0.7 : 0.3 * fit;
+    if (rng.next() >= pCart) return;
+    if (!st.cart) {
+      st.seq++;
+      st.cart = { orderId: `so_${i}_${st.seq}`, productIds: items.map((p) => p.id), value: round2(items.reduce((a, p) => a + p.price, 0)), hour };
+      ev('Product Added', minute + 2, { product_id: first.id, price: first.price, quantity: 1, cart_id: st.cart.orderId });
+    }
+    const cart = st.cart;
+    const lines = cart.productIds.map((id) => this.productsById.get(id)!);
+    ev('Checkout Started', minute + 5, { order_id: cart.orderId, value: cart.value, currency: 'USD', products: lines.map((p) => ({ product_id: p.id, price: p.price, quantity: 1, category: p.category })) });
+    const offer = st.offer && st.offer.expiresHour >= hour ? st.offer.pct : 0;
+    let pBuy = persuaded ? 0.85 : returning ? 0.55 : replenish ? 0.8 : s.buyPropensity * fit;
+    if (offer > 0) pBuy += (1 - pBuy) * s.dealSeeking * (offer / 100) * 2;
+    if (st.souredUntil > hour) pBuy *= 0.7;
+    if (rng.next() >= pBuy) {
+      // Abandoned: some come back on their own within two days (the sure things of cart recovery).
+      if (st.returnAt === null && rng.next() < 0.3) st.returnAt = hour + 2 + rng.int(46);
+      return;
+    }
+    const revenue = cart.value, cogs = round2(lines.reduce((a, p) => a + p.cost, 0)), discount = round2(revenue * offer / 100);
+    ev('Order Completed', minute + 9, {
+      order_id: cart.orderId, revenue, discount, currency: 'USD', ...(offer > 0 ? { coupon: `SIM${offer}` } : {}),
+      products: lines.map((p) => ({ product_id: p.id, price: p.price, quantity: 1, category: p.category })),
+    });
+    st.cart = null; st.orders++;
+    if (offer > 0) st.offer = null;
+    if (st.returnAt !== null && st.returnAt > hour) st.returnAt = null;
+    const consumable = lines.find((p) => p.consumable);
+    if (consumable && s.replenishDays !== null) { st.consumableId = consumable.id; st.dueHour = hour + Math.round(s.replenishDays * DAY_H * (0.85 + 0.3 * rng.next())); }
+    if (hour >= this.warmupH) {
+      const l = this.ledgers[i]!;
+      l.revenue += revenue; l.cogs += cogs; l.discount += discount; l.orders++;
+      this.book(hour, (d) => { d.contribution += revenue - cogs - discount; d.revenue += revenue; d.discount += discount; });
+    }
+    if (rng.next() < s.returnRate * (1 + s.returnsAnxiety)) {
+      const at = hour + (7 + rng.int(8)) * DAY_H;
+      let list = this.returns.get(at);
+      if (!list) this.returns.set(at, list = []);
+      list.push({ i, orderId: cart.orderId, revenue, cogs, discount });
+    }
+  }
+}
