@@ -151,7 +151,7 @@ export async function deliverBatch(ctx: DeliveryContext, ids: string[]): Promise
       return { ...base, status: err.hardBounce ? 'bounced' : 'failed', reason: err.message };
     }
   }));
-  ctx.changed(await finishAttempts(db, results, isoNow(clock)));
+  ctx.changed(await finishAttempts(db, results, isoNow(clock), new Map(claimed.map((r) => [r.id, r.content]))));
   return { retry };
 }
 

@@ -19,7 +19,7 @@ export type Adapters = Record<Exclude<ChannelName, 'in_app'>, ChannelAdapter>;
 
 export function buildAdapters(cfg: ChannelsConfig, dataDir: string, timeoutMs: number, receiptsPath: string, clock: CoreDeps['clock']): Adapters {
   return {
-    email: createEmailAdapter(cfg, dataDir),
+    email: createEmailAdapter(cfg, dataDir, clock),
     sms: cfg.smsUrl ? createSmsAdapter(cfg, timeoutMs, `${cfg.publicUrl}${receiptsPath}/sms`) : unconfigured('BRAID_SMS_URL'),
     push: cfg.pushUrl ? createPushAdapter(cfg, timeoutMs) : unconfigured('BRAID_PUSH_URL'),
     webhook: cfg.webhookUrl ? createWebhookAdapter(cfg, timeoutMs, clock) : unconfigured('BRAID_WEBHOOK_URL'),

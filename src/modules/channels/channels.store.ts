@@ -80,18 +80,26 @@ export interface AttemptResult {
   consentRecordId: string | null; consentBasis: string | null; sent: boolean;
 }
 
-/** Records a whole batch of outcomes in one statement. A row marked 'unknown' meanwhile still takes the truth. */
-export async function finishAttempts(db: Queryable, results: AttemptResult[], at: string): Promise<DeliveryRow[]> {
+/** Every column but `content` (the rendered bodies, kilobytes a row), qualified by `d.`. */
+const WITHOUT_CONTENT = ['id', 'idempotency_key', 'profile_id', 'channel', 'purpose', 'transactional', 'status', 'reason', 'address', 'attempts', 'provider_id',
+  'consent_record_id', 'consent_basis', 'worker_id', 'worker_version', 'instance_id', 'step_id', 'decision_id', 'created_at', 'sent_at', 'updated_at'].map((c) => `d.${c}`).join(', ');
+
+/**
+ * Records a whole batch of outcomes in one statement. A row marked 'unknown' meanwhile still takes
+ * the truth. The rows come back with the content the caller claimed them with (`content` of
+ * `claimed`), not read again: the bodies would double what the database hands back per message.
+ */
+export async function finishAttempts(db: Queryable, results: AttemptResult[], at: string, claimed: ReadonlyMap<string, OutboundContent>): Promise<DeliveryRow[]> {
   if (results.length === 0) return [];
   const col = <K extends keyof AttemptResult>(k: K) => results.map((r) => r[k]);
-  const r = await db.query<DeliveryRow>(
+  const r = await db.query<Omit<DeliveryRow, 'content'>>(
     `update deliveries d set status = v.st, reason = v.re, address = coalesce(v.ad, d.address), provider_id = coalesce(v.pid, d.provider_id),
        consent_record_id = v.cr, consent_basis = v.cb, sent_at = case when v.sent then $9::timestamptz else d.sent_at end, updated_at = $9
      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[]) as v(id, st, re, ad, pid, cr, cb, sent)
      where d.id = v.id and d.status in ('sending', 'unknown')
-     returning d.*`,
+     returning ${WITHOUT_CONTENT}`,
     [col('id'), col('status'), col('reason'), col('address'), col('providerId'), col('consentRecordId'), col('consentBasis'), col('sent'), at]);
-  return r.rows;
+  return r.rows.map((row) => ({ ...row, content: claimed.get(row.id) ?? {} }));
 }
 
 /** Dead letters: retries exhausted. A row still 'sending' died mid-call instead: 'unknown'. */
