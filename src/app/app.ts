@@ -27,6 +27,8 @@ import { createAudiences, registerAudienceRoutes, type AudiencesService } from '
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
 import { auditDeliveries } from './app.audit.ts';
+import { registerConsole } from './app.console.ts';
+import { registerConsoleLift } from './app.console-lift.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -139,6 +141,8 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerAudienceRoutes(http, audiences);
   registerAssociateRoutes(http, associates);
   registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
+  registerConsoleLift(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
+  await registerConsole(http);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
