@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 
 export interface LiftPoint {
   until: string; units: number; treated: number; control: number;
-  /** Contribution per shopper, treated minus control, with its confidence interval; null without both arms. */
+  /** Contribution per shopper, treated minus control, with its confidence interval; null without both arms (or with too few units for an interval). */
   lift: { estimate: number; ciLow: number; ciHigh: number } | null;
 }
 
@@ -35,10 +35,24 @@ export function registerConsoleLift(http: HttpServer, c: { decisioning: Decision
     const ends = weekEnds(c.nowMs(), weeks);
     const sinceMs = ends[0]! - 7 * DAY;
     const points: LiftPoint[] = [];
+    // No exposure in the whole range: every window is empty, skip the order scans.
+    if ((await c.decisioning.log.firstExposures({ placement, sinceMs, untilMs: ends[ends.length - 1]! })).length === 0) {
+      return { placement, points: ends.map((u) => ({ until: new Date(u).toISOString(), units: 0, treated: 0, control: 0, lift: null })) };
+    }
+    // Every window reads the same orders: scan them once per request, not once per window.
+    const pages = new Map<string, Awaited<ReturnType<ProfileService['scanOrders']>>>();
+    const profiles: ProfileService = {
+      ...c.profiles,
+      scanOrders: async (after, limit) => {
+        const key = `${after}:${limit}`;
+        if (!pages.has(key)) pages.set(key, await c.profiles.scanOrders(after, limit));
+        return pages.get(key)!;
+      },
+    };
     for (const untilMs of ends) {
       try {
         const r = await reportHoldout(
-          { decisioning: c.decisioning, profiles: c.profiles, catalog: c.catalog, holdoutPct: c.config.brain.globalHoldoutPct, windowHours: c.config.brain.attributionWindowHours },
+          { decisioning: c.decisioning, profiles, catalog: c.catalog, holdoutPct: c.config.brain.globalHoldoutPct, windowHours: c.config.brain.attributionWindowHours },
           { placement, sinceMs, untilMs },
         );
         const m = r.metrics.find((x) => x.metric === 'contribution');
@@ -46,7 +60,8 @@ export function registerConsoleLift(http: HttpServer, c: { decisioning: Decision
         const n = (arm: string) => r.arms.find((a) => a.arm === arm)?.n ?? 0;
         points.push({
           until: new Date(untilMs).toISOString(), units: r.units, treated: r.arms.filter((a) => a.arm !== r.control).reduce((s, a) => s + a.n, 0), control: n(r.control),
-          lift: cmp ? { estimate: cmp.absolute.estimate, ciLow: cmp.absolute.ciLow, ciHigh: cmp.absolute.ciHigh } : null,
+          lift: cmp && [cmp.absolute.estimate, cmp.absolute.ciLow, cmp.absolute.ciHigh].every(Number.isFinite)
+            ? { estimate: cmp.absolute.estimate, ciLow: cmp.absolute.ciLow, ciHigh: cmp.absolute.ciHigh } : null,
         });
       } catch (e) {
         if (!(e instanceof BraidError) || e.status !== 400) throw e;

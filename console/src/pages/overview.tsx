@@ -9,6 +9,8 @@ interface LiftPoint { until: string; units: number; treated: number; control: nu
 /** Incremental contribution per shopper over time, with its confidence band (SVG, no chart library). */
 export function LiftChart({ points }: { points: LiftPoint[] }) {
   const W = 640, H = 220, P = 36;
+  // A point without a finite estimate and interval is a gap, not a crash.
+  points = points.map((p) => (p.lift && [p.lift.estimate, p.lift.ciLow, p.lift.ciHigh].every((v) => typeof v === 'number' && Number.isFinite(v)) ? p : { ...p, lift: null }));
   const known = points.filter((p) => p.lift);
   if (known.length === 0) return <Empty>Not enough traffic in both the treated group and the global control group yet.</Empty>;
   const lo = Math.min(0, ...known.map((p) => p.lift!.ciLow)), hi = Math.max(0, ...known.map((p) => p.lift!.ciHigh));
@@ -46,7 +48,7 @@ export function Overview() {
   const spend = (offers.data?.items ?? []).reduce((s, o) => s + (o.spentToday ?? 0), 0);
   const totals = reports.data?.totals ?? {};
   const byWorker = new Map((reports.data?.items ?? []).map((r) => [r.workerId ?? r.id, r]));
-  const lastLift = [...(lift.data?.points ?? [])].reverse().find((p) => p.lift)?.lift;
+  const lastLift = [...(lift.data?.points ?? [])].reverse().find((p) => p.lift && Number.isFinite(p.lift.estimate) && Number.isFinite(p.lift.ciLow) && Number.isFinite(p.lift.ciHigh))?.lift;
 
   return (
     <Page title="Overview">
