@@ -5,7 +5,7 @@
  * `/openapi.json`, `/healthz` and `/metrics` are registered elsewhere and win over the wildcard;
  * an unknown `/v1/...` path still answers the API's JSON 404, never the HTML shell.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -33,7 +33,7 @@ export function staticFileFor(root: string, urlPath: string): string | undefined
   if (rel === '' || rel === '.') return undefined;
   const full = join(root, rel);
   if (!full.startsWith(root + sep)) return undefined;
-  return existsSync(full) && !full.endsWith(sep) ? rel : undefined;
+  return statSync(full, { throwIfNoEntry: false })?.isFile() ? rel : undefined;
 }
 
 const NOT_BUILT = `<!doctype html><html><head><meta charset="utf-8"><title>Braid</title></head>
