@@ -12,7 +12,7 @@
  */
 const LAYERS = {
   pure: ['stats'], // pure math (statistics, estimators, samplers): no I/O, usable by every layer
-  spine: ['events', 'identity', 'consent', 'catalog', 'profiles', 'traits', 'audit'],
+  spine: ['events', 'identity', 'consent', 'catalog', 'profiles', 'traits', 'audit', 'access', 'approvals'],
   brain: ['experiments', 'offers', 'recommendations', 'content', 'decisioning'],
   muscle: ['channels', 'workers', 'audiences', 'associates'],
   proof: ['reports', 'simulator'],

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { seedDemoIfEmpty } from '../src/app/demo-seed.ts';
 import { startTestServer, TEST_KEYS, type TestServer } from '../src/testing/server.ts';
+import { DEFAULT_GOVERNANCE } from '../src/core/index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -88,7 +89,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', () => {
   it('signs in with the admin key and shows the overview', async () => {
     await page.goto(s.url + '/');
     await page.getByRole('textbox', { name: 'Admin key' }).fill('not-the-key');
-    expected = [/\/v1\/guardrails$/];
+    expected = [/\/v1\/(guardrails|auth\/me)$/];
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not accepted');
     await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
@@ -140,25 +141,53 @@ describe.skipIf(!present && !inCi)('web console in Chromium', () => {
     clean();
   });
 
-  it('approves a held template in the approval queue', async () => {
+  it('approves a held template in the approval queue, signed in as another user (four eyes)', async () => {
     const paths = Object.keys((await s.api('GET', '/openapi.json')).body.paths);
-    await page.getByRole('link', { name: 'Approvals', exact: true }).click();
     if (!paths.includes('/v1/approvals')) {
       // This server has no approval workflow: the page says so instead of failing.
+      await page.getByRole('link', { name: 'Approvals', exact: true }).click();
       await page.getByText('Approvals are not enabled on this server').waitFor();
       await shot('approvals');
       clean();
       console.warn('console browser test: no /v1/approvals on this server; the approve step checked the empty state only');
       return;
     }
-    await page.getByTestId('approvals').locator('li').first().locator('button').click();
+    // A second Braid with approvals on (test servers turn them off): the admin key submits a
+    // template whose copy states a discount, which holds it for an approver.
+    const g = await startTestServer({ config: { logLevel: 'error', governance: { ...DEFAULT_GOVERNANCE, approvals: true } }, background: false });
+    try {
+    const base = (await g.api('GET', '/v1/content/templates/cart_recovery')).body;
+    const { createdAt: _c, updatedAt: _u, status: _s, approval: _a, ...doc } = base;
+    const put = await g.api('POST', '/v1/content/templates', { ...doc, id: 'summer_sale', name: 'Summer sale', email: { ...doc.email, subject: 'Save 20% on your cart today' } });
+    expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
+    const pending = (await g.api('GET', '/v1/approvals?status=pending&kind=template&subject=summer_sale')).body.items;
+    expect(pending).toHaveLength(1);
+    expect(await g.api('POST', '/v1/users', { email: 'approver@example.com', name: 'Ana Approver', role: 'approver', password: 'correct horse battery' })).toMatchObject({ status: 201 });
+
+    await page.goto(g.url + '/');
+    await page.getByRole('textbox', { name: 'Email' }).fill('approver@example.com');
+    await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('me').getByText('Ana Approver').waitFor();
+    await page.getByRole('link', { name: 'Approvals', exact: true }).click();
+    await page.getByTestId('approvals').getByRole('button', { name: 'template summer_sale v1' }).click();
     await page.getByTestId('qa').waitFor();
-    await page.getByRole('textbox', { name: 'Comment' }).fill('Looks good');
+    await page.locator('.preview[data-channel="email"]').getByText('Save 20% on your cart today').waitFor();
+    await page.getByRole('textbox', { name: 'Comment' }).fill('Discount approved by merchandising');
     await shot('approval');
     await page.getByRole('button', { name: 'Approve' }).click();
-    await page.getByRole('combobox', { name: 'Status' }).selectOption('approved');
-    await page.getByTestId('approvals').locator('li').first().waitFor();
+    await page.getByText('Nothing is pending.').waitFor();
+    const decided = (await g.api('GET', `/v1/approvals/${pending[0].id}`)).body;
+    expect(decided).toMatchObject({ decidedBy: { name: 'Ana Approver' }, comment: 'Discount approved by merchandising' });
+    expect(['approved', 'published']).toContain(decided.status);
+    expect((await g.api('GET', '/v1/content/templates/summer_sale')).body.email.subject).toBe('Save 20% on your cart today');
+    await page.getByRole('button', { name: 'Sign out' }).click();
     clean();
+    } finally {
+      await g.close();
+      await page.goto(s.url + '/'); // back to the demo store, still signed in there (sessionStorage is per origin)
+      await page.getByTestId('me').waitFor();
+    }
   });
 
   it('finds and explains a decision', async () => {

@@ -3,7 +3,7 @@
  * server offers is read once from /openapi.json, so a page whose backend is not deployed shows an
  * empty state instead of calling a route that does not exist.
  */
-export interface Principal { id: string; kind: 'key' | 'user' | 'anonymous'; role: string; name: string }
+export interface Principal { id: string; kind: 'key' | 'user' | 'anonymous'; role: string; name: string; permissions?: string[] }
 
 const TOKEN = 'braid.console.token';
 
@@ -66,10 +66,16 @@ export async function login(email: string, password: string): Promise<Principal>
   return whoAmI();
 }
 
-/** What a role may do in the console. The server enforces the same on every call. */
-const EDIT = new Set(['admin', 'owner', 'marketer', 'editor', 'manager']);
-const APPROVE = new Set(['admin', 'owner', 'approver', 'reviewer', 'compliance', 'manager']);
+/**
+ * What the principal may do in the console: its permissions from /v1/auth/me when the server has
+ * roles (docs/access.md), else by role name. The server enforces the same on every call.
+ */
+const EDIT = new Set(['admin', 'marketer']);
+const APPROVE = new Set(['admin', 'approver']);
+const holds = (p: Principal | null, permission: string, fallback: boolean) => (p?.permissions ? p.permissions.includes(permission) || p.permissions.includes('*') : fallback);
 export const can = {
-  edit: (p: Principal | null) => !!p && EDIT.has(p.role),
-  approve: (p: Principal | null) => !!p && APPROVE.has(p.role),
+  edit: (p: Principal | null) => !!p && holds(p, 'workers:write', EDIT.has(p.role)),
+  approve: (p: Principal | null) => !!p && holds(p, 'approvals:decide', APPROVE.has(p.role)),
+  /** Per-shopper data (profiles, decisions, messages, journeys): viewers do not see it. */
+  readShoppers: (p: Principal | null) => !!p && holds(p, 'profiles:read', p.role !== 'viewer'),
 };

@@ -14,12 +14,12 @@ import { Experiments } from './pages/experiments.tsx';
 import { Simulator } from './pages/simulator.tsx';
 import './style.css';
 
-const NAV: Array<{ to: string; label: string }> = [
+const NAV: Array<{ to: string; label: string; shoppers?: boolean }> = [
   { to: '/', label: 'Overview' },
   { to: '/workers', label: 'Workers' },
   { to: '/approvals', label: 'Approvals' },
-  { to: '/decisions', label: 'Decisions' },
-  { to: '/shoppers', label: 'Shoppers' },
+  { to: '/decisions', label: 'Decisions', shoppers: true },
+  { to: '/shoppers', label: 'Shoppers', shoppers: true },
   { to: '/offers', label: 'Offers & guardrails' },
   { to: '/content', label: 'Content' },
   { to: '/experiments', label: 'Experiments' },
@@ -29,9 +29,15 @@ const NAV: Array<{ to: string; label: string }> = [
 function route(path: string, me: Principal) {
   const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
   switch (seg[0]) {
-    case undefined: return <Overview />;
+    case undefined: return <Overview me={me} />;
     case 'workers': return seg[1] === 'new' ? <NewWorker me={me} /> : seg[1] ? <WorkerDetail id={seg[1]} me={me} /> : <Workers me={me} />;
     case 'approvals': return <Approvals me={me} />;
+    case 'decisions':
+    case 'shoppers':
+      if (!can.readShoppers(me)) return <div className="empty">Your role ({me.role}) does not see per-shopper data.</div>;
+      break;
+  }
+  switch (seg[0]) {
     case 'decisions': return seg[1] ? <DecisionDetail id={seg[1]} /> : <Decisions />;
     case 'shoppers': return seg[1] ? <Shopper refId={seg[1]} /> : <Shoppers />;
     case 'offers': return <Offers me={me} />;
@@ -62,7 +68,7 @@ function App() {
     <div className="shell">
       <nav className="nav">
         <div className="brand">Braid</div>
-        {NAV.map((n) => <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : ''}>{n.label}</Link>)}
+        {NAV.filter((n) => !n.shoppers || can.readShoppers(me)).map((n) => <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : ''}>{n.label}</Link>)}
         <div className="me" data-testid="me">
           <div>{me.name}</div>
           <div className="muted">{me.role}{can.edit(me) ? '' : ' · read only'}</div>

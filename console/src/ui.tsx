@@ -85,3 +85,11 @@ export const when = (s: string | null | undefined) => (s ? s.replace('T', ' ').s
 export function Json({ value }: { value: unknown }) {
   return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
 }
+
+/**
+ * Email HTML for a preview frame: remote images are not fetched (their hosts may be unreachable
+ * from the reviewer's browser, and opening a preview must not ping tracking pixels); alt text shows.
+ */
+export function previewHtml(html: string): string {
+  return html.replace(/(<img\b[^>]*?)\ssrc\s*=/gi, '$1 data-preview-src=');
+}

@@ -26,7 +26,9 @@ import { createWorkerRenderer, createWorkers, registerWorkerRoutes, type Workers
 import { createAudiences, registerAudienceRoutes, type AudiencesService } from '../modules/audiences/index.ts';
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
-import { auditDeliveries } from './app.audit.ts';
+import { createApprovals, registerApprovalRoutes, type ApprovalsService } from '../modules/approvals/index.ts';
+import { auditConfigChanges, auditDeliveries } from './app.audit.ts';
+import { createAccess, registerAccessRoutes, type AccessService } from '../modules/access/index.ts';
 import { registerConsole } from './app.console.ts';
 import { registerConsoleLift } from './app.console-lift.ts';
 import { VERSION } from './version.ts';
@@ -67,6 +69,9 @@ export interface Braid {
   audiences: AudiencesService;
   associates: AssociatesService;
   audit: AuditService;
+  approvals: ApprovalsService;
+  /** Users, API keys, sessions and the route permission table the auth hook enforces. */
+  access: AccessService;
   /** Starts background consumers (projection). Call after seeding, before or after listen. */
   startBackground(): void;
   close(): Promise<void>;
@@ -81,23 +86,29 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const metrics = createMetrics();
   const deps: CoreDeps = { db, clock, log, config, metrics };
 
-  const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION });
+  const audit = createAudit(deps);
+  const access = createAccess(deps, { audit });
+  await access.bootstrap();
+  const http = await createHttpServer({ logger: log, keys: opts.keys, metrics, version: VERSION, access });
   const events = createEventLog(deps);
   const identity = createIdentity(deps);
   const consent = createConsent(deps);
   const catalog = createCatalog(deps);
-  const audit = createAudit(deps);
+  auditConfigChanges(http, audit);
+  // Owners (offers, content, workers) register with the queue as they are created; see docs/governance.md.
+  const approvals = createApprovals(deps, { audit });
+  await approvals.start();
   const profiles = createProfiles(deps, { events, identity, consent });
   const traits = createTraits(deps, { profiles, events });
   const reports = createReports(deps);
   const catalogCache = createCatalogCache(catalog, { refreshMs: config.databaseUrl ? 60_000 : undefined });
   const recommendations = createRecommendations(deps, { catalog: catalogCache, profiles, consent, events });
-  const offers = createOffers(deps);
+  const offers = createOffers(deps, { approvals });
   const decisioning = createDecisioning(deps, {
     catalog, catalogCache, offers, profiles, identity, consent, traits, products: (req) => recommendations.recommend(req), productsVersion: () => recommendations.modelVersion() ?? '',
   });
   await decisioning.start();
-  const content = createContent(deps, { catalog: catalogCache, offers });
+  const content = createContent(deps, { catalog: catalogCache, offers, approvals });
   await content.start();
   // Unsubscribe links are signed with a key derived from the admin key (rotating it voids old links).
   const secret = createHmac('sha256', opts.keys.adminKey).update('braid-unsubscribe-v1').digest('hex');
@@ -106,7 +117,8 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const deliveriesAudit = auditDeliveries(channels, audit, log);
   const workers = createWorkers(deps, {
     profiles, identity, consent, traits, decisioning, channels, catalog: catalogCache, scanProfiles: (after, limit) => profiles.scan(after, limit),
-    render: createWorkerRenderer({ content, traits, offers }), audit,
+    render: createWorkerRenderer({ content, traits, offers }), audit, approvals,
+    incentivePlacement: (id) => decisioning.config.placement(id)?.types.includes('incentivize') ?? false,
   }, opts.workers);
   await workers.start();
   const audiences = createAudiences(deps, { profiles, identity, consent, traits, contacts: channels });
@@ -141,6 +153,8 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerAudienceRoutes(http, audiences);
   registerAssociateRoutes(http, associates);
   registerAuditRoutes(http, audit, { resolveProfile: (ref) => identity.resolveRef(ref) });
+  registerApprovalRoutes(http, approvals);
+  registerAccessRoutes(http, access);
   registerConsoleLift(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
   await registerConsole(http);
 
@@ -150,7 +164,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates, audit,
+    content, channels, workers, audiences, associates, audit, access, approvals,
     startBackground() {
       profiles.projector.start(); traits.start(); audiences.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));

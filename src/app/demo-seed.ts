@@ -3,7 +3,8 @@
  * locations, a few hundred products with stock, a few thousand shoppers' six months of events),
  * so there is something to look at. Never touches an instance that has a catalog or any event.
  */
-import type { Queryable } from '../core/index.ts';
+import { BraidError, type Queryable } from '../core/index.ts';
+import { USER_ROLES } from '../modules/access/index.ts';
 import { batchMessages, generateDemoStore, type DemoStore } from '../modules/demo/index.ts';
 import type { Braid } from './app.ts';
 
@@ -25,6 +26,29 @@ export const DEMO_OFFERS = [
   { id: 'freeship', name: 'Free shipping', kind: 'free_shipping', value: 0, stackable: true, dailyBudget: 400, cooldownDays: 3 },
   { id: 'points500', name: '500 bonus loyalty points', kind: 'loyalty_points', value: 500, stackable: true, eligibility: { customer: 'returning', value: 'any' }, cooldownDays: 14 },
 ] as const;
+
+/** Sign-in accounts of the demo store, one per role, all with DEMO_PASSWORD (printed at start in demo mode). */
+export const DEMO_PASSWORD = 'braid-demo';
+export const DEMO_USERS = USER_ROLES.map((role) => ({ email: `${role}@braid.example`, name: `Demo ${role}`, role }));
+
+/**
+ * Creates the demo users when the instance has no user at all (a fresh demo, or a demo database
+ * from before users existed); an instance with any user (BRAID_ADMIN_EMAIL, real ones) is left alone.
+ * Returns how many were created.
+ */
+export async function seedDemoUsers(braid: Braid): Promise<number> {
+  if ((await braid.access.listUsers()).length > 0) return 0;
+  let created = 0;
+  for (const u of DEMO_USERS) {
+    try {
+      await braid.access.createUser({ ...u, password: DEMO_PASSWORD }, 'system');
+      created++;
+    } catch (e) {
+      if (!(e instanceof BraidError && e.code === 'conflict')) throw e; // another process seeded it
+    }
+  }
+  return created;
+}
 
 async function isEmpty(braid: Braid, q: Queryable): Promise<boolean> {
   if ((await braid.catalog.countProducts()) > 0) return false;

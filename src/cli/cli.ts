@@ -23,6 +23,10 @@ Commands:
                                       List workers, turn one on/off/pause it, list the shipped playbooks
   audit verify [--from SEQ] | audit list [--profile REF] [--subject TYPE[:ID]] [--action A] [--before SEQ] [--limit N]
                                       Check the audit hash chain (exit 1 if broken), or list audit entries newest first
+  users add EMAIL --role R [--name N] [--password P] | users list
+                                      Create a user (admin, marketer, approver, analyst, viewer; no --password: one is generated)
+  keys create NAME --role R | keys list | keys revoke ID
+                                      Create an API key with a role or the ingest/decide scope (secret printed once), list, revoke
   profile REF [--url URL]             Show a profile (prf_..., userId:..., email:..., phone:..., externalId:TYPE:...)
 
 Commands other than serve talk to a running Braid over HTTP (--url, default http://BRAID_HOST:BRAID_PORT);
@@ -93,6 +97,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       case 'audit': {
         const { runAudit } = await import('./audit.ts');
         return await withClient(args, env, io, (c) => runAudit(c, args, io));
+      }
+      case 'users': case 'keys': {
+        const { runUsers, runKeys } = await import('./access.ts');
+        return await withClient(args, env, io, (c) => (cmd === 'users' ? runUsers : runKeys)(c, args, io));
       }
       case 'profile': return await profile(args, env, io);
       case undefined: case 'help': io.stdout.write(USAGE + '\n'); return 0;

@@ -17,7 +17,7 @@ import { configFromArgs } from './serve.ts';
 export type Auth = 'write' | 'admin';
 
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   auth: Auth;
   /** Serialized as JSON. */

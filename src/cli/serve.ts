@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig, type Config } from '../core/index.ts';
-import { createBraid } from '../app/app.ts';
+import { createBraid, type Braid } from '../app/app.ts';
 import { resolveKeys } from '../app/keys.ts';
 import type { ParsedArgs } from './args.ts';
 
@@ -14,6 +14,16 @@ export function configFromArgs(args: ParsedArgs, env: Record<string, string | un
   return parseConfig(env, overrides);
 }
 
+/** Demo mode: create the demo users on an instance without users, and say how to sign in as them. */
+async function demoSignIns(braid: Braid): Promise<string[]> {
+  const { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } = await import('../app/demo-seed.ts');
+  await seedDemoUsers(braid);
+  const have = new Set((await braid.access.listUsers()).map((u) => u.email));
+  const demo = DEMO_USERS.filter((u) => have.has(u.email));
+  if (demo.length === 0) return [];
+  return [`  Demo users: ${demo.map((u) => u.email).join(', ')}   (password: ${DEMO_PASSWORD}; POST /v1/auth/login)`];
+}
+
 export async function serve(args: ParsedArgs, env: Record<string, string | undefined>): Promise<number | undefined> {
   const config = configFromArgs(args, env);
   const keys = resolveKeys(config);
@@ -24,6 +34,7 @@ export async function serve(args: ParsedArgs, env: Record<string, string | undef
     const seeded = await seedDemoIfEmpty(braid);
     if (seeded) log.info(seeded, 'seeded the demo store');
   }
+  const demoUsers = config.demo ? await demoSignIns(braid) : [];
   braid.startBackground();
   const address = await braid.http.listen({ port: config.port, host: config.host });
   const where = config.databaseUrl ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
@@ -35,6 +46,7 @@ export async function serve(args: ParsedArgs, env: Record<string, string | undef
     `  Admin key:  ${keys.adminKey}   (Authorization: Bearer ...)`,
     `  Decide key: ${keys.decideKey}   (POST /v1/decide only: safe to embed in a storefront)`,
     keys.generated ? `  Keys were generated and saved to ${keys.file}` : `  Keys from ${config.writeKey && config.adminKey ? 'the environment' : keys.file}`,
+    ...demoUsers,
     '',
   ].join('\n') + '\n');
   let stopping = false;

@@ -5,6 +5,8 @@
  */
 import { BRAIN_KEYS, parseBrainConfig, type BrainConfig } from './config.brain.ts';
 import { MUSCLE_KEYS, parseMuscleConfig, type MuscleConfig } from './config.muscle.ts';
+import { GOVERNANCE_KEYS, parseGovernanceConfig, type GovernanceConfig } from './config.governance.ts';
+import { ACCESS_KEYS, parseAccessConfig, type AccessConfig } from './config.access.ts';
 
 export interface Config {
   port: number;
@@ -29,6 +31,10 @@ export interface Config {
   recsHistoryDays: number;
   /** Channels, workers' guardrails and content generation (config.muscle.ts). */
   muscle: MuscleConfig;
+  /** Risk tiers and approvals (config.governance.ts). */
+  governance: GovernanceConfig;
+  /** Users, sessions and the bootstrap admin user (config.access.ts). */
+  access: AccessConfig;
 }
 
 /** One preference variable: a built-in by name, or a custom one with its kind (and options for a choice). */
@@ -60,6 +66,8 @@ const KNOWN = [
   'BRAID_RECS_RETRAIN_MINUTES', 'BRAID_RECS_HISTORY_DAYS',
   ...BRAIN_KEYS,
   ...MUSCLE_KEYS,
+  ...GOVERNANCE_KEYS,
+  ...ACCESS_KEYS,
   // read by the test harness and benches, not by the service
   'BRAID_TEST_DATABASE_URL', 'BRAID_SHARED_DATA',
 ] as const;
@@ -145,6 +153,8 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   const recsHistoryDays = int('BRAID_RECS_HISTORY_DAYS', 365, 1, 3_650);
   const host = str('BRAID_HOST') ?? '127.0.0.1';
   const muscle = parseMuscleConfig(str, problems, { host, port });
+  const governance = parseGovernanceConfig(str, problems);
+  const access = parseAccessConfig(str, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -162,6 +172,8 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     recsRetrainMinutes,
     recsHistoryDays,
     muscle,
+    governance,
+    access,
     ...overrides,
   };
 }

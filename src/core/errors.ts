@@ -9,9 +9,12 @@ export const ERROR_STATUS = {
   batch_too_large: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** The principal who submitted a version may not decide on it (approvals). */
+  four_eyes: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,

@@ -1,5 +1,5 @@
 import { createBraid, type Braid } from '../app/app.ts';
-import { parseConfig, systemClock, type BrainConfig, type Clock, type Config } from '../core/index.ts';
+import { DEFAULT_GOVERNANCE, parseConfig, systemClock, type BrainConfig, type Clock, type Config } from '../core/index.ts';
 import type { ChannelOptions } from '../modules/channels/index.ts';
 import { openTestDb, type TestDb } from './harness.ts';
 
@@ -21,7 +21,9 @@ export interface TestServer {
 export async function startTestServer(opts: { clock?: Clock; config?: Partial<Config>; brain?: Partial<BrainConfig>; background?: boolean; channels?: ChannelOptions } = {}): Promise<TestServer> {
   const clock = opts.clock ?? systemClock;
   const db = await openTestDb(clock);
-  const base = parseConfig({}, { demo: false, logLevel: 'warn', ...opts.config });
+  // Approvals are off unless a test turns them on (config.governance): most tests are about what
+  // happens once a version is live; approvals tests hold and decide versions explicitly.
+  const base = parseConfig({}, { demo: false, logLevel: 'warn', governance: { ...DEFAULT_GOVERNANCE, approvals: false }, ...opts.config });
   const braid = await createBraid({ config: { ...base, brain: { ...base.brain, ...opts.brain } }, keys: TEST_KEYS, db: db.db, clock, channels: opts.channels });
   if (opts.background !== false) braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, can, get, has, qs, type Principal } from '../api.ts';
-import { Badge, Card, Empty, ErrorBox, Json, Loading, Page, statusTone, useLoad, when } from '../ui.tsx';
+import { Badge, Card, Empty, ErrorBox, Json, Loading, Page, previewHtml, statusTone, useLoad, when } from '../ui.tsx';
 
 /** One channel's rendered preview: email HTML in a sandboxed frame (no scripts), texts as text. */
 function Preview({ channel, value }: { channel: string; value: any }) {
@@ -13,18 +13,20 @@ function Preview({ channel, value }: { channel: string; value: any }) {
       {value?.preheader ? <div className="muted small">{value.preheader}</div> : null}
       {value?.title ? <div><b>{value.title}</b></div> : null}
       {value?.text || value?.body ? <pre className="wrap">{value.text ?? value.body}</pre> : null}
-      {html ? <iframe title={`${channel} preview`} sandbox="" srcDoc={html} className="frame" /> : null}
+      {html ? <iframe title={`${channel} preview`} sandbox="" srcDoc={previewHtml(html)} className="frame" /> : null}
     </div>
   );
 }
 
 function QaResults({ qa }: { qa: any }) {
   if (!qa) return <div className="muted small">No QA results.</div>;
-  const issues: any[] = qa.issues ?? qa.findings ?? qa.results ?? [];
+  const issues: any[] = qa.reasons ?? qa.issues ?? [];
+  const failed = qa.ok === false || qa.passed === false;
   return (
     <div data-testid="qa">
-      <Badge tone={qa.passed === false || qa.ok === false ? 'bad' : 'good'}>{qa.passed === false || qa.ok === false ? 'QA failed' : 'QA passed'}</Badge>
-      {issues.length > 0 ? <ul className="plain small">{issues.map((i, n) => <li key={n}><Badge tone={i.severity === 'error' ? 'bad' : 'warn'}>{i.severity ?? i.level ?? 'note'}</Badge> {i.rule ?? i.check ?? ''} {i.message ?? i.detail ?? ''}</li>)}</ul> : null}
+      <h3>QA</h3>
+      <Badge tone={failed ? 'bad' : 'good'}>{failed ? 'QA failed' : 'QA passed'}</Badge>
+      {issues.length > 0 ? <ul className="plain small">{issues.slice(0, 30).map((i, n) => <li key={n}><Badge tone="warn">{i.rule ?? 'rule'}</Badge> {i.field ? <b>{i.field}: </b> : null}{i.message ?? ''}</li>)}</ul> : null}
     </div>
   );
 }
@@ -36,22 +38,26 @@ function ApprovalDetail({ id, me, onDone }: { id: string; me: Principal; onDone(
   const [busy, setBusy] = useState(false);
   if (!a.data) return <Loading state={a} />;
   const x = a.data;
-  const previews: Record<string, unknown> = x.preview ?? x.previews ?? {};
+  // One render per channel (the first sample profile's) from the server's preview.
+  const previews: Record<string, unknown> = {};
+  for (const r of (x.preview?.renders ?? []) as any[]) if (!(r.channel in previews)) previews[r.channel] = r.content;
   const decide = async (verb: 'approve' | 'reject') => {
     setBusy(true); setError(undefined);
     try { await api('POST', `/v1/approvals/${encodeURIComponent(id)}/${verb}`, { comment }); onDone(); } catch (e) { setError(e as Error); } finally { setBusy(false); }
   };
   return (
-    <Card title={x.title ?? x.subject?.name ?? `${x.kind ?? 'item'} ${x.subjectId ?? x.id}`}>
-      <div className="row muted small">{x.kind} · {x.subjectId ?? ''} · requested by {x.requestedBy?.name ?? x.requestedBy ?? '–'} {when(x.requestedAt ?? x.createdAt)} · <Badge tone={statusTone(x.status)}>{x.status}</Badge></div>
+    <Card title={`${x.kind} ${x.subjectId} v${x.version}`}>
+      <div className="row muted small">risk <Badge tone={x.tier === 'high' ? 'bad' : x.tier === 'medium' ? 'warn' : 'muted'}>{x.tier}</Badge> · {x.queue === 'sample' ? 'live, sampled for review' : 'held until decided'} · submitted by {x.submittedBy?.name ?? '–'} {when(x.submittedAt)} · <Badge tone={statusTone(x.status)}>{x.status}</Badge></div>
+      {(x.reasons ?? []).length > 0 ? <ul className="plain small">{x.reasons.map((r: any) => <li key={r.code}><Badge tone={r.tier === 'high' ? 'bad' : 'warn'}>{r.code}</Badge> {r.message}</li>)}</ul> : null}
+      {x.decidedBy ? <div className="small">Decided by {x.decidedBy.name} {when(x.decidedAt)}{x.comment ? `: “${x.comment}”` : ''}</div> : null}
       <div className="previews">{Object.entries(previews).map(([ch, v]) => <Preview key={ch} channel={ch} value={v} />)}</div>
-      {Object.keys(previews).length === 0 ? <Json value={x.subject ?? x} /> : null}
-      <QaResults qa={x.qa} />
+      {Object.keys(previews).length === 0 ? <Json value={x.document} /> : null}
+      <QaResults qa={x.preview?.qa ?? x.qa} />
       {x.status === 'pending' && can.approve(me) ? (
         <div className="decide">
           <label>Comment<textarea name="comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} /></label>
           <button disabled={busy} onClick={() => decide('approve')}>Approve</button>
-          <button disabled={busy} className="danger" onClick={() => decide('reject')}>Reject</button>
+          <button disabled={busy || comment.trim() === ''} title="A rejection needs a comment" className="danger" onClick={() => decide('reject')}>Reject</button>
         </div>
       ) : null}
       {x.status === 'pending' && !can.approve(me) ? <div className="muted">Your role ({me.role}) cannot approve.</div> : null}
@@ -68,15 +74,15 @@ export function Approvals({ me }: { me: Principal }) {
   if (!available) return <Page title="Approval queue"><Empty>Approvals are not enabled on this server: content and workers go live without review.</Empty></Page>;
   return (
     <Page title="Approval queue" actions={<select aria-label="Status" value={status} onChange={(e) => { setStatus(e.target.value); setOpen(undefined); }}>
-      {['pending', 'approved', 'rejected'].map((s) => <option key={s} value={s}>{s}</option>)}</select>}>
+      {['pending', 'approved', 'published', 'rejected', 'superseded'].map((s) => <option key={s} value={s}>{s}</option>)}</select>}>
       <Loading state={list} />
       {list.data && list.data.items.length === 0 ? <Empty>Nothing is {status}.</Empty> : null}
       <div className="split">
         <ul className="queue" data-testid="approvals">
           {(list.data?.items ?? []).map((a) => (
             <li key={a.id} className={open === a.id ? 'active' : ''}>
-              <button className="link" onClick={() => setOpen(a.id)}>{a.title ?? a.subjectName ?? `${a.kind} ${a.subjectId ?? a.id}`}</button>
-              <div className="muted small">{a.kind} · {when(a.requestedAt ?? a.createdAt)} · <Badge tone={statusTone(a.status)}>{a.status}</Badge></div>
+              <button className="link" onClick={() => setOpen(a.id)}>{a.kind} {a.subjectId} v{a.version}</button>
+              <div className="muted small">{a.tier} risk · {a.submittedBy?.name} · {when(a.submittedAt)} · <Badge tone={statusTone(a.status)}>{a.status}</Badge>{a.qa && !a.qa.ok ? <> <Badge tone="bad">QA</Badge></> : null}</div>
             </li>
           ))}
         </ul>

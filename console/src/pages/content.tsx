@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, get } from '../api.ts';
-import { Badge, Card, Empty, ErrorBox, Loading, Page, statusTone, useLoad } from '../ui.tsx';
+import { Badge, Card, Empty, ErrorBox, Loading, Page, previewHtml, statusTone, useLoad } from '../ui.tsx';
 
 const SAMPLE = { id: 'prf_preview', traits: { firstName: 'Ada', email: 'ada@example.com' }, preferences: {} };
 
@@ -17,7 +17,7 @@ function TemplatePreview({ template }: { template: any }) {
         {m.subject ? <div><b>Subject:</b> {m.subject}</div> : null}
         {m.title ? <div><b>{m.title}</b></div> : null}
         {m.text || m.body ? <pre className="wrap">{m.text ?? m.body}</pre> : null}
-        {m.html ? <iframe title="Rendered preview" sandbox="" srcDoc={m.html} className="frame" /> : null}
+        {m.html ? <iframe title="Rendered preview" sandbox="" srcDoc={previewHtml(m.html)} className="frame" /> : null}
         {r.data?.qa ? <div className="small">QA: <Badge tone={r.data.qa.passed === false ? 'bad' : 'good'}>{r.data.qa.passed === false ? 'failed' : 'passed'}</Badge> {(r.data.qa.issues ?? []).map((i: any) => i.message).join('; ')}</div> : null}
       </> : null}
     </div>

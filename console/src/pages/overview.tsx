@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { get, has, qs } from '../api.ts';
+import { can, get, has, qs, type Principal } from '../api.ts';
 import { Link } from '../router.tsx';
 import { Badge, Card, Empty, Kpi, Loading, Page, money, num, statusTone, useLoad } from '../ui.tsx';
 import { liftOf } from './workers.tsx';
@@ -33,12 +33,12 @@ export function LiftChart({ points }: { points: LiftPoint[] }) {
   );
 }
 
-export function Overview() {
+export function Overview({ me }: { me: Principal }) {
   const workers = useLoad(() => get<{ items: any[] }>('/v1/workers'), []);
   const offers = useLoad(() => get<{ items: any[] }>('/v1/offers'), []);
   const placements = useLoad(() => get<{ items: any[] }>('/v1/placements'), []);
   const reports = useLoad(has('/v1/reports/workers') ? () => get<{ items: any[]; totals?: Record<string, number> }>('/v1/reports/workers') : undefined, []);
-  const sent = useLoad(() => get<{ items: any[] }>('/v1/messages?status=sent&limit=200'), []);
+  const sent = useLoad(can.readShoppers(me) ? () => get<{ items: any[] }>('/v1/messages?status=sent&limit=200') : undefined, []);
   const [placement, setPlacement] = useState<string>();
   const chosen = placement ?? placements.data?.items[0]?.id;
   const lift = useLoad(chosen ? () => get<{ points: LiftPoint[] }>(`/v1/console/lift${qs({ placement: chosen, weeks: 8 })}`) : undefined, [chosen]);

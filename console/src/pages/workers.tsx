@@ -108,7 +108,7 @@ function describeStep(s: any): string {
 
 export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
   const w = useLoad(() => get<Worker>(`/v1/workers/${encodeURIComponent(id)}`), [id]);
-  const inst = useLoad(() => get<{ items: any[] }>(`/v1/workers/${encodeURIComponent(id)}/instances?state=waiting&limit=1000`), [id]);
+  const inst = useLoad(can.readShoppers(me) ? () => get<{ items: any[] }>(`/v1/workers/${encodeURIComponent(id)}/instances?state=waiting&limit=1000`) : undefined, [id]);
   const [doc, setDoc] = useState<string>();
   const [error, setError] = useState<ApiError | Error>();
   const [saved, setSaved] = useState<string>();

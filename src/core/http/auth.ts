@@ -53,14 +53,48 @@ export function presentedKey(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** The principals of the config keys (keys.json / BRAID_*_KEY). */
+export const ADMIN_KEY_PRINCIPAL: Principal = { id: 'key_admin', kind: 'key', role: 'admin', name: 'admin key' };
+export const WRITE_KEY_PRINCIPAL: Principal = { id: 'key_write', kind: 'key', role: 'ingest', name: 'write key' };
+export const DECIDE_KEY_PRINCIPAL: Principal = { id: 'key_decide', kind: 'key', role: 'decide', name: 'decide key' };
+
+/** The principal of a config key, or undefined: constant-time compares, no I/O (the ingest hot path). */
+export function configKeyPrincipal(key: string, keys: Keys): Principal | undefined {
+  if (safeEqual(key, keys.adminKey)) return ADMIN_KEY_PRINCIPAL;
+  if (safeEqual(key, keys.writeKey)) return WRITE_KEY_PRINCIPAL;
+  if (keys.decideKey !== undefined && safeEqual(key, keys.decideKey)) return DECIDE_KEY_PRINCIPAL;
+  return undefined;
+}
+
+/** Permissions the HTTP layer itself understands; every other permission string is the policy's. */
+export const PUBLIC_PERMISSION = 'public';
+/** Segment ingest: the credential may also come as `writeKey` in the body (checked before validation). */
+export const INGEST_PERMISSION = 'ingest';
+
+/**
+ * Role-based access, injected into the HTTP server by the composition root (src/modules/access
+ * implements it). Without it the server checks `config.scope` as before (module tests).
+ */
+export interface AccessControl {
+  /** The permission a route needs (`public`, `ingest`, `workers:write`, ...); undefined: no entry (admin only). */
+  permissionFor(method: string, url: string): string | undefined;
+  /** Whether a role holds a permission. */
+  allows(role: string, permission: string): boolean;
+  /** The principal of an API key or session token (never a config key), or undefined when unknown, revoked or expired. */
+  resolve(token: string): Promise<Principal | undefined>;
+}
+
 export function authorize(req: FastifyRequest, scope: Scope, keys: Keys, bodyWriteKey?: string): Principal {
   if (scope === 'public') return ANONYMOUS;
   const key = presentedKey(req) ?? bodyWriteKey;
   if (key === undefined) throw new BraidError('unauthorized', scope === 'ingest'
     ? 'Missing write key: send it as the HTTP Basic username (as Segment does)'
     : 'Missing admin key: send it as "Authorization: Bearer <key>"');
-  if (safeEqual(key, keys.adminKey)) return { id: 'key_admin', kind: 'key', role: 'admin', name: 'admin key' };
-  if (scope === 'ingest' && safeEqual(key, keys.writeKey)) return { id: 'key_write', kind: 'key', role: 'ingest', name: 'write key' };
-  if (scope === 'decide' && keys.decideKey !== undefined && safeEqual(key, keys.decideKey)) return { id: 'key_decide', kind: 'key', role: 'decide', name: 'decide key' };
-  throw new BraidError('unauthorized', scope === 'ingest' ? 'Invalid write key' : scope === 'decide' ? 'Invalid decide or admin key' : 'Invalid admin key');
+  const p = configKeyPrincipal(key, keys);
+  if (p === ADMIN_KEY_PRINCIPAL || (p === WRITE_KEY_PRINCIPAL && scope === 'ingest') || (p === DECIDE_KEY_PRINCIPAL && scope === 'decide')) return p;
+  throw new BraidError('unauthorized', invalidKeyMessage(scope));
+}
+
+export function invalidKeyMessage(scope: Scope): string {
+  return scope === 'ingest' ? 'Invalid write key' : scope === 'decide' ? 'Invalid decide or admin key' : 'Invalid admin key';
 }

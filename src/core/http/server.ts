@@ -7,7 +7,8 @@ import { Ajv } from 'ajv';
 import { fieldFromPointer } from '../validate.ts';
 import addFormats from 'ajv-formats';
 import { BraidError } from '../errors.ts';
-import { ANONYMOUS, authorize, type Keys } from './auth.ts';
+import { ANONYMOUS, authorize, type AccessControl, type Keys, type Scope } from './auth.ts';
+import { accessHooks } from './access.ts';
 import type { Metrics } from '../metrics.ts';
 
 export type HttpServer = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -21,6 +22,18 @@ export interface ServerOptions {
   keys: Keys;
   metrics: Metrics;
   version: string;
+  /** Role-based access (users, API keys, the route permission table); without it `config.scope` decides. */
+  access?: AccessControl | undefined;
+}
+
+/** One registered route: what the access policy must cover. */
+export interface RouteInfo { method: string; url: string; scope: Scope | undefined }
+
+const routeLists = new WeakMap<object, RouteInfo[]>();
+
+/** Every route registered on a server so far (HEAD twins of GET routes included), in order. */
+export function registeredRoutes(http: HttpServer): RouteInfo[] {
+  return [...(routeLists.get(http) ?? [])];
 }
 
 export async function createHttpServer(opts: ServerOptions): Promise<HttpServer> {
@@ -39,8 +52,11 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
   for (const a of [strict, coercing]) (addFormats as unknown as (a: Ajv) => void)(a);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
+  const routes: RouteInfo[] = [];
+  routeLists.set(app, routes);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), scope: 'public' } as typeof route.config;
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, scope: (route.config as { scope?: Scope } | undefined)?.scope });
   });
 
   // Bodies may be gzip'd whatever their Content-Type (Segment and RudderStack clients do this).
@@ -70,12 +86,18 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, parseJson);
 
-  app.addHook('onRequest', async (req) => {
-    const scope = req.routeOptions.config?.scope ?? 'admin';
-    // Ingest also accepts `writeKey` in the body (as Segment does): without a header its handler checks.
-    req.principal = ANONYMOUS;
-    if (scope !== 'ingest' || req.headers.authorization) req.principal = authorize(req, scope, opts.keys);
-  });
+  if (opts.access) {
+    const hooks = accessHooks(opts.access, opts.keys);
+    app.addHook('onRequest', hooks.onRequest);
+    app.addHook('preValidation', hooks.preValidation);
+  } else {
+    app.addHook('onRequest', async (req) => {
+      const scope = req.routeOptions.config?.scope ?? 'admin';
+      // Ingest also accepts `writeKey` in the body (as Segment does): without a header its handler checks.
+      req.principal = ANONYMOUS;
+      if (scope !== 'ingest' || req.headers.authorization) req.principal = authorize(req, scope, opts.keys);
+    });
+  }
 
   app.addHook('onResponse', async (req, reply) => {
     opts.metrics.httpDuration.observe(
@@ -121,7 +143,7 @@ export async function createHttpServer(opts: ServerOptions): Promise<HttpServer>
       components: {
         securitySchemes: {
           writeKey: { type: 'http', scheme: 'basic', description: 'Segment-style: the write key is the Basic username, password empty.' },
-          adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key as a Bearer token.' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key, an API key (bk_…) or a session token (ses_… from POST /v1/auth/login) as a Bearer token; what it may call depends on its role (docs/access.md).' },
         },
       },
     },

@@ -17,6 +17,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const AUDIT_ACTIONS = [
   'worker.version', 'worker.status', 'worker.delete', 'offer.upsert', 'offer.delete', 'guardrails.update',
   'message.sent', 'message.suppressed', 'message.failed', 'message.dead', 'message.unknown', 'decision.summary', 'approval.accept',
+  'approval.submit', 'approval.reject', 'approval.publish', 'config.change',
 ] as const;
 
 /** `area.verb`, lower case: `worker.version`, `guardrails.update`. */

@@ -21,7 +21,9 @@ export const DeliverySchema = Type.Object({
   consentRecordId: Nullable(Type.String({ description: 'The consent ledger record the delivery relied on' })),
   consentBasis: Nullable(Type.String({ description: 'recorded, default (jurisdiction policy) or transactional' })),
   workerId: Nullable(Type.String()), workerVersion: Nullable(Type.Integer()), instanceId: Nullable(Type.String()), stepId: Nullable(Type.String()),
-  decisionId: Nullable(Type.String()), content: Type.Unknown(), createdAt: Type.String(), sentAt: Nullable(Type.String()), updatedAt: Type.String(),
+  decisionId: Nullable(Type.String()), content: Type.Unknown(),
+  provenance: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'template, version, risk tier and approver of the content (docs/governance.md)' }))),
+  createdAt: Type.String(), sentAt: Nullable(Type.String()), updatedAt: Type.String(),
 });
 
 export const MessagesQuery = Type.Object({

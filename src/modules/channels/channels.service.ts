@@ -162,6 +162,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
           id: newId('msg', deps.clock), key: r.idempotencyKey, profileId: r.profileId, channel: r.channel, purpose: r.purpose ?? CHANNEL_PURPOSE[r.channel],
           transactional: r.transactional === true, workerId: r.workerId ?? null, workerVersion: r.workerVersion ?? null, instanceId: r.instanceId ?? null,
           stepId: r.stepId ?? null, decisionId: r.decisionId ?? null, content: JSON.stringify(r.content),
+          provenance: r.provenance ? JSON.stringify(r.provenance) : null,
         });
       });
       if (rows.length === 0) return [];

@@ -11,7 +11,7 @@ export interface DeliveryRow {
   status: string; reason: string | null; address: string | null; attempts: number; provider_id: string | null;
   consent_record_id: string | null; consent_basis: string | null; worker_id: string | null; worker_version: number | null;
   instance_id: string | null; step_id: string | null; decision_id: string | null; content: OutboundContent;
-  created_at: Date; sent_at: Date | null; updated_at: Date;
+  provenance?: Record<string, unknown> | null; created_at: Date; sent_at: Date | null; updated_at: Date;
 }
 
 export function toRecord(r: DeliveryRow): DeliveryRecord {
@@ -19,7 +19,7 @@ export function toRecord(r: DeliveryRow): DeliveryRecord {
     id: r.id, idempotencyKey: r.idempotency_key, profileId: r.profile_id, channel: r.channel as ChannelName, purpose: r.purpose,
     status: r.status as DeliveryStatus, reason: r.reason, address: r.address, attempts: r.attempts, providerId: r.provider_id,
     consentRecordId: r.consent_record_id, consentBasis: r.consent_basis, workerId: r.worker_id, workerVersion: r.worker_version,
-    instanceId: r.instance_id, stepId: r.step_id, decisionId: r.decision_id, content: r.content,
+    instanceId: r.instance_id, stepId: r.step_id, decisionId: r.decision_id, content: r.content, provenance: r.provenance ?? null,
     createdAt: r.created_at.toISOString(), sentAt: r.sent_at ? r.sent_at.toISOString() : null, updatedAt: r.updated_at.toISOString(),
   };
 }
@@ -29,6 +29,8 @@ export interface NewDelivery {
   id: string; key: string; profileId: string; channel: string; purpose: string; transactional: boolean;
   workerId: string | null; workerVersion: number | null; instanceId: string | null; stepId: string | null; decisionId: string | null;
   content: string;
+  /** JSON text, or null. */
+  provenance: string | null;
 }
 
 /** One multi-row insert; returns the ids of the rows inserted (keys already present are skipped). */
@@ -36,14 +38,14 @@ export async function insertDeliveries(tx: Queryable, rows: NewDelivery[], at: s
   const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
   const r = await tx.query<{ id: string }>(
     `insert into deliveries (id, idempotency_key, profile_id, channel, purpose, transactional, status, worker_id, worker_version,
-       instance_id, step_id, decision_id, content, created_at, updated_at)
-     select id, k, p, ch, pu, tr, 'queued', w, wv, i, s, d, c::jsonb, $13, $13
-     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])
-       as x(id, k, p, ch, pu, tr, w, wv, i, s, d, c)
+       instance_id, step_id, decision_id, content, provenance, created_at, updated_at)
+     select id, k, p, ch, pu, tr, 'queued', w, wv, i, s, d, c::jsonb, pv::jsonb, $13, $13
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $14::text[])
+       as x(id, k, p, ch, pu, tr, w, wv, i, s, d, c, pv)
      on conflict (idempotency_key) do nothing
      returning id`,
     [col('id'), col('key'), col('profileId'), col('channel'), col('purpose'), col('transactional'), col('workerId'), col('workerVersion'),
-      col('instanceId'), col('stepId'), col('decisionId'), col('content'), at]);
+      col('instanceId'), col('stepId'), col('decisionId'), col('content'), at, col('provenance')]);
   return new Set(r.rows.map((x) => x.id));
 }
 

@@ -29,6 +29,8 @@ export interface SendRequest {
   instanceId?: string | undefined;
   stepId?: string | undefined;
   decisionId?: string | undefined;
+  /** Where the content came from (template, version, tier, approver), stored with the message and audited with its outcome. */
+  provenance?: Record<string, unknown> | undefined;
   /** Transactional messages skip marketing consent (still honour suppression lists). */
   transactional?: boolean | undefined;
 }
@@ -65,6 +67,8 @@ export interface DeliveryRecord {
   stepId: string | null;
   decisionId: string | null;
   content: OutboundContent;
+  /** Where the content came from (template, version, tier, approver); null when the sender gave none. */
+  provenance: Record<string, unknown> | null;
   createdAt: string;
   sentAt: string | null;
   updatedAt: string;

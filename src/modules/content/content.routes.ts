@@ -1,6 +1,6 @@
 /** Content routes (admin): blocks, templates, QA rules, QA runs, drafting, preview render, outcomes. */
 import { Type } from 'typebox';
-import { notFound, routeValidator, type HttpServer } from '../../core/index.ts';
+import { notFound, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import {
   BlockInputSchema, BlockPatchSchema, BlockSchema, ContentRulesSchema, DraftRequestSchema, QaReasonSchema, QaRequestSchema,
   TemplateInputSchema, TemplateSchema,
@@ -51,9 +51,9 @@ export function registerContentRoutes(http: HttpServer, content: ContentService,
   }, async (req) => ({ items: content.listBlocks(req.query) }));
 
   http.post('/v1/content/blocks', {
-    schema: { tags, summary: 'Create a block (status active requires passing QA)', body: BlockInputSchema, response: { 201: BlockSchema } },
+    schema: { tags, summary: 'Create a block (status active requires passing QA; 202 when held for approval)', body: BlockInputSchema, response: { 201: BlockSchema, 202: BlockSchema } },
     validatorCompiler: routeValidator,
-  }, async (req, reply) => reply.code(201).send(await content.createBlock(req.body)));
+  }, async (req, reply) => { const b = await content.createBlock(req.body, principalOf(req)); return reply.code(b.approval?.held ? 202 : 201).send(b); });
 
   http.post('/v1/content/blocks/draft', {
     schema: {
@@ -70,14 +70,14 @@ export function registerContentRoutes(http: HttpServer, content: ContentService,
   });
 
   http.put('/v1/content/blocks/:id', {
-    schema: { tags, summary: 'Create or replace a block (status active requires passing QA)', params: Params, body: BlockInputSchema, response: { 200: BlockSchema } },
+    schema: { tags, summary: 'Create or replace a block (status active requires passing QA; 202 when held for approval)', params: Params, body: BlockInputSchema, response: { 200: BlockSchema, 202: BlockSchema } },
     validatorCompiler: routeValidator,
-  }, async (req) => content.putBlock(req.params.id, req.body));
+  }, async (req, reply) => { const b = await content.putBlock(req.params.id, req.body, principalOf(req)); return reply.code(b.approval?.held ? 202 : 200).send(b); });
 
   http.patch('/v1/content/blocks/:id', {
-    schema: { tags, summary: 'Change a block; {"status": "active"} activates it, refused with the QA reasons when QA fails', params: Params, body: BlockPatchSchema, response: { 200: BlockSchema } },
+    schema: { tags, summary: 'Change a block; {"status": "active"} activates it, refused with the QA reasons when QA fails (202 when held for approval)', params: Params, body: BlockPatchSchema, response: { 200: BlockSchema, 202: BlockSchema } },
     validatorCompiler: routeValidator,
-  }, async (req) => content.patchBlock(req.params.id, req.body));
+  }, async (req, reply) => { const b = await content.patchBlock(req.params.id, req.body, principalOf(req)); return reply.code(b.approval?.held ? 202 : 200).send(b); });
 
   http.delete('/v1/content/blocks/:id', { schema: { tags, summary: 'Delete a block', params: Params } }, async (req, reply) => {
     await content.deleteBlock(req.params.id);
@@ -89,9 +89,12 @@ export function registerContentRoutes(http: HttpServer, content: ContentService,
   }, async () => ({ items: content.listTemplates() }));
 
   http.post('/v1/content/templates', {
-    schema: { tags, summary: 'Create or replace a template', body: TemplateInputSchema, response: { 201: TemplateSchema } },
+    schema: { tags, summary: 'Create or replace a template (202 when the version is held for approval)', body: TemplateInputSchema, response: { 201: TemplateSchema, 202: TemplateSchema } },
     validatorCompiler: routeValidator,
-  }, async (req, reply) => reply.code(201).send(await content.putTemplate((req.body as { id: string }).id, req.body)));
+  }, async (req, reply) => {
+    const t = await content.putTemplate((req.body as { id: string }).id, req.body, principalOf(req));
+    return reply.code(t.approval?.held ? 202 : 201).send(t);
+  });
 
   http.get('/v1/content/templates/:id', { schema: { tags, summary: 'One template', params: Params, response: { 200: TemplateSchema } } }, async (req) => {
     const t = content.getTemplate(req.params.id);
@@ -100,9 +103,12 @@ export function registerContentRoutes(http: HttpServer, content: ContentService,
   });
 
   http.put('/v1/content/templates/:id', {
-    schema: { tags, summary: 'Create or replace a template', params: Params, body: TemplateInputSchema, response: { 200: TemplateSchema } },
+    schema: { tags, summary: 'Create or replace a template (202 when the version is held for approval; the previous version stays live)', params: Params, body: TemplateInputSchema, response: { 200: TemplateSchema, 202: TemplateSchema } },
     validatorCompiler: routeValidator,
-  }, async (req) => content.putTemplate(req.params.id, req.body));
+  }, async (req, reply) => {
+    const t = await content.putTemplate(req.params.id, req.body, principalOf(req));
+    return reply.code(t.approval?.held ? 202 : 200).send(t);
+  });
 
   http.delete('/v1/content/templates/:id', { schema: { tags, summary: 'Delete a template', params: Params } }, async (req, reply) => {
     await content.deleteTemplate(req.params.id);

@@ -35,7 +35,13 @@ export const BlockInputSchema = Type.Object({
   note: Type.String({ maxLength: 1000, default: '' }),
 }, { additionalProperties: false });
 
-export const BlockSchema = Type.Intersect([BlockInputSchema, Type.Object({ createdAt: Type.String(), updatedAt: Type.String() })]);
+/** Where a submitted version stands (docs/governance.md): held versions answer 202 and are not live. */
+export const ApprovalRefSchema = Type.Object({
+  id: Type.String(), version: Type.Integer(), tier: Type.String(), status: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), held: Type.Boolean(),
+  reasons: Type.Array(Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() })),
+});
+
+export const BlockSchema = Type.Intersect([BlockInputSchema, Type.Object({ createdAt: Type.String(), updatedAt: Type.String(), approval: Type.Optional(ApprovalRefSchema) })]);
 
 export const BlockPatchSchema = Type.Object({
   kind: Type.Optional(Type.Enum([...BLOCK_KINDS])),
@@ -68,7 +74,7 @@ export const TemplateInputSchema = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('archived')], { default: 'active' }),
 }, { additionalProperties: false });
 
-export const TemplateSchema = Type.Intersect([TemplateInputSchema, Type.Object({ createdAt: Type.String(), updatedAt: Type.String() })]);
+export const TemplateSchema = Type.Intersect([TemplateInputSchema, Type.Object({ createdAt: Type.String(), updatedAt: Type.String(), approval: Type.Optional(ApprovalRefSchema) })]);
 
 export const ClaimSchema = Type.Object({
   id: Name,

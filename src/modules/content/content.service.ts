@@ -6,7 +6,8 @@
  * Several processes: each reads the tables on start and on `reload()`; outcome counts are added
  * in the database, so no process overwrites another's.
  */
-import { BraidError, invalid, isoNow, newId, notFound, type CoreDeps } from '../../core/index.ts';
+import { BraidError, invalid, isoNow, newId, notFound, type CoreDeps, type Principal } from '../../core/index.ts';
+import type { ApprovalsService, Submission } from '../approvals/index.ts';
 import type { CachedProduct, CatalogCache } from '../catalog/index.ts';
 import type { Offer, OfferService } from '../offers/index.ts';
 import { parseArm, type VariantStats } from './content.assemble.ts';
@@ -15,6 +16,7 @@ import { DEFAULT_BLOCKS } from './content.default-blocks.ts';
 import { DEFAULT_TEMPLATES } from './content.default-templates.ts';
 import { createEngines } from './content.liquid.ts';
 import { draftVariants } from './content.llm.ts';
+import { approvalRef, blockTexts, contentFacts, previewOf, qaSummary, templateTexts, type ApprovalRef } from './content.governance.ts';
 import { offerFact, renderMessage, type MessageInput, type ProductFacts } from './content.render.ts';
 import {
   allowedHosts, defaultRules, parseBlock, parseBlockPatch, parseQaRequest, parseRules, parseTemplate, validateRenderInput,
@@ -29,15 +31,21 @@ export interface ContentService {
   stop(): Promise<void>;
   listBlocks(filter?: { kind?: string | undefined; status?: string | undefined; channel?: string | undefined }): Block[];
   getBlock(id: string): Block | undefined;
-  createBlock(input: unknown): Promise<Block>;
-  /** Replaces a block (PUT). Becoming or staying active requires passing QA. */
-  putBlock(id: string, input: unknown): Promise<Block>;
+  /**
+   * Block writes: becoming or staying active requires passing QA, and (with approvals) an active
+   * version is submitted for its risk tier: medium and high are held, not saved, until accepted
+   * (`approval.held`). `by` is who asks; undefined = Braid itself (not queued).
+   */
+  createBlock(input: unknown, by?: Principal): Promise<Governed<Block>>;
+  /** Replaces a block (PUT). */
+  putBlock(id: string, input: unknown, by?: Principal): Promise<Governed<Block>>;
   /** Partial update (PATCH); `{status: "active"}` is activation, refused with the QA reasons. */
-  patchBlock(id: string, patch: unknown): Promise<Block>;
+  patchBlock(id: string, patch: unknown, by?: Principal): Promise<Governed<Block>>;
   deleteBlock(id: string): Promise<void>;
   listTemplates(): Template[];
   getTemplate(id: string): Template | undefined;
-  putTemplate(id: string, input: unknown): Promise<Template>;
+  /** Creates or replaces a template; with approvals, a medium or high version is held until accepted (the previous one stays live). */
+  putTemplate(id: string, input: unknown, by?: Principal): Promise<Governed<Template>>;
   deleteTemplate(id: string): Promise<void>;
   rules(): ContentRules;
   setRules(input: unknown): Promise<ContentRules>;
@@ -52,9 +60,12 @@ export interface ContentService {
   variantStats(blockId: string): Record<string, VariantStats>;
 }
 
+/** A saved (or, when `approval.held`, submitted but not live) version with where it stands. */
+export type Governed<T> = T & { approval?: ApprovalRef | undefined };
+
 const displayName = (from: string) => /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1]?.trim();
 
-export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers?: OfferService | undefined }): ContentService {
+export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers?: OfferService | undefined; approvals?: ApprovalsService | undefined }): ContentService {
   const engines = createEngines();
   const ch = deps.config.muscle.channels;
   const blocks = new Map<string, Block>();
@@ -107,20 +118,47 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
   };
   const blockQa = (b: Parameters<typeof qaBlock>[1]) => qaBlock(runtime, b, { samples: DEFAULT_SAMPLES, products: samplesFor(), offer: sampleOffer() });
 
-  async function saveBlock(input: ReturnType<typeof parseBlock>, prev: Block | undefined): Promise<Block> {
+  async function saveBlock(input: ReturnType<typeof parseBlock>, prev: Block | undefined, by?: Principal, gate = true): Promise<Governed<Block>> {
+    let submission: Submission | undefined;
     if (input.status === 'active') {
       const report = blockQa(input);
       if (!report.ok) {
         const first = report.reasons.slice(0, 3).map((r) => `${r.rule} (${r.channel}, ${r.profile}${r.variant ? `, ${r.variant}` : ''}): ${r.field} ${r.message}`).join('; ');
         throw invalid('status', `cannot be active: QA failed: ${first}`, { reasons: report.reasons });
       }
+      // Only active versions are served, so only they are governed (drafts wait for activation).
+      if (gate && c.approvals) {
+        submission = await c.approvals.submit({ kind: 'block', subjectId: input.id, facts: contentFacts(blockTexts(input), rules), qa: qaSummary(report), document: input, by });
+        if (!submission.live) {
+          const at = submission.item.submittedAt;
+          return { ...input, createdAt: prev?.createdAt ?? at, updatedAt: prev?.updatedAt ?? at, approval: approvalRef(submission) };
+        }
+      }
     }
     const times = await store.saveBlock(deps.db, input, isoNow(deps.clock));
     const b: Block = { ...input, createdAt: prev?.createdAt ?? times.createdAt, updatedAt: times.updatedAt };
     blocks.set(b.id, b);
     library = undefined;
-    return b;
+    return submission ? { ...b, approval: approvalRef(submission) } : b;
   }
+
+  async function writeTemplate(t: ReturnType<typeof parseTemplate>): Promise<Template> {
+    const out: Template = { ...t, ...(await store.saveTemplate(deps.db, t, isoNow(deps.clock))) };
+    templates.set(t.id, out);
+    return out;
+  }
+
+  const templateQa = (t: ReturnType<typeof parseTemplate>) => qaTemplate(runtime, t, { samples: DEFAULT_SAMPLES, products: samplesFor(), offer: sampleOffer() });
+
+  // Accepted held versions are published exactly as submitted; the detail view renders them.
+  c.approvals?.register('template', {
+    publish: async (_item, doc) => { await writeTemplate(parseTemplate(doc, engines)); },
+    preview: (_item, doc) => previewOf(templateQa(parseTemplate(doc, engines))),
+  });
+  c.approvals?.register('block', {
+    publish: async (_item, doc) => { const b = parseBlock(doc, engines); await saveBlock(b, blocks.get(b.id), undefined, false); },
+    preview: (_item, doc) => previewOf(blockQa(parseBlock(doc, engines))),
+  });
 
   async function reload(): Promise<void> {
     const [bs, ts, r, st] = await Promise.all([store.loadBlocks(deps.db), store.loadTemplates(deps.db), store.loadRules(deps.db), store.loadStats(deps.db)]);
@@ -145,22 +183,22 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
         && (!f.channel || b.tags.channels.length === 0 || b.tags.channels.includes(f.channel as never))).sort((a, b) => (a.id < b.id ? -1 : 1));
     },
     getBlock: (id) => blocks.get(id),
-    async createBlock(input) {
+    async createBlock(input, by) {
       const b = parseBlock(input, engines);
       if (blocks.has(b.id)) throw new BraidError('conflict', `Block ${b.id} already exists (PUT or PATCH /v1/content/blocks/${b.id} to change it)`, { field: 'id' });
-      return saveBlock(b, undefined);
+      return saveBlock(b, undefined, by);
     },
-    async putBlock(id, input) {
+    async putBlock(id, input, by) {
       const b = parseBlock(input, engines);
       if (b.id !== id) throw invalid('id', `must equal the path id "${id}"`);
-      return saveBlock(b, blocks.get(id));
+      return saveBlock(b, blocks.get(id), by);
     },
-    async patchBlock(id, patch) {
+    async patchBlock(id, patch, by) {
       const prev = blocks.get(id);
       if (!prev) throw notFound(`Block ${id}`);
       const p = parseBlockPatch(patch);
       const { createdAt: _c, updatedAt: _u, ...def } = prev;
-      return saveBlock(parseBlock({ ...def, ...p }, engines), prev);
+      return saveBlock(parseBlock({ ...def, ...p }, engines), prev, by);
     },
     async deleteBlock(id) {
       if (!blocks.has(id)) throw notFound(`Block ${id}`);
@@ -170,13 +208,16 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
     },
     listTemplates: () => [...templates.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     getTemplate: (id) => templates.get(id),
-    async putTemplate(id, input) {
+    async putTemplate(id, input, by) {
       const t = parseTemplate(input, engines);
       if (t.id !== id) throw invalid('id', `must equal the path id "${id}"`);
-      const times = await store.saveTemplate(deps.db, t, isoNow(deps.clock));
-      const out: Template = { ...t, ...times };
-      templates.set(id, out);
-      return out;
+      if (!c.approvals) return writeTemplate(t);
+      const s = await c.approvals.submit({ kind: 'template', subjectId: id, facts: contentFacts(templateTexts(t), rules), qa: qaSummary(templateQa(t)), document: t, by });
+      if (!s.live) {
+        const prev = templates.get(id);
+        return { ...t, createdAt: prev?.createdAt ?? s.item.submittedAt, updatedAt: prev?.updatedAt ?? s.item.submittedAt, approval: approvalRef(s) };
+      }
+      return { ...(await writeTemplate(t)), approval: approvalRef(s) };
     },
     async deleteTemplate(id) {
       if (!templates.has(id)) throw notFound(`Template ${id}`);
@@ -195,10 +236,13 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
       const productIds = input.products ?? input.action?.productIds ?? [];
       const recIds = input.recommendations ?? (input.products ? (input.action?.productIds ?? []).filter((id) => !productIds.includes(id)) : []);
       const products = resolve(productIds), recommendations = resolve(recIds);
-      return renderMessage(engines, message({
+      const out = renderMessage(engines, message({
         template: v.template, channel: input.channel, locale: v.locale, currency: input.currency ?? products[0]?.currency ?? recommendations[0]?.currency ?? 'USD',
         timezone: v.timezone, profile: input.profile, action: input.action, products, recommendations, offer: input.offer, vars: input.vars ?? {},
       }));
+      // Which version of the template this is and who approved it, for the send's audit entry.
+      const lv = c.approvals?.live('template', input.templateId);
+      return { ...out, provenance: { templateId: input.templateId, templateVersion: lv?.version ?? null, tier: lv?.tier ?? null, approvalId: lv?.approvalId ?? null, approvedBy: lv?.approvedBy ?? null } };
     },
     qa(request) {
       const q = parseQaRequest(request, engines);

@@ -76,4 +76,14 @@ export interface RenderResult {
   /** Stable key of the chosen blocks and variants ("blk_a@base+blk_b@v2"), for recordOutcome. */
   arm: string;
   qa: QaResult;
+  /** The template version rendered and who approved it (null version: a seeded default or governance off). */
+  provenance?: RenderProvenance | undefined;
+}
+
+export interface RenderProvenance {
+  templateId: string;
+  templateVersion: number | null;
+  tier: string | null;
+  approvalId: string | null;
+  approvedBy: { id: string; name: string } | null;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { authorize, BraidError, type HttpServer, type Keys } from '../../core/index.ts';
+import { authorize, BraidError, principalOf, type HttpServer, type Keys } from '../../core/index.ts';
 import { checkBatchBytes, type EventLog } from './events.service.ts';
 import type { MessageType } from './events.types.ts';
 import { MAX_MESSAGE_BYTES, parseBatchEnvelope } from './events.validate.ts';
@@ -38,7 +38,8 @@ export function registerEventRoutes(app: HttpServer, log: EventLog, keys: Keys):
       },
     }, async (req) => {
       const body = req.body as Record<string, unknown> | undefined;
-      if (!req.headers.authorization) authorize(req, 'ingest', keys, typeof body?.writeKey === 'string' ? body.writeKey : undefined);
+      // With role-based access the auth hooks already checked a body writeKey (principal set).
+      if (principalOf(req).kind === 'anonymous') authorize(req, 'ingest', keys, typeof body?.writeKey === 'string' ? body.writeKey : undefined);
       if (req.bodyBytes > MAX_MESSAGE_BYTES) {
         throw new BraidError('event_too_large', `body: message of ${req.bodyBytes} bytes exceeds Segment's 32 KB limit`, { field: 'body' });
       }
@@ -60,7 +61,8 @@ export function registerEventRoutes(app: HttpServer, log: EventLog, keys: Keys):
       },
     }, async (req) => {
       const env = parseBatchEnvelope(req.body);
-      if (!req.headers.authorization) authorize(req, 'ingest', keys, env.writeKey);
+      // With role-based access the auth hooks already checked a body writeKey (principal set).
+      if (principalOf(req).kind === 'anonymous') authorize(req, 'ingest', keys, env.writeKey);
       checkBatchBytes(req.bodyBytes);
       const opts: Parameters<EventLog['ingest']>[1] = {};
       if (env.sentAt !== undefined) opts.sentAt = env.sentAt;

@@ -1,6 +1,6 @@
 /** Offer menu and governance policy routes (admin). */
 import { Type } from 'typebox';
-import { invalid, routeValidator, type HttpServer } from '../../core/index.ts';
+import { invalid, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import { OfferInputSchema, OfferPolicySchema, OfferSchema } from './offers.schemas.ts';
 import type { OfferService } from './offers.service.ts';
 
@@ -13,12 +13,13 @@ export function registerOfferRoutes(http: HttpServer, offers: OfferService): voi
   }, async () => ({ items: offers.list().map((o) => ({ ...o, spentToday: offers.spentToday(o.id) })) }));
 
   http.put('/v1/offers/:id', {
-    schema: { tags, summary: 'Create or replace an offer', params: Params, body: OfferInputSchema, response: { 200: OfferSchema } },
+    schema: { tags, summary: 'Create or replace an offer (202 when held for approval: not on the menu until accepted)', params: Params, body: OfferInputSchema, response: { 200: OfferSchema, 202: OfferSchema } },
     validatorCompiler: routeValidator,
-  }, async (req) => {
+  }, async (req, reply) => {
     const body = req.body as { id: string };
     if (body.id !== req.params.id) throw invalid('id', `must equal the path id "${req.params.id}"`);
-    return offers.upsert(body);
+    const o = await offers.upsert(body, principalOf(req));
+    return reply.code(o.approval?.held ? 202 : 200).send(o);
   });
 
   http.delete('/v1/offers/:id', { schema: { tags, summary: 'Delete an offer', params: Params } }, async (_req, reply) => {

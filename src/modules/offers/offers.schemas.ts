@@ -27,7 +27,13 @@ export const OfferInputSchema = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('paused')], { default: 'active' }),
 }, { additionalProperties: false });
 
-export const OfferSchema = Type.Intersect([OfferInputSchema, Type.Object({ createdAt: Type.String(), updatedAt: Type.String() })]);
+export const OfferSchema = Type.Intersect([OfferInputSchema, Type.Object({
+  createdAt: Type.String(), updatedAt: Type.String(),
+  approval: Type.Optional(Type.Object({
+    id: Type.String(), version: Type.Integer(), tier: Type.String(), status: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), held: Type.Boolean(),
+    reasons: Type.Array(Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() })),
+  }, { description: 'Where the submitted version stands (docs/governance.md); held = not live until accepted' })),
+})]);
 
 export const OfferPolicySchema = Type.Object({
   maxDepth: Type.Object({

@@ -8,7 +8,8 @@
  * overspent by at most what the other processes reserved in one flush interval (1 s); run budget-
  * critical offers on one process or lower their budgets by that margin.
  */
-import { compileValidator, invalid, notFound, type CoreDeps } from '../../core/index.ts';
+import { compileValidator, invalid, notFound, type CoreDeps, type Principal } from '../../core/index.ts';
+import type { ApprovalsService, Submission } from '../approvals/index.ts';
 import { DEFAULT_POLICY, OfferInputSchema, OfferPolicySchema } from './offers.schemas.ts';
 import type { Offer, OfferInput, OfferPolicy } from './offers.types.ts';
 
@@ -20,7 +21,12 @@ export interface OfferService {
   ready(): Promise<void>;
   list(): Offer[];
   get(id: string): Offer | undefined;
-  upsert(input: unknown): Promise<Offer>;
+  /**
+   * Creates or replaces an offer. With approvals, the version is submitted for its risk tier (new
+   * offers and deep discounts are held: not on the menu until accepted; `approval.held`). `by`
+   * undefined = Braid itself (seeding), not queued.
+   */
+  upsert(input: unknown, by?: Principal): Promise<Offer & { approval?: OfferApproval | undefined }>;
   remove(id: string): Promise<void>;
   policy(): OfferPolicy;
   setPolicy(input: unknown): Promise<OfferPolicy>;
@@ -34,6 +40,11 @@ export interface OfferService {
   stop(): Promise<void>;
 }
 
+/** Where a submitted offer version stands (docs/governance.md). */
+export interface OfferApproval { id: string; version: number; tier: string; status: string; queue: string | null; held: boolean; reasons: Array<{ code: string; tier: string; message: string }> }
+
+const ref = (s: Submission): OfferApproval => ({ id: s.item.id, version: s.item.version, tier: s.item.tier, status: s.item.status, queue: s.item.queue, held: !s.live, reasons: s.item.reasons });
+
 export function parseOffer(input: unknown): OfferInput {
   const o = validateOffer(input);
   if ((o.kind === 'percent_off' || o.kind === 'bundle') && o.value > 100) throw invalid('offer.value', 'a percentage must be at most 100');
@@ -42,7 +53,7 @@ export function parseOffer(input: unknown): OfferInput {
 
 export const parsePolicy = (input: unknown): OfferPolicy => validatePolicy(input);
 
-export function createOffers(deps: CoreDeps): OfferService {
+export function createOffers(deps: CoreDeps, c: { approvals?: ApprovalsService | undefined } = {}): OfferService {
   const offers = new Map<string, Offer>();
   /** The sorted menu, rebuilt only after a change (the decision path reads it every time). */
   let sorted: Offer[] | undefined;
@@ -90,19 +101,31 @@ export function createOffers(deps: CoreDeps): OfferService {
     timer.unref();
   });
 
+  async function write(o: OfferInput): Promise<Offer> {
+    const now = iso();
+    const r = await deps.db.query<{ created_at: Date }>(`insert into offers (id, def, created_at, updated_at) values ($1, $2, $3, $3)
+      on conflict (id) do update set def = excluded.def, updated_at = excluded.updated_at returning created_at`, [o.id, JSON.stringify(o), now]);
+    const offer = { ...o, createdAt: r.rows[0]!.created_at.toISOString(), updatedAt: now };
+    offers.set(o.id, offer);
+    sorted = undefined;
+    return offer;
+  }
+  c.approvals?.register('offer', { publish: async (_item, doc) => { await write(parseOffer(doc)); } });
+
   return {
     ready: () => loaded,
     list: () => (sorted ??= [...offers.values()].sort((a, b) => a.id.localeCompare(b.id))),
     get: (id) => offers.get(id),
-    async upsert(input) {
+    async upsert(input, by) {
       const o = parseOffer(input);
-      const now = iso();
-      const r = await deps.db.query<{ created_at: Date }>(`insert into offers (id, def, created_at, updated_at) values ($1, $2, $3, $3)
-        on conflict (id) do update set def = excluded.def, updated_at = excluded.updated_at returning created_at`, [o.id, JSON.stringify(o), now]);
-      const offer = { ...o, createdAt: r.rows[0]!.created_at.toISOString(), updatedAt: now };
-      offers.set(o.id, offer);
-      sorted = undefined;
-      return offer;
+      if (!c.approvals) return write(o);
+      const prev = offers.get(o.id);
+      const s = await c.approvals.submit({
+        kind: 'offer', subjectId: o.id, document: o, by,
+        facts: { newOffer: !prev, discountPct: o.kind === 'percent_off' || o.kind === 'bundle' ? o.value : undefined },
+      });
+      if (!s.live) return { ...o, createdAt: prev?.createdAt ?? s.item.submittedAt, updatedAt: prev?.updatedAt ?? s.item.submittedAt, approval: ref(s) };
+      return { ...(await write(o)), approval: ref(s) };
     },
     async remove(id) {
       if (!offers.has(id)) throw notFound(`Offer ${id}`);

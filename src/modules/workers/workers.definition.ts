@@ -200,3 +200,13 @@ export function parseWorkerDefinition(input: unknown): WorkerDefinition {
   if (def.goal.matchKey && !(trigger.type === 'event' && trigger.key)) throw invalid('goal.matchKey', 'needs an event trigger with a key');
   return def;
 }
+
+/**
+ * What the approval queue weighs in a worker version: its declared tier (the floor), whether it
+ * enters everyone matching a condition on a schedule (a broadcast), and whether a decide step's
+ * placement may choose an incentive (`incentivePlacement`, from decisioning's placement config).
+ */
+export function workerFacts(def: WorkerDefinition, incentivePlacement?: (placementId: string) => boolean): { declared: WorkerDefinition['riskTier']; broadcast: boolean; sendsIncentive: boolean } {
+  const decides = def.steps.filter((s): s is Extract<WorkerDefinition['steps'][number], { type: 'decide' }> => s.type === 'decide');
+  return { declared: def.riskTier, broadcast: def.trigger.type === 'schedule', sendsIncentive: !!incentivePlacement && decides.some((s) => incentivePlacement(s.placement)) };
+}

@@ -1,4 +1,5 @@
 /** What the workers module needs from other modules, as narrow ports (tests and the app wire them). */
+import type { ApprovalsService } from '../approvals/index.ts';
 import type { AuditInput } from '../audit/index.ts';
 import type { CatalogCache } from '../catalog/index.ts';
 import type { ChannelService } from '../channels/index.ts';
@@ -21,6 +22,10 @@ export interface WorkersDeps {
   catalog?: CatalogCache | undefined;
   /** The hash-chained audit log: worker versions, status changes, guardrail changes. */
   audit?: { append(entries: AuditInput[]): Promise<unknown> } | undefined;
+  /** The approval queue: a medium or high risk version does not start journeys until accepted. */
+  approvals?: ApprovalsService | undefined;
+  /** Whether a decide step's placement may choose an incentive (its versions are then medium risk). */
+  incentivePlacement?: ((placementId: string) => boolean) | undefined;
   /** Pages through all profiles (segment sweeps, schedules, catalog triggers). */
   scanProfiles?: ((afterId: string, limit: number) => Promise<ProfileState[]>) | undefined;
 }

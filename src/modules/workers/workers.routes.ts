@@ -1,15 +1,20 @@
 /** Worker, instance, guardrail and playbook routes (admin). Documents are JSON or YAML. */
 import { Type } from 'typebox';
-import { invalid, routeValidator, type HttpServer } from '../../core/index.ts';
+import { invalid, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import type { WorkersService } from './workers.service.ts';
 import { INSTANCE_STATES, WORKER_STATUSES, type Instance } from './workers.types.ts';
 
 const tags = ['workers'];
 const Id = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const Worker = Type.Object({
-  id: Type.String(), status: Type.String(), version: Type.Integer(), definition: Type.Object({}, { additionalProperties: true }),
+  id: Type.String(), status: Type.String(), version: Type.Integer(), liveVersion: Type.Union([Type.Integer(), Type.Null()], { description: 'the version new journeys start on (a newer one may be held for approval); null: none yet' }),
+  definition: Type.Object({}, { additionalProperties: true }),
   createdAt: Type.String(), updatedAt: Type.String(), updatedBy: Type.Union([Type.String(), Type.Null()]),
   counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+  approval: Type.Optional(Type.Object({
+    id: Type.String(), version: Type.Integer(), tier: Type.String(), status: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), held: Type.Boolean(),
+    reasons: Type.Array(Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() })),
+  }, { description: 'Where the new version stands (docs/governance.md); held = journeys keep starting on liveVersion' })),
 });
 const InstanceSchema = Type.Object({
   id: Type.String(), workerId: Type.String(), version: Type.Integer(), profileId: Type.String(), key: Type.Union([Type.String(), Type.Null()]),
@@ -37,13 +42,13 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
   http.post('/v1/workers', {
     schema: { tags, summary: 'Create or update a worker from a document (a changed document becomes a new version)', body: Type.Unknown(), response: { 200: Worker, 201: Worker } },
   }, async (req, reply) => {
-    const r = await workers.apply(req.body, 'api');
+    const r = await workers.apply(req.body, principalOf(req));
     return reply.code(r.created && r.version === 1 ? 201 : 200).send(r);
   });
 
   http.put('/v1/workers/:id', {
     schema: { tags, summary: 'Create or replace a worker (new version when the document changed)', params: Id, body: Type.Unknown(), response: { 200: Worker } },
-  }, async (req) => workers.apply(req.body, 'api', req.params.id));
+  }, async (req) => workers.apply(req.body, principalOf(req), req.params.id));
 
   http.get('/v1/workers/:id', { schema: { tags, summary: 'A worker', params: Id, response: { 200: Worker } } },
     async (req) => ({ ...(await workers.get(req.params.id)), counts: await workers.counts(req.params.id) }));
@@ -98,6 +103,6 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
   }, async (req) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if ('id' in body && typeof body.id !== 'string') throw invalid('id', 'must be a string');
-    return workers.installPlaybook(req.params.name, body, 'api');
+    return workers.installPlaybook(req.params.name, body, principalOf(req));
   });
 }

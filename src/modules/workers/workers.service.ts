@@ -4,25 +4,26 @@
  * memory by (id, version): a running instance keeps the version it started with.
  */
 import { parse as parseYaml } from 'yaml';
-import { invalid, notFound, type CoreDeps } from '../../core/index.ts';
+import { invalid, notFound, type CoreDeps, type Principal } from '../../core/index.ts';
+import type { Submission } from '../approvals/index.ts';
 import type { AppliedBatch } from '../profiles/index.ts';
 import { createEngine, type Engine, type LiveWorker } from './workers.engine.ts';
 import { parseGuardrails, type GuardrailSettings } from './workers.guardrails.ts';
-import { parseWorkerDefinition } from './workers.definition.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import {
-  countInstances, deleteWorker, exitWorkerInstances, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setStatus,
+  countInstances, deleteWorker, exitWorkerInstances, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setLiveVersion, setStatus,
 } from './workers.store.ts';
 import { createTriggers } from './workers.triggers.ts';
 import { PLAYBOOKS } from './workers.playbooks.ts';
 import { WORKER_STATUSES, type Instance, type WorkerDefinition, type WorkerRecord, type WorkerStatus } from './workers.types.ts';
+import { parseWorkerDefinition, workerFacts } from './workers.definition.ts';
 
 export interface WorkersOptions { pollMs?: number; sweepMs?: number }
 
 export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptions = {}) {
   const db = deps.db;
   const defs = new Map<string, { def: WorkerDefinition; document: unknown; createdAt: string; createdBy: string | null }>();
-  const heads = new Map<string, { status: WorkerStatus; version: number; updatedAt: string; updatedBy: string | null }>();
+  const heads = new Map<string, { status: WorkerStatus; version: number; liveVersion: number | null; updatedAt: string; updatedBy: string | null }>();
   let live = new Map<string, LiveWorker>();
   let settings: GuardrailSettings = { ...deps.config.muscle.guardrails };
   const pollMs = opts.pollMs ?? 250;
@@ -45,17 +46,21 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
   async function refreshLive(): Promise<void> {
     const next = new Map<string, LiveWorker>();
     for (const [id, h] of heads) {
-      if (h.status !== 'on') continue;
-      const def = await definition(id, h.version);
-      if (def) next.set(id, { def, version: h.version });
+      // New journeys start on the live version: a newer one held for approval waits (docs/governance.md).
+      if (h.status !== 'on' || h.liveVersion === null) continue;
+      const def = await definition(id, h.liveVersion);
+      if (def) next.set(id, { def, version: h.liveVersion });
     }
     live = next;
   }
   async function reload(): Promise<void> {
     heads.clear();
-    for (const row of await loadWorkers(db)) heads.set(row.id, { status: row.status, version: row.version, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
+    for (const row of await loadWorkers(db)) heads.set(row.id, { status: row.status, version: row.version, liveVersion: row.liveVersion, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
     await refreshLive();
   }
+
+  // An accepted version goes live: journeys entering from now on start on it.
+  w.approvals?.register('worker', { publish: async (item) => { await setLiveVersion(db, item.subjectId, item.version); await reload(); } });
 
   const engine: Engine = createEngine(deps, w, { live: () => live, definition, settings: () => settings });
   const triggers = createTriggers(deps, w, (entries) => engine.enterNow(entries));
@@ -65,7 +70,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     if (!h) throw notFound(`Worker ${id}`);
     await definition(id, h.version);
     const d = defs.get(`${id}@${h.version}`)!;
-    return { id, status: h.status, version: h.version, definition: d.document as WorkerDefinition, createdAt: d.createdAt, updatedAt: h.updatedAt, updatedBy: h.updatedBy };
+    return { id, status: h.status, version: h.version, liveVersion: h.liveVersion, definition: d.document as WorkerDefinition, createdAt: d.createdAt, updatedAt: h.updatedAt, updatedBy: h.updatedBy };
   }
 
   async function loop(): Promise<void> {
@@ -116,18 +121,28 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       if (!v) throw notFound(`Worker ${id} version ${version}`);
       return v.document;
     },
-    /** Creates or updates a worker from a document; a changed document is a new version. */
-    async apply(document: unknown, by: string | null = null, expectId?: string): Promise<WorkerRecord & { created: boolean }> {
+    /**
+     * Creates or updates a worker from a document; a changed document is a new version. With
+     * approvals, a new version is submitted for its risk tier: low goes live at once, medium and
+     * high wait (journeys keep starting on the previous live version, or none) until accepted.
+     * `by`: the principal asking (a plain string or null = Braid itself, not queued).
+     */
+    async apply(document: unknown, by: Principal | string | null = null, expectId?: string): Promise<WorkerRecord & { created: boolean; approval?: WorkerApproval | undefined }> {
+      const principal = typeof by === 'object' && by !== null ? by : undefined;
+      const byId: string | null = principal ? principal.id : typeof by === 'string' ? by : null;
       const obj = toObject(document);
       const def = parseWorkerDefinition(obj);
       if (expectId !== undefined && def.id !== expectId) throw invalid('id', `must equal the path id "${expectId}"`);
       const { status: rawStatus, ...stored } = obj as Record<string, unknown>;
       const status = rawStatus === undefined ? undefined : parseStatus(rawStatus);
-      const res = await saveVersion(db, def.id, stored, status, new Date(deps.clock.now()), by);
+      const res = await saveVersion(db, def.id, stored, status, new Date(deps.clock.now()), byId);
+      let submission: Submission | undefined;
+      if (res.created && w.approvals) submission = await w.approvals.submit({ kind: 'worker', subjectId: def.id, version: res.version, facts: workerFacts(def, w.incentivePlacement), document: stored, by: principal });
+      if (res.created && (!submission || submission.live)) await setLiveVersion(db, def.id, res.version);
       await reload();
       if (status && status !== 'on') await exitWorkerInstances(db, def.id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now());
-      const out = { ...(await record(def.id)), created: res.created };
-      if (res.created) await w.audit?.append([{ actor: by ?? 'api', action: 'worker.version', subjectType: 'worker', subjectId: def.id, data: { version: res.version, status: out.status, riskTier: def.riskTier, owner: def.owner, document: stored } }]);
+      const out = { ...(await record(def.id)), created: res.created, approval: submission && workerApproval(submission) };
+      if (res.created) await w.audit?.append([{ actor: byId ?? 'api', action: 'worker.version', subjectType: 'worker', subjectId: def.id, data: { version: res.version, status: out.status, riskTier: def.riskTier, owner: def.owner, document: stored } }]);
       return out;
     },
     async setStatus(id: string, status: WorkerStatus, by: string | null = null): Promise<WorkerRecord & { exited: number }> {
@@ -162,7 +177,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       return settings;
     },
     playbooks: () => PLAYBOOKS,
-    async installPlaybook(name: string, overrides: Record<string, unknown> = {}, by: string | null = null) {
+    async installPlaybook(name: string, overrides: Record<string, unknown> = {}, by: Principal | string | null = null) {
       const pb = PLAYBOOKS.find((p) => p.playbook === name);
       if (!pb) throw notFound(`Playbook ${name}`);
       return this.apply({ ...pb, ...overrides }, by);
@@ -171,6 +186,10 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
 }
 
 export type WorkersService = ReturnType<typeof createWorkers>;
+
+/** Where a submitted worker version stands (docs/governance.md). */
+export interface WorkerApproval { id: string; version: number; tier: string; status: string; queue: string | null; held: boolean; reasons: Array<{ code: string; tier: string; message: string }> }
+const workerApproval = (s: Submission): WorkerApproval => ({ id: s.item.id, version: s.item.version, tier: s.item.tier, status: s.item.status, queue: s.item.queue, held: !s.live, reasons: s.item.reasons });
 
 function parseStatus(v: unknown): WorkerStatus {
   if (typeof v !== 'string' || !(WORKER_STATUSES as readonly string[]).includes(v)) throw invalid('status', `must be one of ${WORKER_STATUSES.join(', ')}`);

@@ -20,7 +20,11 @@ export interface RenderInput {
   event?: Instance['ctx']['event'];
   vars: Record<string, unknown>;
 }
-export interface RenderOutput { content: OutboundContent; blockIds?: string[] | undefined; qa?: { ok: boolean; reasons: Array<{ rule: string; message: string }> } | undefined }
+export interface RenderOutput {
+  content: OutboundContent; blockIds?: string[] | undefined; qa?: { ok: boolean; reasons: Array<{ rule: string; message: string }> } | undefined;
+  /** The template version and its approver, stored with the message and audited with its outcome. */
+  provenance?: Record<string, unknown> | undefined;
+}
 
 /** What one shopper looks like to the interpreter in this batch (loaded once per batch). */
 export interface ShopperView {
@@ -165,6 +169,7 @@ async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, s
   return {
     idempotencyKey: `${inst.workerId}:${inst.id}:${step.id}`, profileId: inst.profileId, channel, purpose, content: rendered.content,
     workerId: inst.workerId, workerVersion: inst.version, instanceId: inst.id, stepId: step.id, decisionId: inst.ctx.decision?.id, transactional: step.transactional,
+    provenance: rendered.provenance,
   };
 }
 

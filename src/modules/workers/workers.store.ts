@@ -2,11 +2,19 @@
 import type { Db, Queryable } from '../../core/index.ts';
 import type { Instance, InstanceContext, WorkerStatus } from './workers.types.ts';
 
-export interface WorkerRow { id: string; status: WorkerStatus; version: number; updatedAt: string; updatedBy: string | null }
+/** `version` is the newest submitted; `liveVersion` the newest approved (or not needing approval), null when none is. */
+export interface WorkerRow { id: string; status: WorkerStatus; version: number; liveVersion: number | null; updatedAt: string; updatedBy: string | null }
 
 export async function loadWorkers(db: Queryable): Promise<WorkerRow[]> {
-  const r = await db.query<{ id: string; status: WorkerStatus; version: number; updated_at: Date; updated_by: string | null }>(`select * from workers order by id`);
-  return r.rows.map((w) => ({ id: w.id, status: w.status, version: Number(w.version), updatedAt: w.updated_at.toISOString(), updatedBy: w.updated_by }));
+  const r = await db.query<{ id: string; status: WorkerStatus; version: number; live_version: number | null; updated_at: Date; updated_by: string | null }>(`select * from workers order by id`);
+  return r.rows.map((w) => ({
+    id: w.id, status: w.status, version: Number(w.version), liveVersion: w.live_version === null ? null : Number(w.live_version), updatedAt: w.updated_at.toISOString(), updatedBy: w.updated_by,
+  }));
+}
+
+/** Makes a version live (new journeys start on it); never moves back to an older one. */
+export async function setLiveVersion(db: Queryable, id: string, version: number): Promise<void> {
+  await db.query(`update workers set live_version = $2 where id = $1 and (live_version is null or live_version < $2)`, [id, version]);
 }
 
 export async function loadVersion(db: Queryable, id: string, version: number): Promise<{ document: unknown; createdAt: string; createdBy: string | null } | undefined> {

@@ -84,7 +84,10 @@ export interface WorkerDefinition {
 export interface WorkerRecord {
   id: string;
   status: WorkerStatus;
+  /** The newest version. */
   version: number;
+  /** The version new journeys start on: the newest accepted (or not needing approval); null = none yet. */
+  liveVersion: number | null;
   definition: WorkerDefinition;
   createdAt: string;
   updatedAt: string;

@@ -1,0 +1,69 @@
+/**
+ * Approval queue routes. Listing and reading need approvals:read; accepting and rejecting need
+ * approvals:decide (admin, approver), and never by the version's submitter (four eyes, 403 four_eyes).
+ */
+import { Type } from 'typebox';
+import { principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
+import { RISK_TIERS, SUBJECT_KINDS } from './approvals.risk.ts';
+import type { ApprovalsService } from './approvals.types.ts';
+import { APPROVAL_STATUSES, type ApprovalStatus } from './approvals.types.ts';
+
+const tags = ['approvals'];
+const lit = (xs: readonly string[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+const Who = Type.Object({ id: Type.String(), name: Type.String(), role: Type.Optional(Type.String()) });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Reason = Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() });
+export const ApprovalItemSchema = Type.Object({
+  id: Type.String(), kind: Type.String({ description: SUBJECT_KINDS.join(' | ') }), subjectId: Type.String(), version: Type.Integer(),
+  tier: Type.String({ description: RISK_TIERS.join(' | ') }), declaredTier: Type.String({ description: RISK_TIERS.join(' | ') }),
+  reasons: Type.Array(Reason),
+  qa: Nullable(Type.Object({ ok: Type.Boolean(), reasons: Type.Array(Type.Object({ rule: Type.String(), field: Type.Optional(Type.String()), message: Type.String() }, { additionalProperties: true })) })),
+  queue: Nullable(Type.String({ description: 'approval (held until decided) | sample (live, drawn for review)' })), status: Type.String({ description: APPROVAL_STATUSES.join(' | ') }),
+  submittedBy: Who, submittedAt: Type.String(), decidedBy: Nullable(Who), decidedAt: Nullable(Type.String()), comment: Nullable(Type.String()),
+});
+const Id = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+export function registerApprovalRoutes(http: HttpServer, approvals: ApprovalsService): void {
+  http.get('/v1/approvals', {
+    schema: {
+      tags, summary: 'The approval queue, newest first: held versions (queue approval) and sampled low-risk ones (queue sample)',
+      querystring: Type.Object({
+        status: Type.Optional(lit(APPROVAL_STATUSES)), kind: Type.Optional(lit(SUBJECT_KINDS)), subject: Type.Optional(Type.String({ maxLength: 200 })),
+        before: Type.Optional(Type.String({ maxLength: 100, description: 'page: items with ids below this (the last id you saw)' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+      }),
+      response: { 200: Type.Object({ items: Type.Array(ApprovalItemSchema), next: Nullable(Type.String()) }) },
+    },
+    validatorCompiler: routeValidator,
+  }, async (req) => {
+    const q = req.query as { status?: ApprovalStatus; kind?: (typeof SUBJECT_KINDS)[number]; subject?: string; before?: string; limit?: number };
+    const limit = q.limit ?? 50;
+    const items = await approvals.list({ status: q.status, kind: q.kind, subjectId: q.subject, before: q.before, limit });
+    return { items, next: items.length === limit ? items[items.length - 1]!.id : null };
+  });
+
+  http.get('/v1/approvals/:id', {
+    schema: {
+      tags, summary: 'One item with the submitted document, its QA results and (templates) a rendered preview per channel', params: Id,
+      response: { 200: Type.Intersect([ApprovalItemSchema, Type.Object({ document: Type.Unknown(), preview: Type.Optional(Type.Unknown()) })]) },
+    },
+  }, async (req) => approvals.get(req.params.id));
+
+  http.post('/v1/approvals/:id/approve', {
+    schema: {
+      tags, summary: 'Accept a pending item (a held version goes live). Not by its submitter: 403 four_eyes', params: Id,
+      body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
+      response: { 200: ApprovalItemSchema },
+    },
+    validatorCompiler: routeValidator,
+  }, async (req) => approvals.approve(req.params.id, principalOf(req), (req.body as { comment?: string } | undefined)?.comment));
+
+  http.post('/v1/approvals/:id/reject', {
+    schema: {
+      tags, summary: 'Reject a pending item (comment required; a held version never goes live). Not by its submitter: 403 four_eyes', params: Id,
+      body: Type.Object({ comment: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+      response: { 200: ApprovalItemSchema },
+    },
+    validatorCompiler: routeValidator,
+  }, async (req) => approvals.reject(req.params.id, principalOf(req), (req.body as { comment: string }).comment));
+}
