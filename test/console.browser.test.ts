@@ -24,7 +24,8 @@ const inCi = !!process.env.CI;
 
 if (!present && !inCi) console.warn(`console browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium); CI fails instead of skipping`);
 
-describe.skipIf(!present && !inCi)('web console in Chromium', () => {
+// Steps wait on a real browser and server: generous under a full parallel suite on a loaded machine.
+describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000 }, () => {
   let s: TestServer;
   let context: BrowserContext;
   let page: Page;
