@@ -32,6 +32,8 @@ import { createApprovals, registerApprovalRoutes, type ApprovalsService } from '
 import { auditConfigChanges, auditDecisionSummaries, auditDeliveries } from './app.audit.ts';
 import { createAccess, registerAccessRoutes, type AccessService } from '../modules/access/index.ts';
 import { isManualClock, registerClockRoutes } from './app.clock.ts';
+import { registerConsole } from './app.console.ts';
+import { registerConsoleLift } from './app.console-lift.ts';
 import { VERSION } from './version.ts';
 
 export interface BraidOptions {
@@ -178,6 +180,8 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
     },
   });
   registerWorkerReportRoutes(http, createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() }));
+  registerConsoleLift(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
+  await registerConsole(http);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [

@@ -58,15 +58,16 @@ async function isEmpty(braid: Braid, q: Queryable): Promise<boolean> {
 
 const inProcess = new WeakMap<Braid, Promise<DemoSeedResult | undefined>>();
 
-export async function seedDemoIfEmpty(braid: Braid): Promise<Record<string, number> | undefined> {
+/** `shoppers` shrinks the store for tests that need a real demo store but not all of it. */
+export async function seedDemoIfEmpty(braid: Braid, opts: { shoppers?: number } = {}): Promise<Record<string, number> | undefined> {
   const running = inProcess.get(braid);
   if (running) { await running; return undefined; }
-  const p = seedGuarded(braid);
+  const p = seedGuarded(braid, opts.shoppers ?? DEMO_SHOPPERS);
   inProcess.set(braid, p);
   try { return (await p) as Record<string, number> | undefined; } finally { inProcess.delete(braid); }
 }
 
-async function seedGuarded(braid: Braid): Promise<DemoSeedResult | undefined> {
+async function seedGuarded(braid: Braid, shoppers: number): Promise<DemoSeedResult | undefined> {
   if (!(await isEmpty(braid, braid.db))) return undefined;
   if (braid.db.dialect === 'postgres') {
     // Two processes on one database: the advisory lock is held until this transaction ends, i.e.
@@ -75,17 +76,17 @@ async function seedGuarded(braid: Braid): Promise<DemoSeedResult | undefined> {
     return braid.db.transaction(async (tx) => {
       await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':demo'))`);
       if (!(await isEmpty(braid, tx))) return undefined;
-      return seed(braid);
+      return seed(braid, shoppers);
     });
   }
   // Embedded PGlite: the data directory's pid lock already admits one process, and its single
   // session cannot hold a transaction open while the catalog and event log write (they would wait
   // on it forever); the in-process guard above covers concurrent calls.
-  return seed(braid);
+  return seed(braid, shoppers);
 }
 
-async function seed(braid: Braid): Promise<DemoSeedResult> {
-  const store: DemoStore = generateDemoStore({ seed: DEMO_SEED, now: braid.clock.now(), shoppers: DEMO_SHOPPERS, products: DEMO_PRODUCTS });
+async function seed(braid: Braid, shoppers: number): Promise<DemoSeedResult> {
+  const store: DemoStore = generateDemoStore({ seed: DEMO_SEED, now: braid.clock.now(), shoppers, products: DEMO_PRODUCTS });
   await braid.catalog.upsertLocations(store.locations);
   for (let i = 0; i < store.products.length; i += 100) await braid.catalog.upsertProducts(store.products.slice(i, i + 100));
   for (let i = 0; i < store.stock.length; i += 5000) await braid.catalog.setStock(store.stock.slice(i, i + 5000));
@@ -109,7 +110,7 @@ async function seed(braid: Braid): Promise<DemoSeedResult> {
     locations: store.locations.length,
     products: store.products.length,
     variants: store.products.reduce((n, p) => n + p.variants.length, 0),
-    shoppers: DEMO_SHOPPERS,
+    shoppers,
     events,
     offers: DEMO_OFFERS.length,
   };

@@ -152,6 +152,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   // audit
   'GET /v1/audit': 'audit:read', 'GET /v1/audit/verify': 'audit:read',
   // approvals (src/modules/approvals): four eyes are checked there, the role here
+  // The web console: its static shell and assets are public (it signs in through the API); its own reads.
+  'GET /': 'public', 'GET /*': 'public', 'GET /v1/profiles': 'profiles:read', 'GET /v1/console/lift': 'reports:read',
   'GET /v1/approvals': 'approvals:read', 'GET /v1/approvals/:id': 'approvals:read',
   'POST /v1/approvals/:id/approve': 'approvals:decide', 'POST /v1/approvals/:id/reject': 'approvals:decide',
 };

@@ -5,7 +5,25 @@ import type { ProfileService } from './profiles.service.ts';
 
 const Ref = Type.Object({ ref: Type.String({ description: 'prf_…, userId:…, anonymousId:…, email:…, phone:…, externalId:TYPE:… (a bare value is read as an anonymousId)' }) });
 
+const Hit = Type.Object({
+  profileId: Type.String(), userId: Type.Union([Type.String(), Type.Null()]), email: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]),
+  matched: Type.Union([Type.Object({ type: Type.String(), value: Type.String() }), Type.Null()]),
+  lastSeenAt: Type.String(), eventCount: Type.Integer(), orderCount: Type.Integer(), revenue: Type.Number(),
+});
+
 export function registerProfileRoutes(app: HttpServer, profiles: ProfileService, identity: IdentityService): void {
+  app.get('/v1/profiles', {
+    schema: {
+      tags: ['profiles'], summary: 'Search shoppers: keyset pages of profiles, or of identities (email, user id, phone, external id) starting with q', security: [{ adminKey: [] }],
+      querystring: Type.Object({
+        q: Type.Optional(Type.String({ maxLength: 300, description: 'Prefix of an identity value, or a prf_ id; empty: all profiles in id order' })),
+        cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'nextCursor of the previous page' })),
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+      }),
+      response: { 200: Type.Object({ items: Type.Array(Hit), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+    },
+  }, async (req) => profiles.search(req.query as { q?: string; cursor?: string; limit: number }));
+
   app.get('/v1/profiles/:ref', {
     schema: { tags: ['profiles'], summary: 'Shopper 360: identities, traits with sources, consent, cart, recent views, orders, merges', security: [{ adminKey: [] }], params: Ref },
   }, async (req) => profiles.view((req.params as { ref: string }).ref));

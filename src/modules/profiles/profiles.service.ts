@@ -5,6 +5,7 @@ import type { IdentityService } from '../identity/index.ts';
 import { createProjector, type Projector } from './profiles.projector.ts';
 import { listOrders, listProfileEvents, loadProfile, loadProfiles, scanOrders, scanProfiles } from './profiles.store.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
+import { searchProfiles, type ProfilePage } from './profiles.search.ts';
 
 export interface ProfileView {
   id: string;
@@ -43,6 +44,8 @@ export interface ProfileService {
   scanOrders(afterSeq: number, limit: number): Promise<OrderRow[]>;
   /** Live profiles in id order after `afterId` ('' to start; page with the last row's id). */
   scan(afterId: string, limit: number): Promise<ProfileState[]>;
+  /** Console search: keyset pages of profiles, or of identities starting with `q` (profiles.search.ts). */
+  search(q: { q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<ProfilePage>;
   /** Resolves once everything committed so far is applied to profiles. */
   waitForProjection(timeoutMs?: number): Promise<boolean>;
 }
@@ -85,6 +88,7 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
     orders: (profileId, limit = 1000) => listOrders(deps.db, [profileId], limit),
     scanOrders: (afterSeq, limit) => scanOrders(lowPriority(deps.db), afterSeq, limit),
     scan: (afterId, limit) => scanProfiles(lowPriority(deps.db), afterId, limit),
+    search: (q) => searchProfiles(deps.db, q),
     waitForProjection: (timeoutMs) => projector.waitFor(undefined, timeoutMs),
   };
 }
