@@ -118,6 +118,10 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'POST /v1/recommendations/retrain': 'recommendations:write', 'GET /v1/recommendations/status': 'recommendations:read',
   // reports (POSTs compute or import experiment data; they send nothing)
   'GET /v1/reports/holdout': 'reports:read', 'POST /v1/reports/ope': 'reports:write',
+  'GET /v1/reports/workers': 'reports:read', 'GET /v1/reports/workers/:id': 'reports:read', 'GET /v1/reports/overview': 'reports:read',
+  'GET /v1/reports/workers/:id/series': 'reports:read', 'GET /v1/reports/workers/:id/arms': 'reports:read', 'GET /v1/reports/attribution': 'reports:read',
+  // Simulation mode only (BRAID_CLOCK=manual): reading the clock is harmless, moving it is a setting.
+  'GET /v1/clock': 'settings:read', 'POST /v1/clock/advance': 'settings:write',
   'POST /v1/reports/experiments': 'reports:write', 'GET /v1/reports/experiments': 'reports:read',
   'GET /v1/reports/experiments/:id': 'reports:read', 'POST /v1/reports/experiments/:id/rows': 'reports:write',
   'GET /v1/reports/experiments/:id/uplift': 'reports:read',
