@@ -82,7 +82,7 @@ export interface AttemptResult {
 
 /** Every column but `content` (the rendered bodies, kilobytes a row), qualified by `d.`. */
 const WITHOUT_CONTENT = ['id', 'idempotency_key', 'profile_id', 'channel', 'purpose', 'transactional', 'status', 'reason', 'address', 'attempts', 'provider_id',
-  'consent_record_id', 'consent_basis', 'worker_id', 'worker_version', 'instance_id', 'step_id', 'decision_id', 'created_at', 'sent_at', 'updated_at'].map((c) => `d.${c}`).join(', ');
+  'consent_record_id', 'consent_basis', 'worker_id', 'worker_version', 'instance_id', 'step_id', 'decision_id', 'provenance', 'created_at', 'sent_at', 'updated_at'].map((c) => `d.${c}`).join(', ');
 
 /**
  * Records a whole batch of outcomes in one statement. A row marked 'unknown' meanwhile still takes

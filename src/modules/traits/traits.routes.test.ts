@@ -10,6 +10,8 @@ const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d, 12)).toISOString();
 async function batch(messages: Array<Record<string, unknown>>) {
   const res = await fetch(s.url + '/v1/batch', { method: 'POST', headers: { authorization: s.basic, 'content-type': 'application/json' }, body: JSON.stringify({ batch: messages.map((m) => ({ messageId: `tr-${n++}`, ...m })) }) });
   expect(res.status).toBe(200);
+  // Ingest acknowledges before the projection applies: read after it has caught up.
+  expect(await s.braid.profiles.waitForProjection(30_000)).toBe(true);
 }
 async function call(method: string, path: string, body?: unknown, auth = s.bearer) {
   const res = await fetch(s.url + path, { method, headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
