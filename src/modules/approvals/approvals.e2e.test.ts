@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock, DEFAULT_GOVERNANCE, parseConfig } from '../../core/index.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, seedBootStore } from '../../testing/journeys.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
 const clock = createManualClock(T0);
@@ -28,13 +29,7 @@ const TEMPLATE = {
   },
 };
 
-async function batch(messages: unknown[]): Promise<void> {
-  const res = await fetch(s.url + '/v1/batch', {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: s.basic },
-    body: JSON.stringify({ batch: messages.map((m) => ({ timestamp: new Date(clock.now()).toISOString(), ...(m as object) })) }),
-  });
-  expect(res.status).toBe(200);
-}
+const batch = (messages: unknown[]) => ingestAt(s, clock, messages);
 const as = (key: string) => `Bearer ${key}`;
 const cart = (userId: string) => [
   { type: 'identify', userId, traits: { email: `${userId}@example.com`, first_name: 'Ada', consent: { email_marketing: true } } },
@@ -64,12 +59,7 @@ beforeAll(async () => {
   smtp = await startTestSmtp();
   const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0' });
   s = await startTestServer({ clock, config: { muscle: env.muscle, governance: { ...DEFAULT_GOVERNANCE, approvals: true, samplePct: 0 } }, brain: { globalHoldoutPct: 0 } });
-  const { id: _id, ...placement } = (await s.api('GET', '/v1/placements')).body.items.find((p: { id: string }) => p.id === 'email_cart_recovery');
-  expect((await s.api('PUT', '/v1/placements/email_cart_recovery', { ...placement, allowNone: false })).status).toBe(200);
-  await s.braid.catalog.upsertLocations([{ id: 'online', name: 'Online', type: 'online' }]);
-  await s.braid.catalog.upsertProducts([{ id: 'p_boot', title: 'Trail boot', price: 120, cost: 60, currency: 'USD', category: 'Shoes' }]);
-  await s.braid.catalog.setStock([{ variantId: 'p_boot', locationId: 'online', quantity: 10 }]);
-  await s.braid.catalogCache.refresh();
+  await seedBootStore(s, 10);
   const key = async (name: string, role: string) => {
     const r = await s.api('POST', '/v1/api-keys', { name, role });
     expect(r.status, JSON.stringify(r.body)).toBe(201);

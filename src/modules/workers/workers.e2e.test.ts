@@ -8,23 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManualClock, parseConfig } from '../../core/index.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
 const clock = createManualClock(T0);
 let s: TestServer;
 let smtp: TestSmtp;
 
-async function batch(messages: unknown[]): Promise<void> {
-  const res = await fetch(s.url + '/v1/batch', {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: s.basic },
-    body: JSON.stringify({ batch: messages.map((m) => ({ timestamp: new Date(clock.now()).toISOString(), ...(m as object) })) }),
-  });
-  expect(res.status).toBe(200);
-}
-async function settle(): Promise<void> {
-  await s.braid.profiles.waitForProjection(10_000);
-  await s.braid.workers.idle();
-}
+const batch = (messages: unknown[]) => ingestAt(s, clock, messages);
+const settle = () => settleJourneys(s);
 async function instancesOf(userId: string): Promise<any[]> {
   const ref = (await s.api('GET', `/v1/profiles/userId:${userId}`)).body.id as string;
   return (await s.api('GET', `/v1/workers/wkr_cart_recovery/instances?profile=${ref}`)).body.items;
@@ -34,13 +26,7 @@ beforeAll(async () => {
   smtp = await startTestSmtp();
   const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0' });
   s = await startTestServer({ clock, config: { muscle: env.muscle }, brain: { globalHoldoutPct: 0 } });
-  // Content must always say something here: the brain may not stay silent at this placement.
-  const { id: _id, ...placement } = (await s.api('GET', '/v1/placements')).body.items.find((p: { id: string }) => p.id === 'email_cart_recovery');
-  expect((await s.api('PUT', '/v1/placements/email_cart_recovery', { ...placement, allowNone: false })).status).toBe(200);
-  await s.braid.catalog.upsertLocations([{ id: 'online', name: 'Online', type: 'online' }]);
-  await s.braid.catalog.upsertProducts([{ id: 'p_boot', title: 'Trail boot', price: 120, cost: 60, currency: 'USD', category: 'Shoes' }]);
-  await s.braid.catalog.setStock([{ variantId: 'p_boot', locationId: 'online', quantity: 10 }]);
-  await s.braid.catalogCache.refresh();
+  await seedBootStore(s, 10);
   const installed = await s.api('POST', '/v1/playbooks/cart_recovery/install', { status: 'on', holdoutPct: 50 });
   expect(installed.status).toBe(200);
 }, 60_000);

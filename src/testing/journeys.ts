@@ -1,0 +1,36 @@
+/**
+ * What the journey end-to-end tests (workers, governance, worker reports) share: Segment batches
+ * stamped with the test's clock, waiting until Braid has applied them, and the one-boot store
+ * whose cart-recovery placement must always say something.
+ */
+import { expect } from 'vitest';
+import type { Clock } from '../core/index.ts';
+import type { TestServer } from './server.ts';
+
+/** POSTs messages to /v1/batch with the write key, each stamped with the clock's now unless it has a timestamp. */
+export async function ingestAt(s: TestServer, clock: Clock, messages: unknown[]): Promise<void> {
+  const res = await fetch(s.url + '/v1/batch', {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: s.basic },
+    body: JSON.stringify({ batch: messages.map((m) => ({ timestamp: new Date(clock.now()).toISOString(), ...(m as object) })) }),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** Resolves once the projection has applied everything ingested and the worker engine is idle. */
+export async function settleJourneys(s: TestServer): Promise<void> {
+  await s.braid.profiles.waitForProjection(10_000);
+  await s.braid.workers.idle();
+}
+
+/**
+ * A store with one product (`p_boot`, $120, cost $60, online stock `stock`), and the
+ * `email_cart_recovery` placement set so the brain may not stay silent: content must always say something.
+ */
+export async function seedBootStore(s: TestServer, stock: number): Promise<void> {
+  const { id: _id, ...placement } = (await s.api('GET', '/v1/placements')).body.items.find((p: { id: string }) => p.id === 'email_cart_recovery');
+  expect((await s.api('PUT', '/v1/placements/email_cart_recovery', { ...placement, allowNone: false })).status).toBe(200);
+  await s.braid.catalog.upsertLocations([{ id: 'online', name: 'Online', type: 'online' }]);
+  await s.braid.catalog.upsertProducts([{ id: 'p_boot', title: 'Trail boot', price: 120, cost: 60, currency: 'USD', category: 'Shoes' }]);
+  await s.braid.catalog.setStock([{ variantId: 'p_boot', locationId: 'online', quantity: stock }]);
+  await s.braid.catalogCache.refresh();
+}
