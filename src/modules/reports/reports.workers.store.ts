@@ -66,6 +66,22 @@ const COHORT_SQL: Record<Cohort, string> = {
                 order by r.purpose, r.at desc, r.recorded_at desc, r.id desc) c where c.status = 'granted'), 'none')`,
 };
 
+
+/**
+ * COGS per order at the time of the order: each item's catalog cost in force then (70% of the
+ * item's price when the catalog has no cost for it). `src` is a relation of the query (a constant,
+ * never input) with order_id, at and items; `where` filters its rows.
+ */
+function cogsPerOrder(src: string, where = ''): string {
+  return `select ${src}.order_id, sum(coalesce(c.cost, (it->>'price')::numeric * 0.7, 0) * coalesce((it->>'quantity')::numeric, 1)) as cogs
+       from ${src} cross join lateral jsonb_array_elements(${src}.items) it
+       left join lateral (
+         select pv.cost from catalog_variants v join catalog_price_versions pv on pv.variant_id = v.id
+         where (v.id = it->>'variantId' or v.product_id = it->>'productId') and pv.valid_from <= ${src}.at and pv.cost is not null
+         order by (v.id = coalesce(it->>'variantId', it->>'productId')) desc, v.id, pv.valid_from desc limit 1) c on true
+       ${where} group by ${src}.order_id`;
+}
+
 export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
   const win = `$4::float8 * interval '1 millisecond'`;
   const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
@@ -88,13 +104,7 @@ export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitA
          ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.t0 + ${win} as post
        from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.t0 - ${win} and o.at < u.t0 + ${win}
      ), cogs as (
-       select ord.order_id, sum(coalesce(c.cost, (it->>'price')::numeric * 0.7, 0) * coalesce((it->>'quantity')::numeric, 1)) as cogs
-       from ord cross join lateral jsonb_array_elements(ord.items) it
-       left join lateral (
-         select pv.cost from catalog_variants v join catalog_price_versions pv on pv.variant_id = v.id
-         where (v.id = it->>'variantId' or v.product_id = it->>'productId') and pv.valid_from <= ord.at and pv.cost is not null
-         order by (v.id = coalesce(it->>'variantId', it->>'productId')) desc, v.id, pv.valid_from desc limit 1) c on true
-       where ord.post group by ord.order_id
+       ${cogsPerOrder('ord', 'where ord.post')}
      ), per_unit_orders as (
        select ord.profile_id, count(*) filter (where post) as orders,
          coalesce(sum(ord.revenue) filter (where post), 0) as revenue, coalesce(sum(ord.discount) filter (where post), 0) as discount,
@@ -153,13 +163,7 @@ export async function lastTouch(db: Queryable, q: { sinceMs: number; untilMs: nu
        select order_id, profile_id, at, revenue, discount, items from orders
        where kind = 'order' and at >= to_timestamp($1 / 1000.0) and at < to_timestamp($2 / 1000.0)
      ), cogs as (
-       select o.order_id, sum(coalesce(c.cost, (it->>'price')::numeric * 0.7, 0) * coalesce((it->>'quantity')::numeric, 1)) as cogs
-       from o cross join lateral jsonb_array_elements(o.items) it
-       left join lateral (
-         select pv.cost from catalog_variants v join catalog_price_versions pv on pv.variant_id = v.id
-         where (v.id = it->>'variantId' or v.product_id = it->>'productId') and pv.valid_from <= o.at and pv.cost is not null
-         order by (v.id = coalesce(it->>'variantId', it->>'productId')) desc, v.id, pv.valid_from desc limit 1) c on true
-       group by o.order_id
+       ${cogsPerOrder('o')}
      ), touched as (
        select o.order_id, o.revenue, o.discount, coalesce(t.kind, 'none') as kind, coalesce(t.key, '') as key
        from o left join lateral (
