@@ -10,6 +10,8 @@ const t = (sec: number) => new Date(Date.UTC(2026, 10, 1, 12, 0, sec)).toISOStri
 async function batch(messages: Array<Record<string, unknown>>) {
   const res = await fetch(s.url + '/v1/batch', { method: 'POST', headers: { authorization: s.basic, 'content-type': 'application/json' }, body: JSON.stringify({ batch: messages.map((m) => ({ messageId: `pt-${n++}`, ...m })) }) });
   expect(res.status).toBe(200);
+  // Reads wait at most 2 s for the projection (read-your-writes); a loaded CI machine can take longer.
+  expect(await s.braid.profiles.waitForProjection(30_000)).toBe(true);
 }
 async function profile(ref: string) {
   const res = await fetch(s.url + '/v1/profiles/' + encodeURIComponent(ref), { headers: { authorization: s.bearer } });

@@ -10,7 +10,7 @@ const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d, 12)).toISOString();
 async function batch(messages: Array<Record<string, unknown>>) {
   const res = await fetch(s.url + '/v1/batch', { method: 'POST', headers: { authorization: s.basic, 'content-type': 'application/json' }, body: JSON.stringify({ batch: messages.map((m) => ({ messageId: `tr-${n++}`, ...m })) }) });
   expect(res.status).toBe(200);
-  // Ingest acknowledges before the projection applies: read after it has caught up.
+  // Reads wait at most 2 s for the projection (read-your-writes); a loaded CI machine can take longer.
   expect(await s.braid.profiles.waitForProjection(30_000)).toBe(true);
 }
 async function call(method: string, path: string, body?: unknown, auth = s.bearer) {
