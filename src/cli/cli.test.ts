@@ -150,7 +150,7 @@ describe('braid CLI in-process (nothing running: it opens the data directory)', 
     const prof = await braid(['profile', 'userId:u1'], env);
     expect(prof.code).toBe(0);
     expect(JSON.parse(prof.stdout)).toMatchObject({ traits: { email: 'u1@example.com', firstName: 'Ada' }, orders: { count: 1 } });
-  });
+  }, 180_000); // four commands, each opening the data directory as a whole Braid (6-10 s each idle, far more on a loaded CI machine)
 
   it('explains usage mistakes', async () => {
     const r = await braid(['import', 'stuff', 'x'], env);
