@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { DbError, type Db, type Priority, type QueryResult, type Queryable } from './db.types.ts';
-import { PriorityLock } from './priority-lock.ts';
+import { PriorityLock, type LockMode } from './priority-lock.ts';
 
 /** PGlite's own defaults plus settings that suit a single-session embedded server. */
 const START_PARAMS = [
@@ -19,6 +19,9 @@ const START_PARAMS = [
   // so the kernel's page cache still holds hot pages; 32 MB keeps 100k waiting journeys under 1 GB.
   '-c', 'shared_buffers=32MB',
 ];
+
+/** Single statements in flight at once (a transaction always has the session to itself). */
+const PIPELINE = 4;
 
 interface Pending { resolve: (r: QueryResult<unknown>) => void; reject: (e: Error) => void }
 
@@ -59,17 +62,18 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     });
   };
 
-  const lock = new PriorityLock();
+  // Up to PIPELINE single statements may be queued on the database thread at once (see PriorityLock).
+  const lock = new PriorityLock(250, () => performance.now(), PIPELINE);
   const raw: Queryable = { query: <T>(sql: string, params?: unknown[]) => send<T>('query', sql, params) };
 
-  const withLock = async <T>(priority: Priority, fn: () => Promise<T>): Promise<T> => {
-    await lock.acquire(priority);
-    try { return await fn(); } finally { lock.release(); }
+  const withLock = async <T>(priority: Priority, fn: () => Promise<T>, mode: LockMode = 'exclusive'): Promise<T> => {
+    await lock.acquire(priority, mode);
+    try { return await fn(); } finally { lock.release(mode); }
   };
 
   return {
     dialect: 'pglite',
-    query: <T>(sql: string, params?: unknown[], opts?: { priority?: Priority }) => withLock(opts?.priority ?? 'high', () => send<T>('query', sql, params)),
+    query: <T>(sql: string, params?: unknown[], opts?: { priority?: Priority }) => withLock(opts?.priority ?? 'high', () => send<T>('query', sql, params), 'shared'),
     exec: (sql: string) => withLock('high', async () => { await send('exec', sql); }),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>, opts?: { priority?: Priority }) =>
       withLock(opts?.priority ?? 'high', async () => {

@@ -1,30 +1,62 @@
 import type { Priority } from './db.types.ts';
 
+export type LockMode = 'shared' | 'exclusive';
+
+interface Waiter { wake: () => void; mode: LockMode; since: number }
+
 /**
- * An exclusive lock with two lanes. High-priority waiters go first, but a low-priority waiter that
- * has waited longer than `starvationMs` is served next, so background work always progresses.
- * The embedded database has a single session, so this is what serializes access to it.
+ * The embedded database's single session, shared fairly. Two lanes: high-priority waiters go
+ * first, but a low-priority waiter that has waited longer than `starvationMs` is served next, so
+ * background work always progresses. Two modes: a transaction holds the session exclusively (its
+ * statements must not interleave with anyone else's); single statements hold it shared, up to
+ * `maxShared` at once. Shared holders are pipelined: the database thread runs the next queued
+ * statement while the main thread is still busy with the last reply, instead of idling for a
+ * round trip. Waiters are served in order, so a waiting transaction is never overtaken by
+ * statements that arrive after it.
  */
 export class PriorityLock {
-  private held = false;
-  private readonly high: Array<() => void> = [];
-  private readonly low: Array<{ wake: () => void; since: number }> = [];
+  private exclusive = false;
+  private shared = 0;
+  private readonly high: Waiter[] = [];
+  private readonly low: Waiter[] = [];
 
-  constructor(private readonly starvationMs = 250, private readonly monotonic: () => number = () => performance.now()) {}
+  constructor(
+    private readonly starvationMs = 250,
+    private readonly monotonic: () => number = () => performance.now(),
+    private readonly maxShared = 1,
+  ) {}
 
-  acquire(priority: Priority = 'high'): Promise<void> {
-    if (!this.held) { this.held = true; return Promise.resolve(); }
-    return new Promise((resolve) => {
-      if (priority === 'high') this.high.push(resolve);
-      else this.low.push({ wake: resolve, since: this.monotonic() });
-    });
+  acquire(priority: Priority = 'high', mode: LockMode = 'exclusive'): Promise<void> {
+    if (this.high.length === 0 && this.low.length === 0 && this.fits(mode)) { this.take(mode); return Promise.resolve(); }
+    return new Promise((wake) => (priority === 'high' ? this.high : this.low).push({ wake, mode, since: this.monotonic() }));
   }
 
-  release(): void {
-    const starving = this.low.length > 0 && this.monotonic() - this.low[0]!.since > this.starvationMs;
-    const next = starving ? this.low.shift()!.wake : this.high.shift() ?? this.low.shift()?.wake;
-    if (next) next(); // lock passes directly to the next holder
-    else this.held = false;
+  release(mode: LockMode = 'exclusive'): void {
+    if (mode === 'exclusive') this.exclusive = false;
+    else this.shared--;
+    this.grant();
+  }
+
+  /** Wakes waiters in service order while each fits; stops at the first that does not. */
+  private grant(): void {
+    for (;;) {
+      const lane = this.low.length > 0 && this.monotonic() - this.low[0]!.since > this.starvationMs ? this.low
+        : this.high.length > 0 ? this.high : this.low;
+      const next = lane[0];
+      if (!next || !this.fits(next.mode)) return;
+      lane.shift();
+      this.take(next.mode);
+      next.wake();
+    }
+  }
+
+  private fits(mode: LockMode): boolean {
+    return mode === 'exclusive' ? !this.exclusive && this.shared === 0 : !this.exclusive && this.shared < this.maxShared;
+  }
+
+  private take(mode: LockMode): void {
+    if (mode === 'exclusive') this.exclusive = true;
+    else this.shared++;
   }
 
   get waiting(): { high: number; low: number } {

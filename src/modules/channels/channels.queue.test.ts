@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../testing/harness.ts';
-import { bossSchemaFor, createBossDb, DELIVERY_QUEUE, deliveryJobs, rewriteBossSql, startBoss, type QueueSettings } from './channels.queue.ts';
+import { bossSchemaFor, createBossDb, DELIVERY_QUEUE, deliveryJobs, IDS_PER_JOB, jobMessageIds, rewriteBossSql, startBoss, type QueueSettings } from './channels.queue.ts';
 
 const plans = createRequire(import.meta.url)('pg-boss/src/plans.js') as Record<string, (schema: string) => string>;
 const settings: QueueSettings = { maxAttempts: 3, retryDelaySeconds: 1, retryBackoff: false, expireInSeconds: 60, maintenanceIntervalSeconds: 120 };
@@ -20,6 +20,14 @@ describe('pg-boss statements by job id', () => {
     expect(rewriteBossSql(other)).toBe(other);
   });
 
+  it('carries a send in chunks of IDS_PER_JOB messages per job, and reads jobs queued before chunking', () => {
+    const ids = Array.from({ length: 2 * IDS_PER_JOB + 3 }, (_, i) => `msg_${i}`);
+    const jobs = deliveryJobs(ids, settings);
+    expect(jobs.map((j) => jobMessageIds(j.data!).length)).toEqual([IDS_PER_JOB, IDS_PER_JOB, 3]);
+    expect(jobs.flatMap((j) => jobMessageIds(j.data!))).toEqual(ids);
+    expect(jobMessageIds({ id: 'msg_old' })).toEqual(['msg_old']);
+  });
+
   describe('on a real queue', () => {
     let t: TestDb;
     let boss: PgBoss;
@@ -32,7 +40,7 @@ describe('pg-boss statements by job id', () => {
     afterAll(async () => { await boss.stop({ graceful: false, wait: true }).catch(() => undefined); bossDb.close(); await t.cleanup(); });
 
     it('completes a fetched batch among thousands of jobs, matching ids with = ANY (no join of the id list over the queue)', async () => {
-      await boss.insert(deliveryJobs(Array.from({ length: 3000 }, (_, i) => `msg_${i}`), settings));
+      await boss.insert(deliveryJobs(Array.from({ length: 3000 * IDS_PER_JOB }, (_, i) => `msg_${i}`), settings));
       const jobs = await boss.fetch<{ id: string }>(DELIVERY_QUEUE, { batchSize: 200 });
       expect(jobs).toHaveLength(200);
       await boss.complete(DELIVERY_QUEUE, jobs.map((j) => j.id));

@@ -11,7 +11,9 @@ import type { ProfileService } from '../profiles/index.ts';
 import { deliverBatch, type DeliveryContext } from './channels.deliver.ts';
 import { buildAdapters, describeProviders, parseProviderOverrides, type Adapters, type ProviderOverrides } from './channels.providers.ts';
 import { normalizeAddress } from './channels.address.ts';
-import { bossSchemaFor, createBossDb, DEAD_QUEUE, DELIVERY_QUEUE, deliveryJobs, startBoss, txBossDb, type QueueSettings } from './channels.queue.ts';
+import {
+  bossSchemaFor, createBossDb, DEAD_QUEUE, DELIVERY_QUEUE, deliveryJobs, IDS_PER_JOB, jobMessageIds, startBoss, txBossDb, type DeliveryJobData, type QueueSettings,
+} from './channels.queue.ts';
 import { RECEIPT_FROM, twilioStatus } from './channels.receipts.ts';
 import { signUnsubscribe, verifyTwilio, verifyUnsubscribe, verifyWebhook } from './channels.sign.ts';
 import * as store from './channels.store.ts';
@@ -27,7 +29,7 @@ export interface ChannelOptions {
   retryBackoff?: boolean;
   /** How often idle workers look for due jobs (at least 0.5 s; a send() wakes them at once). Default 1. */
   pollingIntervalSeconds?: number;
-  /** Jobs fetched per batch. Default 200. */
+  /** Messages per delivery batch (fetched as jobs of IDS_PER_JOB messages each). Default 200. */
   batchSize?: number;
   /** Batches in flight at once. Default 4. */
   concurrency?: number;
@@ -84,6 +86,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
   };
 
   const bossDb = createBossDb(deps.db);
+  const jobsPerBatch = Math.max(1, Math.round((o.batchSize ?? 200) / IDS_PER_JOB));
   let boss: Promise<PgBoss> | undefined;
   let stopping = false;
   const workerIds: string[] = [];
@@ -116,24 +119,25 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
   }
 
   /** One pg-boss batch: deliver, complete the settled jobs, fail the transient ones (pg-boss retries them). */
-  async function runBatch(b: PgBoss, jobs: PgBoss.Job<{ id: string }>[]): Promise<void> {
+  async function runBatch(b: PgBoss, jobs: PgBoss.Job<DeliveryJobData>[]): Promise<void> {
     if (stopping) throw new Error('channels stopping'); // jobs go back to the queue untouched
     const work = (async () => {
-      const { retry } = await deliverBatch(ctx, jobs.map((j) => j.data.id));
-      const done = jobs.filter((j) => !retry.has(j.data.id)).map((j) => j.id);
-      const again = jobs.filter((j) => retry.has(j.data.id)).map((j) => j.id);
+      const { retry } = await deliverBatch(ctx, jobs.flatMap((j) => jobMessageIds(j.data)));
+      // A job with any transient failure is failed as a whole; its retry re-attempts only those (see IDS_PER_JOB).
+      const again = jobs.filter((j) => jobMessageIds(j.data).some((id) => retry.has(id))).map((j) => j.id);
+      const done = jobs.filter((j) => !jobMessageIds(j.data).some((id) => retry.has(id))).map((j) => j.id);
       if (done.length) await b.complete(DELIVERY_QUEUE, done);
       if (again.length) await b.fail(DELIVERY_QUEUE, again);
       // A full batch means more are likely waiting: fetch again at once instead of after the poll interval.
-      if (jobs.length >= (o.batchSize ?? 200)) for (const id of workerIds) b.notifyWorker(id);
+      if (jobs.length >= jobsPerBatch) for (const id of workerIds) b.notifyWorker(id);
     })();
     inflight.add(work);
     try { await work; } finally { inflight.delete(work); }
   }
 
-  async function runDead(jobs: PgBoss.Job<{ id: string }>[]): Promise<void> {
+  async function runDead(jobs: PgBoss.Job<DeliveryJobData>[]): Promise<void> {
     if (stopping) throw new Error('channels stopping');
-    count(await store.markDead(deps.db, jobs.map((j) => j.data.id), isoNow(deps.clock)));
+    count(await store.markDead(deps.db, jobs.flatMap((j) => jobMessageIds(j.data)), isoNow(deps.clock)));
   }
 
   async function receipt(ref: { messageId?: string; providerId?: string }, status: ReceiptStatus, reason?: string, channel?: string): Promise<DeliveryRecord | undefined> {
@@ -250,9 +254,9 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
       if (stored.rows[0]) await applyOverrides(stored.rows[0].settings);
       const b = await ensureBoss();
       if (workerIds.length) return;
-      const work = { batchSize: o.batchSize ?? 200, pollingIntervalSeconds: Math.max(0.5, o.pollingIntervalSeconds ?? 1) };
-      for (let i = 0; i < Math.max(1, o.concurrency ?? 4); i++) workerIds.push(await b.work<{ id: string }>(DELIVERY_QUEUE, work, (jobs) => runBatch(b, jobs)));
-      workerIds.push(await b.work<{ id: string }>(DEAD_QUEUE, work, runDead));
+      const work = { batchSize: jobsPerBatch, pollingIntervalSeconds: Math.max(0.5, o.pollingIntervalSeconds ?? 1) };
+      for (let i = 0; i < Math.max(1, o.concurrency ?? 4); i++) workerIds.push(await b.work<DeliveryJobData>(DELIVERY_QUEUE, work, (jobs) => runBatch(b, jobs)));
+      workerIds.push(await b.work<DeliveryJobData>(DEAD_QUEUE, work, runDead));
     },
 
     async stop() {

@@ -17,17 +17,29 @@ export interface Engines { text: Liquid; html: Liquid }
 const DATE_STYLES = new Set(['short', 'medium', 'long', 'full']);
 const PARSE_CACHE_MAX = 5000;
 
+/** Intl formatters cost tens of microseconds to build and are reused across messages. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cachedFormatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) {
+    f = make(); // throws (RangeError) on a bad locale, currency or time zone, before anything is cached
+    if (formatters.size >= 1000) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatMoney(amount: number, locale: string, currency: string, opts: { whole?: boolean } = {}): string {
-  const whole = opts.whole && Number.isInteger(amount);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) }).format(amount);
+  const whole = !!opts.whole && Number.isInteger(amount);
+  return cachedFormatter(`n|${locale}|${currency}|${whole}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) })).format(amount);
 }
 
 export function formatDate(value: number | string | Date, locale: string, timeZone: string, style = 'medium'): string {
   const d = value instanceof Date ? value : new Date(typeof value === 'number' ? value : Date.parse(value));
   if (Number.isNaN(d.getTime())) throw new RangeError(`date: "${String(value)}" is not a date`);
-  if (style === 'datetime') return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(d);
+  if (style === 'datetime') return cachedFormatter(`dt|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone })).format(d);
   if (!DATE_STYLES.has(style)) throw new RangeError(`date: style must be short, medium, long, full or datetime, got "${style}"`);
-  return new Intl.DateTimeFormat(locale, { dateStyle: style as 'medium', timeZone }).format(d);
+  return cachedFormatter(`d|${locale}|${timeZone}|${style}`, () => new Intl.DateTimeFormat(locale, { dateStyle: style as 'medium', timeZone })).format(d);
 }
 
 type Env = { locale?: string; currency?: string; timezone?: string; now?: string };

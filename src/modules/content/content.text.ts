@@ -110,8 +110,17 @@ export function statedPercents(text: string): Array<{ raw: string; percent: numb
   return out;
 }
 
+/** Compiled once per phrase: QA runs every rule on every message sent. Not global (no lastIndex state). */
+const phrases = new Map<string, RegExp>();
+
 /** A whole-word, case-insensitive matcher for a phrase; "risk-free" also matches "risk free". */
 export function phraseRegex(phrase: string): RegExp {
-  const body = phrase.trim().split(/[-\s]+/).map(esc).join('[-\\s]?');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'iu');
+  let re = phrases.get(phrase);
+  if (!re) {
+    const body = phrase.trim().split(/[-\s]+/).map(esc).join('[-\\s]?');
+    re = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'iu');
+    if (phrases.size >= 2000) phrases.clear();
+    phrases.set(phrase, re);
+  }
+  return re;
 }

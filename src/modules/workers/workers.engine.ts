@@ -24,6 +24,8 @@ import { eventProducts } from './workers.render.ts';
 const DAY = 86_400_000;
 /** Trigger events older than this (replays, imports of history) start no journey. */
 export const MAX_TRIGGER_AGE_MS = DAY;
+const YIELD_EVERY = 16;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface LiveWorker { def: WorkerDefinition; version: number }
 
@@ -151,7 +153,12 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     const sends: SendRequest[] = [];
     const senders: Instance[] = [];
     const t0 = performance.now();
+    let n = 0;
     for (const inst of batch) {
+      // Rendering is synchronous CPU work: yield to the event loop every few journeys so database
+      // replies (the delivery queue's, ingestion's) are taken while a batch renders, instead of the
+      // database thread idling for the whole batch.
+      if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
       const def = defs.get(`${inst.workerId}@${inst.version}`);
       if (!def) { inst.state = 'exited'; inst.exitReason = 'definition_missing'; continue; }
       if (!live.has(inst.workerId)) { inst.state = 'exited'; inst.exitReason = 'worker_paused'; continue; }
