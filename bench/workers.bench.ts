@@ -8,8 +8,9 @@
  *   3. sends: the clock moves past the wait; timed until the SMTP server accepted E emails.
  *   4. waiting: W more shoppers enter a 30-day wait; RSS is read with all of them waiting.
  *
- * Last line: {"entries_per_s","sends_per_s","waiting_instances","rss_mb",…}.
+ * Last line: {"entries_per_s","sends_per_s","waiting_instances","rss_mb","store",…}.
  *   --entries N (default 20000)   --waiting N (default 100000)
+ *   --database-url postgres://…   run on a Postgres server instead (a fresh schema, dropped after)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { createBraid } from '../src/app/app.ts';
-import { createManualClock, parseConfig } from '../src/core/index.ts';
+import { createManualClock, openDatabase, parseConfig, type Db } from '../src/core/index.ts';
 import { parseArgs } from '../src/cli/args.ts';
 
 const args = parseArgs(process.argv.slice(2)).flags;
@@ -39,8 +40,11 @@ const clock = createManualClock(T0);
 const config = parseConfig({
   BRAID_SMTP_URL: urls.smtp + (args.smtpQuery ? '?' + String(args.smtpQuery) : ''), BRAID_QUIET_HOURS: '0-0', BRAID_MIN_GAP_MINUTES: '0', BRAID_GLOBAL_HOLDOUT_PCT: '0', BRAID_CAPS: 'email:100/day',
 }, { demo: false, logLevel: 'warn', dataDir });
+const databaseUrl = typeof args['database-url'] === 'string' ? args['database-url'] : undefined;
+const schema = `bench_workers_${process.pid}`;
+const db: Db | undefined = databaseUrl ? await openDatabase({ databaseUrl, schema, clock }) : undefined;
 const braid = await createBraid({
-  config, keys: { writeKey: 'wk_bench_123456', adminKey: 'ak_bench_123456' }, clock, logger: pino({ level: 'warn' }) as FastifyBaseLogger,
+  config, ...(db ? { db } : {}), keys: { writeKey: 'wk_bench_123456', adminKey: 'ak_bench_123456' }, clock, logger: pino({ level: 'warn' }) as FastifyBaseLogger,
   channels: { ...(args.batch ? { batchSize: Number(args.batch) } : {}), ...(args.concurrency ? { concurrency: Number(args.concurrency) } : {}) },
 });
 braid.startBackground();
@@ -135,11 +139,19 @@ log(`memory: heap ${Math.round(mem.heapUsed / 1048576)} MB, external ${Math.roun
 log(`waiting: ${held} journeys after ${((performance.now() - t) / 1000).toFixed(1)} s; rss ${rssMb} MB`);
 
 await braid.close();
+await db?.close();
+if (databaseUrl) { // the schema and its pg-boss twin
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  await c.query(`drop schema if exists ${schema} cascade; drop schema if exists ${schema}_boss cascade`);
+  await c.end();
+}
 sink.kill('SIGTERM');
 rmSync(dataDir, { recursive: true, force: true });
 process.stdout.write(JSON.stringify({
   entries_per_s: Math.round(entered / entrySeconds), engine_entries_per_s: Math.round(entered / engineSeconds), sends_per_s: Math.round(sent / sendSeconds), waiting_instances: held, rss_mb: rssMb,
   cpu_ms_per_entry: Math.round(entryCpu / entered * 1000) / 1000, cpu_ms_per_send: Math.round(sendCpu / sent * 1000) / 1000,
-  entries: entered, sends: sent, entry_seconds: Math.round(entrySeconds * 10) / 10, send_seconds: Math.round(sendSeconds * 10) / 10,
+  store: databaseUrl ? 'postgres' : 'embedded', entries: entered, sends: sent, entry_seconds: Math.round(entrySeconds * 10) / 10, send_seconds: Math.round(sendSeconds * 10) / 10,
 }) + '\n');
 process.exit(0);
