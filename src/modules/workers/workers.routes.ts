@@ -14,6 +14,9 @@ const Worker = Type.Object({
   approval: Type.Optional(Type.Object({
     id: Type.String(), version: Type.Integer(), tier: Type.String(), status: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), held: Type.Boolean(),
     reasons: Type.Array(Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() })),
+    audience: Type.Union([Type.Object({
+      size: Type.Integer(), atLeast: Type.Boolean({ description: 'counting stopped above the threshold: size is a lower bound' }), basis: Type.String({ description: 'what was counted' }),
+    }), Type.Null()], { description: 'shoppers the version may reach, counted when it was saved (the audience_size rule)' }),
   }, { description: 'Where the new version stands (docs/governance.md); held = journeys keep starting on liveVersion' })),
 });
 const InstanceSchema = Type.Object({
@@ -54,7 +57,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
     async (req) => ({ ...(await workers.get(req.params.id)), counts: await workers.counts(req.params.id) }));
 
   http.delete('/v1/workers/:id', { schema: { tags, summary: 'Delete a worker (its waiting instances exit)', params: Id } }, async (req, reply) => {
-    await workers.remove(req.params.id);
+    await workers.remove(req.params.id, principalOf(req));
     return reply.code(204).send();
   });
 
