@@ -44,7 +44,9 @@ export async function estimateAudience(
   const entry = def.entry.where;
   const passes = (p: ProfileState, cond: Condition | undefined) => !cond || evaluateCondition(cond, scope(p), nowMs);
   let n = 0;
-  const done = () => n > stopAbove;
+  /** Set when counting stopped above the threshold with profiles left unread: n is then a lower bound. */
+  let cut = false;
+  const enough = () => n > stopAbove;
 
   if (t.type === 'event') {
     const where = t.where && !readsEvent(t.where) ? t.where : undefined;
@@ -57,10 +59,11 @@ export async function estimateAudience(
         for (const id of ids) { const p = profiles.get(id); if (p && passes(p, entry) && passes(p, where)) n++; }
       } else n += ids.length;
       after = ids[ids.length - 1]!;
-      if (done() || ids.length < PAGE) break;
+      if (ids.length < PAGE) break;
+      if (enough()) { cut = true; break; }
     }
     const basis = `distinct profiles with "${t.event}" in the last ${EVENT_WINDOW_DAYS} days${entry ? ' passing the entry rule' : ''}${t.where && !where ? '; the trigger condition on event properties not applied' : ''}`;
-    return { size: n, atLeast: done(), basis };
+    return { size: n, atLeast: cut, basis };
   }
 
   if (!w.scanProfiles) return undefined;
@@ -72,11 +75,12 @@ export async function estimateAudience(
   for (;;) {
     const page = await w.scanProfiles(after, PAGE);
     for (const p of page) if (match(p) && passes(p, entry)) n++;
-    if (page.length < PAGE || done()) break;
+    if (page.length < PAGE) break;
+    if (enough()) { cut = true; break; }
     after = page[page.length - 1]!.id;
   }
   const basis = t.type === 'segment' ? 'profiles in the segment now (trigger condition and entry rule)'
     : t.type === 'schedule' ? 'profiles a scheduled run would enter now (trigger condition and entry rule)'
       : `profiles with a product in their ${t.audience.join(', ')}${entry ? ' passing the entry rule' : ''}`;
-  return { size: n, atLeast: done(), basis };
+  return { size: n, atLeast: cut, basis };
 }
