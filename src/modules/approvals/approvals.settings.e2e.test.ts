@@ -166,6 +166,15 @@ describe('rejecting a sampled, already-live version', () => {
     expect(await menu()).toMatchObject({ value: 10, status: 'active' });
     expect(s.braid.offers.get('spring')).toMatchObject({ value: 10 }); // the decision engine's menu
     expect((await unpublished('offer:spring'))[0]).toMatchObject({ data: { version: 2, fallbackVersion: 1, takenOff: false } });
+    // The offer's own trail: each change with its diff and actor, and every approval step.
+    const trail = (await s.api('GET', '/v1/audit?subject=offer:spring')).body.items.reverse() as Array<{ action: string; actor: string; data: Record<string, any> }>;
+    expect(trail.filter((e) => e.action !== 'config.change').map((e) => e.action)).toEqual([
+      'approval.submit', 'offer.create', 'approval.accept', 'approval.publish', 'approval.submit', 'approval.publish', 'offer.update', 'approval.reject', 'approval.unpublish',
+    ]);
+    const mia = trail.find((e) => e.action === 'offer.create')!;
+    expect(mia).toMatchObject({ actor: expect.stringMatching(/^key:key_/), data: { offer: { id: 'spring', value: 10 }, live: false, version: 1, by: { name: 'Mia (marketing)', role: 'marketer' } } });
+    expect(trail.find((e) => e.action === 'offer.update')).toMatchObject({ actor: mia.actor, data: { changes: { value: { from: 10, to: 15 } }, live: true, version: 2 } });
+    expect(trail.find((e) => e.action === 'approval.accept')).toMatchObject({ data: { decidedBy: { name: 'Ann (approvals)' }, submittedBy: { name: 'Mia (marketing)' } } });
   });
 
   it('workers: new journeys start on the previous live version; journeys on the rejected one end', async () => {
