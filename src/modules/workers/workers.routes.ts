@@ -66,7 +66,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
       body: Type.Object({ status: Type.Union(WORKER_STATUSES.map((s) => Type.Literal(s))) }, { additionalProperties: false }),
       response: { 200: Type.Intersect([Worker, Type.Object({ exited: Type.Integer() })]) } },
     validatorCompiler: routeValidator,
-  }, async (req) => workers.setStatus(req.params.id, req.body.status, 'api'));
+  }, async (req) => workers.setStatus(req.params.id, req.body.status, principalOf(req)));
 
   http.get('/v1/workers/:id/versions', {
     schema: { tags, summary: 'Versions of a worker, newest first', params: Id,
@@ -94,7 +94,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
 
   http.put('/v1/guardrails', {
     schema: { tags, summary: 'Change guardrails (omitted fields keep their value)', body: Type.Unknown(), response: { 200: GuardrailsSchema } },
-  }, async (req) => workers.setGuardrails(req.body));
+  }, async (req) => workers.setGuardrails(req.body, principalOf(req)));
 
   http.get('/v1/playbooks', {
     schema: { tags, summary: 'Shipped playbooks: ready worker documents', response: { 200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },

@@ -158,15 +158,15 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await reload();
       if (status && status !== 'on') await exitWorkerInstances(db, def.id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now());
       const out = { ...(await record(def.id)), created: res.created, approval: submission && workerApproval(submission) };
-      if (res.created) await w.audit?.append([{ actor: byId ?? 'api', action: 'worker.version', subjectType: 'worker', subjectId: def.id, data: { version: res.version, status: out.status, riskTier: def.riskTier, owner: def.owner, document: stored } }]);
+      if (res.created) await w.audit?.append([{ actor: actorOf(by), action: 'worker.version', subjectType: 'worker', subjectId: def.id, data: { version: res.version, status: out.status, riskTier: def.riskTier, owner: def.owner, document: stored } }]);
       return out;
     },
-    async setStatus(id: string, status: WorkerStatus, by: string | null = null): Promise<WorkerRecord & { exited: number }> {
+    async setStatus(id: string, status: WorkerStatus, by: Principal | string | null = null): Promise<WorkerRecord & { exited: number }> {
       if (!heads.has(id)) throw notFound(`Worker ${id}`);
-      await setStatus(db, id, status, new Date(deps.clock.now()), by);
+      await setStatus(db, id, status, new Date(deps.clock.now()), typeof by === 'object' && by !== null ? by.id : by);
       await reload();
       const exited = status === 'on' ? 0 : await engine.idle().then(() => exitWorkerInstances(db, id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now()));
-      await w.audit?.append([{ actor: by ?? 'api', action: 'worker.status', subjectType: 'worker', subjectId: id, data: { status, exited } }]);
+      await w.audit?.append([{ actor: actorOf(by), action: 'worker.status', subjectType: 'worker', subjectId: id, data: { status, exited } }]);
       return { ...(await record(id)), exited };
     },
     async remove(id: string, by?: Principal): Promise<void> {
@@ -175,7 +175,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await deleteWorker(db, id);
       await reload();
       await w.approvals?.retire('worker', id, by);
-      await w.audit?.append([{ actor: by ? `${by.kind}:${by.id}` : 'api', action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
+      await w.audit?.append([{ actor: actorOf(by ?? null), action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
     },
     instances: (f: { workerId?: string; profileId?: string; state?: string; limit: number }): Promise<Instance[]> => listInstances(db, f),
     async instance(id: string): Promise<Instance> {
@@ -185,12 +185,12 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     },
     counts: (workerId?: string) => countInstances(db, workerId),
     guardrails: (): GuardrailSettings => settings,
-    async setGuardrails(input: unknown): Promise<GuardrailSettings> {
+    async setGuardrails(input: unknown, by: Principal | string | null = null): Promise<GuardrailSettings> {
       const next = parseGuardrails(input, settings);
       await db.query(`insert into guardrail_settings (id, settings, updated_at) values (1, $1, $2) on conflict (id) do update set settings = excluded.settings, updated_at = excluded.updated_at`,
         [JSON.stringify(next), new Date(deps.clock.now())]);
       settings = next;
-      await w.audit?.append([{ actor: 'api', action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global', data: { ...next } }]);
+      await w.audit?.append([{ actor: actorOf(by), action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global', data: { ...next } }]);
       return settings;
     },
     playbooks: () => PLAYBOOKS,
@@ -212,6 +212,12 @@ export interface WorkerApproval {
 const workerApproval = (s: Submission): WorkerApproval => ({
   id: s.item.id, version: s.item.version, tier: s.item.tier, status: s.item.status, queue: s.item.queue, held: !s.live, reasons: s.item.reasons, audience: s.audience ?? null,
 });
+
+/** The audit log's actor: `key:…` / `user:…` for a principal (as the other modules write it), a given name as is, else `api`. */
+function actorOf(by: Principal | string | null): string {
+  if (by === null) return 'api';
+  return typeof by === 'string' ? by : `${by.kind}:${by.id}`;
+}
 
 function parseStatus(v: unknown): WorkerStatus {
   if (typeof v !== 'string' || !(WORKER_STATUSES as readonly string[]).includes(v)) throw invalid('status', `must be one of ${WORKER_STATUSES.join(', ')}`);
