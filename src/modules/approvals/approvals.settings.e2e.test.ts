@@ -165,6 +165,9 @@ describe('rejecting a sampled, already-live version', () => {
     await reject(changed.body.approval.id);
     expect(await menu()).toMatchObject({ value: 10, status: 'active' });
     expect(s.braid.offers.get('spring')).toMatchObject({ value: 10 }); // the decision engine's menu
+    // A message carrying the offer records which version it was and who approved it.
+    const msg = await s.api('POST', '/v1/content/render', { templateId: 'generic', channel: 'sms', offerId: 'spring', profile: { id: 'prf_x', traits: {}, preferences: {} } });
+    expect(msg.body.provenance.offer).toMatchObject({ offerId: 'spring', version: 1, approvalId: created.body.approval.id, approvedBy: { name: 'Ann (approvals)' } });
     expect((await unpublished('offer:spring'))[0]).toMatchObject({ data: { version: 2, fallbackVersion: 1, takenOff: false } });
     // The offer's own trail: each change with its diff and actor, and every approval step.
     const trail = (await s.api('GET', '/v1/audit?subject=offer:spring')).body.items.reverse() as Array<{ action: string; actor: string; data: Record<string, any> }>;

@@ -273,7 +273,9 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
       }));
       // Which version of the template this is and who approved it, for the send's audit entry.
       const lv = c.approvals?.live('template', input.templateId);
-      return { ...out, provenance: { templateId: input.templateId, templateVersion: lv?.version ?? null, tier: lv?.tier ?? null, approvalId: lv?.approvalId ?? null, approvedBy: lv?.approvedBy ?? null } };
+      const lo = input.offer ? c.approvals?.live('offer', input.offer.id) : undefined;
+      const offer = input.offer && { offerId: input.offer.id, version: lo?.version ?? null, tier: lo?.tier ?? null, approvalId: lo?.approvalId ?? null, approvedBy: lo?.approvedBy ?? null };
+      return { ...out, provenance: { templateId: input.templateId, templateVersion: lv?.version ?? null, tier: lv?.tier ?? null, approvalId: lv?.approvalId ?? null, approvedBy: lv?.approvedBy ?? null, offer } };
     },
     qa(request) {
       const q = parseQaRequest(request, engines);
