@@ -111,7 +111,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const reports = createReports(deps);
   const catalogCache = createCatalogCache(catalog, { refreshMs: config.databaseUrl ? 60_000 : undefined });
   const recommendations = createRecommendations(deps, { catalog: catalogCache, profiles, consent, events });
-  const offers = createOffers(deps, { approvals });
+  const offers = createOffers(deps, { approvals, audit });
   const decisioning = createDecisioning(deps, {
     catalog, catalogCache, offers, profiles, identity, consent, traits, products: (req) => recommendations.recommend(req), productsVersion: () => recommendations.modelVersion() ?? '',
   });

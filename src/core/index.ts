@@ -8,7 +8,7 @@ export * from './config.ts';
 export type { BrainConfig } from './config.brain.ts';
 export { DEFAULT_CAPS, parseCaps, type ChannelsConfig, type FrequencyCap, type GuardrailsConfig, type LlmConfig, type MuscleConfig } from './config.muscle.ts';
 export { DEFAULT_SENSITIVE_TRAITS } from './config.brain.ts';
-export { DEFAULT_GOVERNANCE, type GovernanceConfig } from './config.governance.ts';
+export { DEFAULT_GOVERNANCE, GOVERNANCE_LIMITS, type GovernanceConfig } from './config.governance.ts';
 export { MIN_PASSWORD_LENGTH, type AccessConfig } from './config.access.ts';
 export * from './deps.ts';
 export * from './metrics.ts';

@@ -47,7 +47,7 @@ function ApprovalDetail({ id, me, onDone }: { id: string; me: Principal; onDone(
   };
   return (
     <Card title={`${x.kind} ${x.subjectId} v${x.version}`}>
-      <div className="row muted small">risk <Badge tone={x.tier === 'high' ? 'bad' : x.tier === 'medium' ? 'warn' : 'muted'}>{x.tier}</Badge> · {x.queue === 'sample' ? 'live, sampled for review' : 'held until decided'} · submitted by {x.submittedBy?.name ?? '–'} {when(x.submittedAt)} · <Badge tone={statusTone(x.status)}>{x.status}</Badge></div>
+      <div className="row muted small">risk <Badge tone={x.tier === 'high' ? 'bad' : x.tier === 'medium' ? 'warn' : 'muted'}>{x.tier}</Badge> · {x.queue === 'sample' ? 'live, sampled for review (rejecting takes it off: the previous version comes back)' : 'held until decided'} · submitted by {x.submittedBy?.name ?? '–'} {when(x.submittedAt)} · <Badge tone={statusTone(x.status)}>{x.status}</Badge></div>
       {(x.reasons ?? []).length > 0 ? <ul className="plain small">{x.reasons.map((r: any) => <li key={r.code}><Badge tone={r.tier === 'high' ? 'bad' : 'warn'}>{r.code}</Badge> {r.message}</li>)}</ul> : null}
       {x.decidedBy ? <div className="small">Decided by {x.decidedBy.name} {when(x.decidedAt)}{x.comment ? `: “${x.comment}”` : ''}</div> : null}
       <div className="previews">{Object.entries(previews).map(([ch, v]) => <Preview key={ch} channel={ch} value={v} />)}</div>
@@ -74,7 +74,7 @@ export function Approvals({ me }: { me: Principal }) {
   if (!available) return <Page title="Approval queue"><Empty>Approvals are not enabled on this server: content and workers go live without review.</Empty></Page>;
   return (
     <Page title="Approval queue" actions={<select aria-label="Status" value={status} onChange={(e) => { setStatus(e.target.value); setOpen(undefined); }}>
-      {['pending', 'approved', 'published', 'rejected', 'superseded'].map((s) => <option key={s} value={s}>{s}</option>)}</select>}>
+      {['pending', 'approved', 'published', 'rejected', 'superseded', 'retired'].map((s) => <option key={s} value={s}>{s}</option>)}</select>}>
       <Loading state={list} />
       {list.data && list.data.items.length === 0 ? <Empty>Nothing is {status}.</Empty> : null}
       <div className="split">

@@ -160,6 +160,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /': 'public', 'GET /*': 'public', 'GET /v1/profiles': 'profiles:read', 'GET /v1/console/lift': 'reports:read',
   'GET /v1/approvals': 'approvals:read', 'GET /v1/approvals/:id': 'approvals:read',
   'POST /v1/approvals/:id/approve': 'approvals:decide', 'POST /v1/approvals/:id/reject': 'approvals:decide',
+  // governance thresholds, sampling and the approvals switch: settings, so only admins change them
+  'GET /v1/governance/settings': 'settings:read', 'PUT /v1/governance/settings': 'settings:write',
 };
 
 /** Swagger UI and its assets: public, as the server marks them. */

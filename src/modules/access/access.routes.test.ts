@@ -49,6 +49,8 @@ const MATRIX: Array<{ method: string; path: string; body?: unknown; allowed: Arr
   { method: 'PUT', path: '/v1/offers/matrix-test', body: { name: 'Test', kind: 'percent_off', value: 5 }, allowed: ['admin', 'marketer'] },
   { method: 'POST', path: '/v1/content/blocks', body: {}, allowed: ['admin', 'marketer'] },
   { method: 'PUT', path: '/v1/guardrails', body: {}, allowed: ['admin'] },
+  { method: 'GET', path: '/v1/governance/settings', allowed: ['admin', 'marketer', 'approver', 'analyst', 'viewer'] },
+  { method: 'PUT', path: '/v1/governance/settings', body: {}, allowed: ['admin'] },
   { method: 'POST', path: '/v1/reports/ope', body: {}, allowed: ['admin', 'analyst'] },
   { method: 'GET', path: '/v1/reports/experiments', allowed: ['admin', 'marketer', 'approver', 'analyst', 'viewer'] },
   { method: 'GET', path: '/v1/users', allowed: ['admin'] },

@@ -40,8 +40,10 @@ describe('risk tiers', () => {
   });
 
   it('workers: audiences over the size, broadcasts and incentives are medium', () => {
-    expect(tier({ audienceSize: 10_001 }, 'worker').reasons.map((r) => r.code)).toEqual(['audience_size']);
-    expect(tier({ audienceSize: 10_000 }, 'worker').tier).toBe('low');
+    const seg = (size: number, atLeast = false) => ({ audience: { size, atLeast, basis: 'segment members' } });
+    expect(tier(seg(10_001), 'worker').reasons).toEqual([{ code: 'audience_size', tier: 'medium', message: 'reaches 10001 shoppers, more than 10000 (segment members)' }]);
+    expect(tier(seg(10_001, true), 'worker').reasons[0]!.message).toBe('reaches at least 10001 shoppers, more than 10000 (segment members)');
+    expect(tier(seg(10_000), 'worker').tier).toBe('low');
     expect(tier({ broadcast: true, sendsIncentive: true }, 'worker')).toMatchObject({ tier: 'medium', reasons: [{ code: 'broadcast' }, { code: 'incentive' }] });
   });
 

@@ -23,13 +23,19 @@ export interface RiskFacts {
   discountPct?: number | undefined;
   /** The offer does not exist yet. */
   newOffer?: boolean | undefined;
-  /** Shoppers it may reach at once (an audience, a broadcast), when known. */
-  audienceSize?: number | undefined;
+  /** Shoppers it may reach at once (a worker's segment, schedule or trigger audience), when known. */
+  audience?: AudienceEstimate | undefined;
   /** A worker that enters everyone matching a condition on a schedule (a broadcast). */
   broadcast?: boolean | undefined;
   /** A worker whose decisions may carry an incentive (offer). */
   sendsIncentive?: boolean | undefined;
 }
+
+/**
+ * How many shoppers a version may reach, counted from real data by its owner. `atLeast`: counting
+ * stopped once above the threshold (the size is a lower bound). `basis` says what was counted.
+ */
+export interface AudienceEstimate { size: number; atLeast: boolean; basis: string }
 
 export interface RiskThresholds { maxAutoDiscountPct: number; maxAutoAudience: number }
 
@@ -87,7 +93,10 @@ export function assessRisk(f: RiskFacts, t: RiskThresholds): RiskAssessment {
   if (f.claims && f.claims.length > 0) add('disclosed_claim', 'medium', `makes claims that need disclosures: ${[...new Set(f.claims)].join(', ')}`);
   if (f.discountPct !== undefined && f.discountPct > t.maxAutoDiscountPct) add('discount_over_depth', 'high', `offers ${f.discountPct}%, deeper than ${t.maxAutoDiscountPct}%`);
   if (f.newOffer) add('new_offer', 'medium', 'a new offer on the menu');
-  if (f.audienceSize !== undefined && f.audienceSize > t.maxAutoAudience) add('audience_size', 'medium', `reaches ${f.audienceSize} shoppers, more than ${t.maxAutoAudience}`);
+  const a = f.audience;
+  if (a && a.size > t.maxAutoAudience) {
+    add('audience_size', 'medium', `reaches ${a.atLeast ? 'at least ' : ''}${a.size} shoppers, more than ${t.maxAutoAudience} (${a.basis})`);
+  }
   if (f.broadcast) add('broadcast', 'medium', 'enters everyone matching a condition on a schedule');
   if (f.sendsIncentive) add('incentive', 'medium', 'its messages may carry an incentive');
   const tier = reasons.reduce<RiskTier>((acc, r) => maxTier(acc, r.tier), declared);

@@ -1,9 +1,10 @@
 /**
  * Approval queue routes. Listing and reading need approvals:read; accepting and rejecting need
  * approvals:decide (admin, approver), and never by the version's submitter (four eyes, 403 four_eyes).
+ * The governance settings (thresholds, sampling, approvals on/off): settings:read and settings:write (admin).
  */
 import { Type } from 'typebox';
-import { principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
+import { GOVERNANCE_LIMITS, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import { RISK_TIERS, SUBJECT_KINDS } from './approvals.risk.ts';
 import type { ApprovalsService } from './approvals.types.ts';
 import { APPROVAL_STATUSES, type ApprovalStatus } from './approvals.types.ts';
@@ -22,6 +23,33 @@ export const ApprovalItemSchema = Type.Object({
   submittedBy: Who, submittedAt: Type.String(), decidedBy: Nullable(Who), decidedAt: Nullable(Type.String()), comment: Nullable(Type.String()),
 });
 const Id = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+const L = GOVERNANCE_LIMITS;
+const num = (l: { min: number; max: number; integer: boolean }, description: string) => (l.integer ? Type.Integer : Type.Number)({ minimum: l.min, maximum: l.max, description });
+const SETTING_DOCS = {
+  approvals: 'medium and high risk versions wait for an approver (false: everything publishes at once; tiers are still computed and audited)',
+  maxAutoDiscountPct: 'a stated or offered discount deeper than this (percent) is high risk',
+  maxAutoAudience: 'a worker reaching more shoppers than this is medium risk',
+  samplePct: 'share (percent) of low-risk versions queued for review after they publish',
+};
+const Settings = Type.Object({
+  approvals: Type.Boolean({ description: SETTING_DOCS.approvals }),
+  maxAutoDiscountPct: num(L.maxAutoDiscountPct, SETTING_DOCS.maxAutoDiscountPct),
+  maxAutoAudience: num(L.maxAutoAudience, SETTING_DOCS.maxAutoAudience),
+  samplePct: num(L.samplePct, SETTING_DOCS.samplePct),
+});
+const SettingsViewSchema = Type.Object({
+  settings: Settings,
+  defaults: Type.Object(Settings.properties, { description: 'the environment\'s values (BRAID_APPROVALS, BRAID_APPROVAL_*)' }),
+  overridden: Type.Array(Type.String(), { description: 'fields set through this API; the others follow the environment' }),
+  updatedAt: Nullable(Type.String()), updatedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+const SettingsPatchSchema = Type.Object({
+  approvals: Type.Optional(Nullable(Type.Boolean({ description: SETTING_DOCS.approvals }))),
+  maxAutoDiscountPct: Type.Optional(Nullable(num(L.maxAutoDiscountPct, SETTING_DOCS.maxAutoDiscountPct))),
+  maxAutoAudience: Type.Optional(Nullable(num(L.maxAutoAudience, SETTING_DOCS.maxAutoAudience))),
+  samplePct: Type.Optional(Nullable(num(L.samplePct, SETTING_DOCS.samplePct))),
+}, { additionalProperties: false, description: 'Any of the fields; null returns a field to the environment default' });
 
 export function registerApprovalRoutes(http: HttpServer, approvals: ApprovalsService): void {
   http.get('/v1/approvals', {
@@ -66,4 +94,16 @@ export function registerApprovalRoutes(http: HttpServer, approvals: ApprovalsSer
     },
     validatorCompiler: routeValidator,
   }, async (req) => approvals.reject(req.params.id, principalOf(req), (req.body as { comment: string }).comment));
+
+  http.get('/v1/governance/settings', {
+    schema: { tags, summary: 'The governance settings in force: the environment\'s defaults with the overrides set here', response: { 200: SettingsViewSchema } },
+  }, async () => approvals.settings());
+
+  http.put('/v1/governance/settings', {
+    schema: {
+      tags, summary: 'Override governance settings (any fields; null = back to the environment default). Stored in the database: every process applies it from the next submission. Audited as config.change with before and after',
+      body: SettingsPatchSchema, response: { 200: SettingsViewSchema },
+    },
+    validatorCompiler: routeValidator,
+  }, async (req) => approvals.updateSettings(req.body, principalOf(req)));
 }

@@ -86,13 +86,68 @@ describe('approval flow', () => {
     expect((await fails(approvals.list({ limit: 0 }))).details.field).toBe('limit');
   });
 
-  it('samples low versions for review after they publish; their review does not unpublish them', async () => {
+  it('samples low versions for review after they publish; rejecting the live one falls back to the previous live version, or takes it off', async () => {
     const deps = testDeps(t.db, clock, { governance: { ...DEFAULT_GOVERNANCE, samplePct: 100 } });
     const sampling = createApprovals(deps, { audit });
-    const s = await sampling.submit({ kind: 'block', subjectId: 'blk_s', facts: { texts: ['hello'] }, document: {}, by: marketer });
-    expect(s).toMatchObject({ live: true, item: { tier: 'low', queue: 'sample', status: 'pending' } });
-    await sampling.reject(s.item.id, approver, 'tone is off');
-    expect(sampling.live('block', 'blk_s')).toMatchObject({ version: 1 });
+    const calls: Array<{ subject: string; version: number; fallback: number | null; doc: unknown }> = [];
+    sampling.register('block', {
+      publish: async () => undefined,
+      unpublish: async (item, fb) => { calls.push({ subject: item.subjectId, version: item.version, fallback: fb?.item.version ?? null, doc: fb?.document }); },
+    });
+    // A block served before Braid recorded it (seeded): its first recorded version keeps it as version 0.
+    const v1 = await sampling.submit({ kind: 'block', subjectId: 'blk_s', facts: { texts: ['hello'] }, document: { text: 'v1' }, by: marketer, baseline: { text: 'seeded' } });
+    expect(v1).toMatchObject({ live: true, item: { version: 1, tier: 'low', queue: 'sample', status: 'pending' } });
+    const v2 = await sampling.submit({ kind: 'block', subjectId: 'blk_s', facts: { texts: ['hi'] }, document: { text: 'v2' }, by: marketer, baseline: { text: 'ignored' } });
+    expect(v2.item.version).toBe(2);
+    // Rejecting v1, no longer the live version (v2 is), unpublishes nothing.
+    await sampling.reject(v1.item.id, approver, 'tone is off');
+    expect(calls).toEqual([]);
+    expect(sampling.live('block', 'blk_s')).toMatchObject({ version: 2 });
+    // Rejecting v2, the live one: back to the newest earlier live version, skipping rejected v1: the baseline.
+    await sampling.reject(v2.item.id, approver, 'still off');
+    expect(calls).toEqual([{ subject: 'blk_s', version: 2, fallback: 0, doc: { text: 'seeded' } }]);
+    expect(sampling.live('block', 'blk_s')).toMatchObject({ version: 0 });
+    const [unpub] = await audit.list({ action: 'approval.unpublish', subjectType: 'block', subjectId: 'blk_s', limit: 5 });
+    expect(unpub).toMatchObject({ actor: 'user:usr_ann', data: { version: 2, fallbackVersion: 0, takenOff: false, decidedBy: { id: 'usr_ann' } } });
+    // A version with nothing before it is taken off.
+    const only = await sampling.submit({ kind: 'block', subjectId: 'blk_new', facts: { texts: ['hey'] }, document: {}, by: marketer });
+    await sampling.reject(only.item.id, approver, 'no');
+    expect(calls.at(-1)).toEqual({ subject: 'blk_new', version: 1, fallback: null, doc: undefined });
+    expect(sampling.live('block', 'blk_new')).toBeUndefined();
+    // A fresh process agrees (rejected samples are not live on start).
+    const other = createApprovals(deps, { audit });
+    await other.start();
+    expect(other.live('block', 'blk_s')).toMatchObject({ version: 0 });
+    expect(other.live('block', 'blk_new')).toBeUndefined();
+  });
+
+  it('retires a deleted subject: never restored, its review and held versions closed', async () => {
+    const sampling = createApprovals(testDeps(t.db, clock, { governance: { ...DEFAULT_GOVERNANCE, samplePct: 100 } }), { audit });
+    const fallbacks: Array<number | null> = [];
+    sampling.register('template', { publish: async () => undefined, unpublish: async (_i, fb) => { fallbacks.push(fb?.item.version ?? null); } });
+    await sampling.submit({ kind: 'template', subjectId: 'gone', facts: { texts: ['v1'] }, document: {}, by: marketer });
+    const held = await sampling.submit({ kind: 'template', subjectId: 'gone', facts: { texts: ['$5'] }, document: {}, by: marketer });
+    expect(held.live).toBe(false);
+    await sampling.retire('template', 'gone', marketer);
+    expect((await approvals.get(held.item.id)).status).toBe('superseded');
+    expect(sampling.live('template', 'gone')).toBeUndefined();
+    // Re-created: a rejected sample of the new incarnation does not bring the deleted one back.
+    const again = await sampling.submit({ kind: 'template', subjectId: 'gone', facts: { texts: ['v3'] }, document: {}, by: marketer });
+    expect(again.item.version).toBe(3);
+    await sampling.reject(again.item.id, approver, 'no');
+    expect(fallbacks).toEqual([null]);
+    expect((await audit.list({ action: 'approval.retire', limit: 1 }))[0]).toMatchObject({ subjectId: 'gone', data: { retired: 1, superseded: 1 } });
+  });
+
+  it('feeds the owner\'s audience count into the tier, with the threshold in force', async () => {
+    const asked: number[] = [];
+    const count = (size: number) => async (stopAbove: number) => { asked.push(stopAbove); return { size, atLeast: false, basis: 'segment members' }; };
+    const big = await approvals.submit({ kind: 'worker', subjectId: 'wkr_big', version: 1, facts: {}, audience: count(10_001), document: {}, by: marketer });
+    expect(big).toMatchObject({ live: false, audience: { size: 10_001 }, item: { tier: 'medium', reasons: [{ code: 'audience_size' }] } });
+    const small = await approvals.submit({ kind: 'worker', subjectId: 'wkr_small', version: 1, facts: {}, audience: count(10_000), document: {}, by: marketer });
+    expect(small).toMatchObject({ live: true, item: { tier: 'low', reasons: [] } });
+    expect(asked).toEqual([10_000, 10_000]);
+    expect((await audit.list({ action: 'approval.submit', subjectType: 'worker', subjectId: 'wkr_small', limit: 1 }))[0]!.data.audience).toEqual({ size: 10_000, atLeast: false, basis: 'segment members' });
   });
 
   it('with approvals off, medium and high versions publish at once (tiers still recorded)', async () => {

@@ -1,14 +1,19 @@
 /**
  * The approval queue. Owners (content, offers, workers) submit every new version; the tier is
- * computed here (approvals.risk.ts) from the owner's facts with the configured thresholds. Medium
+ * computed here (approvals.risk.ts) from the owner's facts with the governance settings. Medium
  * and high versions are held: the owner does not serve them, and the document waits in
  * approval_versions until an approver accepts it, when the owner's registered handler publishes
- * it. Four eyes: whoever submitted a version cannot decide on it. Every submit, decision and
- * publish is an audit entry.
+ * it. A low version is live at once; when a sampled one is rejected, the owner falls back to the
+ * newest earlier live version. Four eyes: whoever submitted a version cannot decide on it. Every
+ * submit, decision, publish and unpublish is an audit entry.
+ *
+ * Settings: the environment's values (config.governance) overridden by the API's, read from the
+ * database on every submit, so a change made on one process applies on all at once.
  */
 import { BraidError, invalid, isoNow, newId, notFound, type CoreDeps, type Principal } from '../../core/index.ts';
 import type { AuditInput } from '../audit/index.ts';
-import { assessRisk, sampledForReview, type SubjectKind } from './approvals.risk.ts';
+import { assessRisk, sampledForReview, type AudienceEstimate, type SubjectKind } from './approvals.risk.ts';
+import { applyPatch, changesOf, cleanOverrides, effective, parseSettingsPatch, SETTING_FIELDS, type SettingsView } from './approvals.settings.ts';
 import * as store from './approvals.store.ts';
 import type { ApprovalItem, ApprovalsService, LiveVersion, SubjectHandler, Who } from './approvals.types.ts';
 
@@ -20,7 +25,7 @@ const whoOf = (p: Principal): Who => ({ id: p.id, name: p.name, role: p.role });
 export interface ApprovalsDeps { audit?: { append(entries: AuditInput[]): Promise<unknown> } | undefined }
 
 export function createApprovals(deps: CoreDeps, a: ApprovalsDeps = {}): ApprovalsService {
-  const gov = deps.config.governance;
+  const defaults = deps.config.governance;
   const handlers = new Map<SubjectKind, SubjectHandler>();
   const live = new Map<string, LiveVersion>();
   const key = (kind: string, id: string) => `${kind}\u0000${id}`;
@@ -39,7 +44,34 @@ export function createApprovals(deps: CoreDeps, a: ApprovalsDeps = {}): Approval
     return item;
   }
 
+  async function settings(): Promise<SettingsView> {
+    const row = await store.loadSettings(deps.db);
+    const overrides = cleanOverrides(row?.overrides);
+    return {
+      settings: effective(defaults, overrides), defaults: { ...defaults }, overridden: SETTING_FIELDS.filter((f) => overrides[f] !== undefined),
+      updatedAt: row?.updatedAt ?? null, updatedBy: row?.updatedBy ?? null,
+    };
+  }
+
   return {
+    settings,
+    async updateSettings(input, by) {
+      const patch = parseSettingsPatch(input);
+      const { before, after } = await deps.db.transaction(async (tx) => {
+        await store.lockSettings(tx);
+        const row = await store.loadSettings(tx);
+        const prev = cleanOverrides(row?.overrides);
+        const next = applyPatch(prev, patch);
+        await store.saveSettings(tx, next, isoNow(deps.clock), whoOf(by));
+        return { before: effective(defaults, prev), after: effective(defaults, next) };
+      });
+      await audit([{
+        actor: actorOf(by), action: 'config.change', subjectType: 'governance_settings', subjectId: 'global',
+        data: { route: '/v1/governance/settings', patch, before, after, changes: changesOf(before, after), principal: whoOf(by) },
+      }]);
+      return settings();
+    },
+
     async start() {
       live.clear();
       for (const l of await store.loadLive(deps.db)) live.set(key(l.kind, l.subjectId), { version: l.version, tier: l.tier, approvalId: l.approvalId, approvedBy: l.approvedBy, submittedBy: l.submittedBy });
@@ -47,11 +79,23 @@ export function createApprovals(deps: CoreDeps, a: ApprovalsDeps = {}): Approval
     register(kind, handler) { handlers.set(kind, handler); },
 
     async submit(input) {
-      const risk = assessRisk({ ...input.facts, kind: input.kind }, gov);
+      const gov = (await settings()).settings;
+      const audience: AudienceEstimate | undefined = input.audience ? await input.audience(gov.maxAutoAudience) : undefined;
+      const risk = assessRisk({ ...input.facts, audience, kind: input.kind }, gov);
       const by = input.by ? whoOf(input.by) : SYSTEM;
       const { item, superseded } = await deps.db.transaction(async (tx) => {
         await store.lockSubject(tx, input.kind, input.subjectId);
-        const version = input.version ?? (await store.lastVersion(tx, input.kind, input.subjectId)) + 1;
+        const last = await store.lastVersion(tx, input.kind, input.subjectId);
+        // The first version Braid records of a subject that exists already: what is served now becomes version 0, the fallback.
+        if (last === 0 && input.baseline !== undefined && input.version === undefined) {
+          const at = isoNow(deps.clock);
+          await store.insert(tx, {
+            id: newId('apr', deps.clock), kind: input.kind, subjectId: input.subjectId, version: 0, tier: 'low', declaredTier: 'low',
+            reasons: [{ code: 'baseline', tier: 'low', message: 'the version served before Braid recorded versions of it (seeded, or written before approvals)' }],
+            qa: null, queue: null, status: 'published', submittedBy: SYSTEM, submittedAt: at, decidedBy: null, decidedAt: null, comment: null,
+          }, input.baseline);
+        }
+        const version = input.version ?? last + 1;
         const gated = gov.approvals && input.by !== undefined;
         const held = gated && risk.tier !== 'low';
         const sampled = gated && !held && sampledForReview(input.kind, input.subjectId, version, gov.samplePct);
@@ -69,11 +113,11 @@ export function createApprovals(deps: CoreDeps, a: ApprovalsDeps = {}): Approval
       if (isLive) live.set(key(item.kind, item.subjectId), store.liveOf(item));
       const entries: AuditInput[] = [{
         actor: actorOf(input.by), action: 'approval.submit', ...subject(item),
-        data: { ...summary(item), queue: item.queue, status: item.status, held: !isLive, superseded, qaOk: item.qa?.ok, submittedBy: by },
+        data: { ...summary(item), queue: item.queue, status: item.status, held: !isLive, superseded, qaOk: item.qa?.ok, submittedBy: by, audience },
       }];
       if (isLive) entries.push({ actor: actorOf(input.by), action: 'approval.publish', ...subject(item), data: { ...summary(item), publishedBy: 'auto', sampled: item.queue === 'sample' } });
       await audit(entries);
-      return { item, live: isLive };
+      return { item, live: isLive, audience };
     },
 
     async approve(id, by, comment) {
@@ -99,8 +143,31 @@ export function createApprovals(deps: CoreDeps, a: ApprovalsDeps = {}): Approval
       await decideChecks(id, by);
       const decided = await store.decide(deps.db, id, { status: 'rejected', by: whoOf(by), at: isoNow(deps.clock), comment: comment.trim() });
       if (!decided) throw new BraidError('conflict', `Approval ${id} was decided or superseded meanwhile`, { field: 'id' });
-      await audit([{ actor: actorOf(by), action: 'approval.reject', ...subject(decided), data: { ...summary(decided), queue: decided.queue, comment: decided.comment, submittedBy: decided.submittedBy, decidedBy: whoOf(by) } }]);
+      const entries: AuditInput[] = [{ actor: actorOf(by), action: 'approval.reject', ...subject(decided), data: { ...summary(decided), queue: decided.queue, comment: decided.comment, submittedBy: decided.submittedBy, decidedBy: whoOf(by) } }];
+      // A sampled version was live since submission. If it still is (no newer live version), take
+      // it off: the owner serves the newest earlier live version, or nothing. The decision is
+      // recorded first, so a failing owner leaves a rejected version to retry by hand, never an
+      // unpublished one that still counts as pending.
+      if (decided.queue === 'sample') {
+        const fallback = await store.newestLive(deps.db, decided.kind, decided.subjectId);
+        if (!fallback || fallback.version < decided.version) {
+          await handlers.get(decided.kind)?.unpublish?.(decided, fallback ? { item: fallback, document: fallback.document } : null);
+          if (fallback) live.set(key(decided.kind, decided.subjectId), store.liveOf(fallback));
+          else live.delete(key(decided.kind, decided.subjectId));
+          entries.push({
+            actor: actorOf(by), action: 'approval.unpublish', ...subject(decided),
+            data: { ...summary(decided), fallbackVersion: fallback?.version ?? null, fallbackApprovalId: fallback?.id ?? null, takenOff: !fallback, decidedBy: whoOf(by) },
+          });
+        }
+      }
+      await audit(entries);
       return decided;
+    },
+
+    async retire(kind, subjectId, by) {
+      const n = await store.retire(deps.db, kind, subjectId);
+      live.delete(key(kind, subjectId));
+      if (n.retired + n.superseded > 0) await audit([{ actor: actorOf(by), action: 'approval.retire', subjectType: kind, subjectId, data: { ...n } }]);
     },
 
     async list(q) {

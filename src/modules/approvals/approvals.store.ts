@@ -1,4 +1,4 @@
-/** SQL of the approvals module (table approval_versions, migration 0065). */
+/** SQL of the approvals module (tables approval_versions, migration 0065, and governance_settings, 0090). */
 import type { Queryable } from '../../core/index.ts';
 import type { ApprovalItem, ApprovalListQuery, LiveVersion } from './approvals.types.ts';
 
@@ -69,11 +69,53 @@ export async function newestHeld(db: Queryable, kind: string, subjectId: string)
   return r.rows[0] && toItem(r.rows[0]);
 }
 
-/** The newest live version of every subject: accepted, published without review, or sampled (live since submission). */
+/**
+ * Versions that are (or were, until a newer one) live: accepted, published without review, or
+ * sampled and not rejected (live since submission). Rejected, superseded and retired versions are not.
+ */
+const LIVE = `(status in ('approved', 'published') or (queue = 'sample' and status = 'pending'))`;
+
+/** The newest live version of every subject. */
 export async function loadLive(db: Queryable): Promise<Array<{ kind: string; subjectId: string } & LiveVersion>> {
   const r = await db.query<Row>(`select distinct on (kind, subject_id) ${COLS} from approval_versions
-    where status in ('approved', 'published') or queue = 'sample' order by kind, subject_id, version desc`);
+    where ${LIVE} order by kind, subject_id, version desc`);
   return r.rows.map((row) => ({ kind: row.kind, subjectId: row.subject_id, ...liveOf(toItem(row)) }));
+}
+
+/** The newest live version of one subject, with its document (the fallback when a sampled version is rejected). */
+export async function newestLive(db: Queryable, kind: string, subjectId: string): Promise<(ApprovalItem & { document: unknown }) | undefined> {
+  const r = await db.query<Row>(`select ${COLS}, document from approval_versions where kind = $1 and subject_id = $2 and ${LIVE} order by version desc limit 1`, [kind, subjectId]);
+  const row = r.rows[0];
+  return row && { ...toItem(row), document: row.document };
+}
+
+/**
+ * A deleted subject: its live versions become `retired` (never restored as a fallback, no longer
+ * in the review sample) and versions still held are superseded (the deletion came after them).
+ */
+export async function retire(db: Queryable, kind: string, subjectId: string): Promise<{ retired: number; superseded: number }> {
+  const a = await db.query(`update approval_versions set status = 'retired' where kind = $1 and subject_id = $2 and ${LIVE}`, [kind, subjectId]);
+  const b = await db.query(`update approval_versions set status = 'superseded' where kind = $1 and subject_id = $2 and status = 'pending' and queue = 'approval'`, [kind, subjectId]);
+  return { retired: a.affectedRows, superseded: b.affectedRows };
+}
+
+/** Overrides set through the API, and who set them last; undefined when never set. */
+export async function loadSettings(db: Queryable): Promise<{ overrides: unknown; updatedAt: string; updatedBy: { id: string; name: string } } | undefined> {
+  const r = await db.query<{ overrides: unknown; updated_at: Date; updated_by: string; updated_by_name: string }>(
+    `select overrides, updated_at, updated_by, updated_by_name from governance_settings where id = 1`);
+  const row = r.rows[0];
+  return row && { overrides: row.overrides, updatedAt: row.updated_at.toISOString(), updatedBy: { id: row.updated_by, name: row.updated_by_name } };
+}
+
+/** Locks the settings row for a read-modify-write (two admins saving at once both count). */
+export async function lockSettings(tx: Queryable): Promise<void> {
+  await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':governance_settings'))`);
+}
+
+export async function saveSettings(tx: Queryable, overrides: object, at: string, by: { id: string; name: string }): Promise<void> {
+  await tx.query(`insert into governance_settings (id, overrides, updated_at, updated_by, updated_by_name) values (1, $1, $2, $3, $4)
+    on conflict (id) do update set overrides = excluded.overrides, updated_at = excluded.updated_at, updated_by = excluded.updated_by, updated_by_name = excluded.updated_by_name`,
+  [JSON.stringify(overrides), at, by.id, by.name]);
 }
 
 export function liveOf(i: ApprovalItem): LiveVersion {

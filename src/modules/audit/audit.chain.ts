@@ -15,9 +15,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** Actions Braid writes today (others of the form `area.verb` are accepted). */
 export const AUDIT_ACTIONS = [
-  'worker.version', 'worker.status', 'worker.delete', 'offer.upsert', 'offer.delete', 'guardrails.update',
+  'worker.version', 'worker.status', 'worker.delete', 'offer.create', 'offer.update', 'offer.delete', 'offer_policy.update', 'guardrails.update',
   'message.sent', 'message.suppressed', 'message.failed', 'message.dead', 'message.unknown', 'decision.summary', 'approval.accept',
-  'approval.submit', 'approval.reject', 'approval.publish', 'config.change',
+  'approval.submit', 'approval.reject', 'approval.publish', 'approval.unpublish', 'approval.retire', 'config.change',
 ] as const;
 
 /** `area.verb`, lower case: `worker.version`, `guardrails.update`. */

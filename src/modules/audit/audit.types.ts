@@ -4,7 +4,7 @@
 export interface AuditInput {
   /** Who: `api`, `operator:NAME`, `worker:wkr_...`, `system`. */
   actor: string;
-  /** What, as `area.verb`: `worker.version`, `offer.upsert`, `message.sent`, ... (AUDIT_ACTIONS). */
+  /** What, as `area.verb`: `worker.version`, `offer.update`, `message.sent`, ... (AUDIT_ACTIONS). */
   action: string;
   subjectType: string;
   subjectId: string;

@@ -80,7 +80,7 @@ export function registerContentRoutes(http: HttpServer, content: ContentService,
   }, async (req, reply) => { const b = await content.patchBlock(req.params.id, req.body, principalOf(req)); return reply.code(b.approval?.held ? 202 : 200).send(b); });
 
   http.delete('/v1/content/blocks/:id', { schema: { tags, summary: 'Delete a block', params: Params } }, async (req, reply) => {
-    await content.deleteBlock(req.params.id);
+    await content.deleteBlock(req.params.id, principalOf(req));
     return reply.code(204).send();
   });
 
@@ -111,7 +111,7 @@ export function registerContentRoutes(http: HttpServer, content: ContentService,
   });
 
   http.delete('/v1/content/templates/:id', { schema: { tags, summary: 'Delete a template', params: Params } }, async (req, reply) => {
-    await content.deleteTemplate(req.params.id);
+    await content.deleteTemplate(req.params.id, principalOf(req));
     return reply.code(204).send();
   });
 

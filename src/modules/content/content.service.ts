@@ -41,12 +41,13 @@ export interface ContentService {
   putBlock(id: string, input: unknown, by?: Principal): Promise<Governed<Block>>;
   /** Partial update (PATCH); `{status: "active"}` is activation, refused with the QA reasons. */
   patchBlock(id: string, patch: unknown, by?: Principal): Promise<Governed<Block>>;
-  deleteBlock(id: string): Promise<void>;
+  /** Deletes a block; its recorded versions are retired (never restored). */
+  deleteBlock(id: string, by?: Principal): Promise<void>;
   listTemplates(): Template[];
   getTemplate(id: string): Template | undefined;
   /** Creates or replaces a template; with approvals, a medium or high version is held until accepted (the previous one stays live). */
   putTemplate(id: string, input: unknown, by?: Principal): Promise<Governed<Template>>;
-  deleteTemplate(id: string): Promise<void>;
+  deleteTemplate(id: string, by?: Principal): Promise<void>;
   rules(): ContentRules;
   setRules(input: unknown): Promise<ContentRules>;
   /** Assembles, renders and checks one message for a worker. Throws a 400 for bad input only. */
@@ -62,6 +63,12 @@ export interface ContentService {
 
 /** A saved (or, when `approval.held`, submitted but not live) version with where it stands. */
 export type Governed<T> = T & { approval?: ApprovalRef | undefined };
+
+/** A stored block or template as it was written (what the approval queue keeps as a document). */
+function withoutTimes<T extends { createdAt: string; updatedAt: string }>(x: T): Omit<T, 'createdAt' | 'updatedAt'> {
+  const { createdAt: _c, updatedAt: _u, ...rest } = x;
+  return rest;
+}
 
 const displayName = (from: string) => /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1]?.trim();
 
@@ -128,7 +135,9 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
       }
       // Only active versions are served, so only they are governed (drafts wait for activation).
       if (gate && c.approvals) {
-        submission = await c.approvals.submit({ kind: 'block', subjectId: input.id, facts: contentFacts(blockTexts(input), rules), qa: qaSummary(report), document: input, by });
+        // What is served now (an active block) is the fallback should this version be rejected after going live.
+        const baseline = prev?.status === 'active' ? withoutTimes(prev) : undefined;
+        submission = await c.approvals.submit({ kind: 'block', subjectId: input.id, facts: contentFacts(blockTexts(input), rules), qa: qaSummary(report), document: input, by, baseline });
         if (!submission.live) {
           const at = submission.item.submittedAt;
           return { ...input, createdAt: prev?.createdAt ?? at, updatedAt: prev?.updatedAt ?? at, approval: approvalRef(submission) };
@@ -150,14 +159,32 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
 
   const templateQa = (t: ReturnType<typeof parseTemplate>) => qaTemplate(runtime, t, { samples: DEFAULT_SAMPLES, products: samplesFor(), offer: sampleOffer() });
 
-  // Accepted held versions are published exactly as submitted; the detail view renders them.
+  // Accepted held versions are published exactly as submitted; the detail view renders them. A
+  // rejected sampled version falls back to the previous live one; with none, the template is
+  // archived (sends exit as template_not_live) and the block returns to draft (not assembled).
   c.approvals?.register('template', {
     publish: async (_item, doc) => { await writeTemplate(parseTemplate(doc, engines)); },
     preview: (_item, doc) => previewOf(templateQa(parseTemplate(doc, engines))),
+    unpublish: async (item, fallback) => {
+      const cur = templates.get(item.subjectId);
+      if (fallback) await writeTemplate(parseTemplate(fallback.document, engines));
+      else if (cur) await writeTemplate(parseTemplate({ ...withoutTimes(cur), status: 'archived' }, engines));
+    },
   });
   c.approvals?.register('block', {
     publish: async (_item, doc) => { const b = parseBlock(doc, engines); await saveBlock(b, blocks.get(b.id), undefined, false); },
     preview: (_item, doc) => previewOf(blockQa(parseBlock(doc, engines))),
+    unpublish: async (item, fallback) => {
+      const cur = blocks.get(item.subjectId);
+      if (fallback) {
+        try { await saveBlock(parseBlock(fallback.document, engines), cur, undefined, false); return; } catch (err) {
+          // The earlier version fails today's QA (the rules changed since): better no block than the rejected one.
+          if (!(err instanceof BraidError && err.code === 'invalid_request')) throw err;
+          deps.log.warn({ blockId: item.subjectId, version: fallback.item.version, err: err.message }, 'content: fallback block fails QA now; returning the block to draft');
+        }
+      }
+      if (cur) await saveBlock(parseBlock({ ...withoutTimes(cur), status: 'draft' }, engines), cur, undefined, false);
+    },
   });
 
   async function reload(): Promise<void> {
@@ -200,11 +227,12 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
       const { createdAt: _c, updatedAt: _u, ...def } = prev;
       return saveBlock(parseBlock({ ...def, ...p }, engines), prev, by);
     },
-    async deleteBlock(id) {
+    async deleteBlock(id, by) {
       if (!blocks.has(id)) throw notFound(`Block ${id}`);
       await store.deleteRow(deps.db, 'content_blocks', id);
       blocks.delete(id);
       library = undefined;
+      await c.approvals?.retire('block', id, by);
     },
     listTemplates: () => [...templates.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     getTemplate: (id) => templates.get(id),
@@ -212,17 +240,20 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
       const t = parseTemplate(input, engines);
       if (t.id !== id) throw invalid('id', `must equal the path id "${id}"`);
       if (!c.approvals) return writeTemplate(t);
-      const s = await c.approvals.submit({ kind: 'template', subjectId: id, facts: contentFacts(templateTexts(t), rules), qa: qaSummary(templateQa(t)), document: t, by });
+      const prev = templates.get(id);
+      const s = await c.approvals.submit({
+        kind: 'template', subjectId: id, facts: contentFacts(templateTexts(t), rules), qa: qaSummary(templateQa(t)), document: t, by, baseline: prev && withoutTimes(prev),
+      });
       if (!s.live) {
-        const prev = templates.get(id);
         return { ...t, createdAt: prev?.createdAt ?? s.item.submittedAt, updatedAt: prev?.updatedAt ?? s.item.submittedAt, approval: approvalRef(s) };
       }
       return { ...(await writeTemplate(t)), approval: approvalRef(s) };
     },
-    async deleteTemplate(id) {
+    async deleteTemplate(id, by) {
       if (!templates.has(id)) throw notFound(`Template ${id}`);
       await store.deleteRow(deps.db, 'content_templates', id);
       templates.delete(id);
+      await c.approvals?.retire('template', id, by);
     },
     rules: () => rules,
     async setRules(input) {
@@ -242,7 +273,9 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
       }));
       // Which version of the template this is and who approved it, for the send's audit entry.
       const lv = c.approvals?.live('template', input.templateId);
-      return { ...out, provenance: { templateId: input.templateId, templateVersion: lv?.version ?? null, tier: lv?.tier ?? null, approvalId: lv?.approvalId ?? null, approvedBy: lv?.approvedBy ?? null } };
+      const lo = input.offer ? c.approvals?.live('offer', input.offer.id) : undefined;
+      const offer = input.offer && { offerId: input.offer.id, version: lo?.version ?? null, tier: lo?.tier ?? null, approvalId: lo?.approvalId ?? null, approvedBy: lo?.approvedBy ?? null };
+      return { ...out, provenance: { templateId: input.templateId, templateVersion: lv?.version ?? null, tier: lv?.tier ?? null, approvalId: lv?.approvalId ?? null, approvedBy: lv?.approvedBy ?? null, offer } };
     },
     qa(request) {
       const q = parseQaRequest(request, engines);

@@ -86,4 +86,6 @@ export interface RenderProvenance {
   tier: string | null;
   approvalId: string | null;
   approvedBy: { id: string; name: string } | null;
+  /** The offer the message carries, its live version and who approved it (absent: no offer). */
+  offer?: { offerId: string; version: number | null; tier: string | null; approvalId: string | null; approvedBy: { id: string; name: string } | null } | undefined;
 }

@@ -22,8 +22,8 @@ export function registerOfferRoutes(http: HttpServer, offers: OfferService): voi
     return reply.code(o.approval?.held ? 202 : 200).send(o);
   });
 
-  http.delete('/v1/offers/:id', { schema: { tags, summary: 'Delete an offer', params: Params } }, async (_req, reply) => {
-    await offers.remove(_req.params.id);
+  http.delete('/v1/offers/:id', { schema: { tags, summary: 'Retire an offer: off the menu; audited as offer.delete', params: Params } }, async (req, reply) => {
+    await offers.remove(req.params.id, principalOf(req));
     return reply.code(204).send();
   });
 
@@ -34,5 +34,5 @@ export function registerOfferRoutes(http: HttpServer, offers: OfferService): voi
   http.put('/v1/offer-policy', {
     schema: { tags, summary: 'Replace the governance policy', body: OfferPolicySchema, response: { 200: OfferPolicySchema } },
     validatorCompiler: routeValidator,
-  }, async (req) => offers.setPolicy(req.body));
+  }, async (req) => offers.setPolicy(req.body, principalOf(req)));
 }

@@ -9,7 +9,8 @@
  * critical offers on one process or lower their budgets by that margin.
  */
 import { compileValidator, invalid, notFound, type CoreDeps, type Principal } from '../../core/index.ts';
-import type { ApprovalsService, Submission } from '../approvals/index.ts';
+import { actorOf, type ApprovalsService, type Submission } from '../approvals/index.ts';
+import type { AuditInput } from '../audit/index.ts';
 import { DEFAULT_POLICY, OfferInputSchema, OfferPolicySchema } from './offers.schemas.ts';
 import type { Offer, OfferInput, OfferPolicy } from './offers.types.ts';
 
@@ -27,9 +28,10 @@ export interface OfferService {
    * undefined = Braid itself (seeding), not queued.
    */
   upsert(input: unknown, by?: Principal): Promise<Offer & { approval?: OfferApproval | undefined }>;
-  remove(id: string): Promise<void>;
+  /** Retires an offer: off the menu, its recorded versions never restored (`offer.delete`). */
+  remove(id: string, by?: Principal): Promise<void>;
   policy(): OfferPolicy;
-  setPolicy(input: unknown): Promise<OfferPolicy>;
+  setPolicy(input: unknown, by?: Principal): Promise<OfferPolicy>;
   /** Discount money committed today (UTC) by an offer. */
   spentToday(offerId: string): number;
   /** Commits `amount` of today's budget if it fits; false (and nothing reserved) if it does not. */
@@ -53,7 +55,24 @@ export function parseOffer(input: unknown): OfferInput {
 
 export const parsePolicy = (input: unknown): OfferPolicy => validatePolicy(input);
 
-export function createOffers(deps: CoreDeps, c: { approvals?: ApprovalsService | undefined } = {}): OfferService {
+/** Top-level fields that differ, as { field: { from, to } } (nested objects compared whole). */
+export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = { from: before[k] ?? null, to: after[k] ?? null };
+  }
+  return out;
+}
+
+const who = (p: Principal | undefined) => (p ? { id: p.id, name: p.name, role: p.role } : { id: 'system', name: 'Braid' });
+
+/**
+ * `audit`: each offer change is its own entry, written when it is asked for (live at once or
+ * held): `offer.create` with the offer, `offer.update` with the changed fields against the live
+ * offer, `offer.delete` with what was removed; `offer_policy.update` with the changed policy
+ * fields. Approval entries (submit, accept, publish, reject, unpublish) come from the queue.
+ */
+export function createOffers(deps: CoreDeps, c: { approvals?: ApprovalsService | undefined; audit?: { append(entries: AuditInput[]): Promise<unknown> } | undefined } = {}): OfferService {
   const offers = new Map<string, Offer>();
   /** The sorted menu, rebuilt only after a change (the decision path reads it every time). */
   let sorted: Offer[] | undefined;
@@ -110,7 +129,18 @@ export function createOffers(deps: CoreDeps, c: { approvals?: ApprovalsService |
     sorted = undefined;
     return offer;
   }
-  c.approvals?.register('offer', { publish: async (_item, doc) => { await write(parseOffer(doc)); } });
+  const audit = async (e: AuditInput) => { await c.audit?.append([e]); };
+  const docOf = (o: Offer): OfferInput => { const { createdAt: _c, updatedAt: _u, ...rest } = o; return rest; };
+
+  c.approvals?.register('offer', {
+    publish: async (_item, doc) => { await write(parseOffer(doc)); },
+    // A rejected sampled version: back to the previous live version, or paused (decisions never pick a paused offer).
+    unpublish: async (item, fallback) => {
+      const cur = offers.get(item.subjectId);
+      if (fallback) await write(parseOffer(fallback.document));
+      else if (cur) await write({ ...docOf(cur), status: 'paused' });
+    },
+  });
 
   return {
     ready: () => loaded,
@@ -118,27 +148,44 @@ export function createOffers(deps: CoreDeps, c: { approvals?: ApprovalsService |
     get: (id) => offers.get(id),
     async upsert(input, by) {
       const o = parseOffer(input);
-      if (!c.approvals) return write(o);
       const prev = offers.get(o.id);
+      const change = (s?: Submission): AuditInput => ({
+        actor: actorOf(by), action: prev ? 'offer.update' : 'offer.create', subjectType: 'offer', subjectId: o.id,
+        data: {
+          ...(prev ? { changes: diffFields(docOf(prev) as Record<string, unknown>, o as Record<string, unknown>) } : { offer: o }),
+          live: s ? s.live : true, approvalId: s?.item.id, version: s?.item.version, tier: s?.item.tier, by: who(by),
+        },
+      });
+      if (!c.approvals) { const out = await write(o); await audit(change()); return out; }
       const s = await c.approvals.submit({
-        kind: 'offer', subjectId: o.id, document: o, by,
+        kind: 'offer', subjectId: o.id, document: o, by, baseline: prev && docOf(prev),
         facts: { newOffer: !prev, discountPct: o.kind === 'percent_off' || o.kind === 'bundle' ? o.value : undefined },
       });
-      if (!s.live) return { ...o, createdAt: prev?.createdAt ?? s.item.submittedAt, updatedAt: prev?.updatedAt ?? s.item.submittedAt, approval: ref(s) };
-      return { ...(await write(o)), approval: ref(s) };
+      if (!s.live) {
+        await audit(change(s));
+        return { ...o, createdAt: prev?.createdAt ?? s.item.submittedAt, updatedAt: prev?.updatedAt ?? s.item.submittedAt, approval: ref(s) };
+      }
+      const out = { ...(await write(o)), approval: ref(s) };
+      await audit(change(s));
+      return out;
     },
-    async remove(id) {
-      if (!offers.has(id)) throw notFound(`Offer ${id}`);
+    async remove(id, by) {
+      const prev = offers.get(id);
+      if (!prev) throw notFound(`Offer ${id}`);
       await deps.db.query('delete from offers where id = $1', [id]);
       offers.delete(id);
       sorted = undefined;
+      await c.approvals?.retire('offer', id, by);
+      await audit({ actor: actorOf(by), action: 'offer.delete', subjectType: 'offer', subjectId: id, data: { offer: docOf(prev), by: who(by) } });
     },
     policy: () => policy,
-    async setPolicy(input) {
+    async setPolicy(input, by) {
       const p = parsePolicy(input);
       await deps.db.query(`insert into offer_policy (id, policy, updated_at) values (1, $1, $2)
         on conflict (id) do update set policy = excluded.policy, updated_at = excluded.updated_at`, [JSON.stringify(p), iso()]);
+      const before = policy;
       policy = p;
+      await audit({ actor: actorOf(by), action: 'offer_policy.update', subjectType: 'offer_policy', subjectId: 'global', data: { changes: diffFields(before, p), by: who(by) } });
       return p;
     },
     spentToday(offerId) { rollDay(); return spent.get(offerId) ?? 0; },

@@ -123,3 +123,13 @@ export async function listProfileEvents(db: Queryable, profileId: string, limit:
     `select seq, name, at from profile_events where profile_id = $1 and ($2::int8 is null or seq < $2) order by seq desc limit $3`, [profileId, beforeSeq ?? null, limit]);
   return r.rows.map((x) => ({ seq: x.seq, name: x.name, at: x.at.toISOString() }));
 }
+
+/**
+ * Profiles (in id order, after `afterId`) with an event named `name` at or after `since`: who
+ * emitted it recently. Walks the (profile_id, seq) key in order, so a page stops early.
+ */
+export async function emitters(db: Queryable, name: string, since: Date, afterId: string, limit: number): Promise<string[]> {
+  const r = await db.query<{ profile_id: string }>(
+    `select distinct profile_id from profile_events where profile_id > $1 and name = $2 and at >= $3 order by profile_id limit $4`, [afterId, name, since, limit]);
+  return r.rows.map((x) => x.profile_id);
+}

@@ -25,10 +25,10 @@ export function eventProducts(props: Record<string, unknown> | undefined): strin
 
 export function createWorkerRenderer(c: { content: ContentService; traits?: TraitsService | undefined; offers?: OfferService | undefined }): (input: RenderInput) => Promise<RenderOutput> {
   return async (input) => {
-    // A template that is not live (new and held for approval, rejected, or missing) sends nothing:
-    // the journey exits at this step as a QA failure naming the template (docs/governance.md).
-    if (!c.content.getTemplate(input.templateId)) {
-      return { content: {}, qa: { ok: false, reasons: [{ rule: 'template_not_live', message: `template ${input.templateId} is not live (held for approval, rejected or missing)` }] } };
+    // A template that is not live (new and held for approval, rejected, archived or missing) sends
+    // nothing: the journey exits at this step as a QA failure naming the template (docs/governance.md).
+    if (c.content.getTemplate(input.templateId)?.status !== 'active') {
+      return { content: {}, qa: { ok: false, reasons: [{ rule: 'template_not_live', message: `template ${input.templateId} is not live (held for approval, rejected, archived or missing)` }] } };
     }
     const computed = c.traits?.peek(input.profileId);
     const products = eventProducts(input.event?.properties);

@@ -14,6 +14,9 @@ const Worker = Type.Object({
   approval: Type.Optional(Type.Object({
     id: Type.String(), version: Type.Integer(), tier: Type.String(), status: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), held: Type.Boolean(),
     reasons: Type.Array(Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() })),
+    audience: Type.Union([Type.Object({
+      size: Type.Integer(), atLeast: Type.Boolean({ description: 'counting stopped above the threshold: size is a lower bound' }), basis: Type.String({ description: 'what was counted' }),
+    }), Type.Null()], { description: 'shoppers the version may reach, counted when it was saved (the audience_size rule)' }),
   }, { description: 'Where the new version stands (docs/governance.md); held = journeys keep starting on liveVersion' })),
 });
 const InstanceSchema = Type.Object({
@@ -54,7 +57,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
     async (req) => ({ ...(await workers.get(req.params.id)), counts: await workers.counts(req.params.id) }));
 
   http.delete('/v1/workers/:id', { schema: { tags, summary: 'Delete a worker (its waiting instances exit)', params: Id } }, async (req, reply) => {
-    await workers.remove(req.params.id);
+    await workers.remove(req.params.id, principalOf(req));
     return reply.code(204).send();
   });
 
@@ -63,7 +66,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
       body: Type.Object({ status: Type.Union(WORKER_STATUSES.map((s) => Type.Literal(s))) }, { additionalProperties: false }),
       response: { 200: Type.Intersect([Worker, Type.Object({ exited: Type.Integer() })]) } },
     validatorCompiler: routeValidator,
-  }, async (req) => workers.setStatus(req.params.id, req.body.status, 'api'));
+  }, async (req) => workers.setStatus(req.params.id, req.body.status, principalOf(req)));
 
   http.get('/v1/workers/:id/versions', {
     schema: { tags, summary: 'Versions of a worker, newest first', params: Id,
@@ -91,7 +94,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
 
   http.put('/v1/guardrails', {
     schema: { tags, summary: 'Change guardrails (omitted fields keep their value)', body: Type.Unknown(), response: { 200: GuardrailsSchema } },
-  }, async (req) => workers.setGuardrails(req.body));
+  }, async (req) => workers.setGuardrails(req.body, principalOf(req)));
 
   http.get('/v1/playbooks', {
     schema: { tags, summary: 'Shipped playbooks: ready worker documents', response: { 200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },

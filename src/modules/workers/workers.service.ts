@@ -5,13 +5,14 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { invalid, notFound, type CoreDeps, type Principal } from '../../core/index.ts';
-import type { Submission } from '../approvals/index.ts';
+import type { AudienceEstimate, Submission } from '../approvals/index.ts';
+import { estimateAudience } from './workers.audience.ts';
 import type { AppliedBatch } from '../profiles/index.ts';
 import { createEngine, type Engine, type LiveWorker } from './workers.engine.ts';
 import { parseGuardrails, type GuardrailSettings } from './workers.guardrails.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import {
-  countInstances, deleteWorker, exitWorkerInstances, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setLiveVersion, setStatus,
+  countInstances, deleteWorker, exitVersionInstances, exitWorkerInstances, fallBackLiveVersion, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setLiveVersion, setStatus,
 } from './workers.store.ts';
 import { createTriggers } from './workers.triggers.ts';
 import { PLAYBOOKS } from './workers.playbooks.ts';
@@ -59,10 +60,20 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     await refreshLive();
   }
 
-  // An accepted version goes live: journeys entering from now on start on it.
-  w.approvals?.register('worker', { publish: async (item) => { await setLiveVersion(db, item.subjectId, item.version); await reload(); } });
-
   const engine: Engine = createEngine(deps, w, { live: () => live, definition, settings: () => settings });
+
+  // An accepted version goes live: journeys entering from now on start on it. A rejected sampled
+  // version (live since it was saved) is taken off: new journeys start on the previous live
+  // version (or none), and the journeys running it end (exit reason version_rejected).
+  w.approvals?.register('worker', {
+    publish: async (item) => { await setLiveVersion(db, item.subjectId, item.version); await reload(); },
+    unpublish: async (item, fallback) => {
+      await fallBackLiveVersion(db, item.subjectId, item.version, fallback?.item.version ?? null);
+      await reload();
+      await engine.idle();
+      await exitVersionInstances(db, item.subjectId, item.version, 'version_rejected', deps.clock.now());
+    },
+  });
   const triggers = createTriggers(deps, w, (entries) => engine.enterNow(entries));
 
   async function record(id: string): Promise<WorkerRecord> {
@@ -137,28 +148,34 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       const status = rawStatus === undefined ? undefined : parseStatus(rawStatus);
       const res = await saveVersion(db, def.id, stored, status, new Date(deps.clock.now()), byId);
       let submission: Submission | undefined;
-      if (res.created && w.approvals) submission = await w.approvals.submit({ kind: 'worker', subjectId: def.id, version: res.version, facts: workerFacts(def, w.incentivePlacement), document: stored, by: principal });
+      if (res.created && w.approvals) {
+        submission = await w.approvals.submit({
+          kind: 'worker', subjectId: def.id, version: res.version, facts: workerFacts(def, w.incentivePlacement), document: stored, by: principal,
+          audience: (stopAbove) => estimateAudience(def, deps, w, stopAbove),
+        });
+      }
       if (res.created && (!submission || submission.live)) await setLiveVersion(db, def.id, res.version);
       await reload();
       if (status && status !== 'on') await exitWorkerInstances(db, def.id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now());
       const out = { ...(await record(def.id)), created: res.created, approval: submission && workerApproval(submission) };
-      if (res.created) await w.audit?.append([{ actor: byId ?? 'api', action: 'worker.version', subjectType: 'worker', subjectId: def.id, data: { version: res.version, status: out.status, riskTier: def.riskTier, owner: def.owner, document: stored } }]);
+      if (res.created) await w.audit?.append([{ actor: actorOf(by), action: 'worker.version', subjectType: 'worker', subjectId: def.id, data: { version: res.version, status: out.status, riskTier: def.riskTier, owner: def.owner, document: stored } }]);
       return out;
     },
-    async setStatus(id: string, status: WorkerStatus, by: string | null = null): Promise<WorkerRecord & { exited: number }> {
+    async setStatus(id: string, status: WorkerStatus, by: Principal | string | null = null): Promise<WorkerRecord & { exited: number }> {
       if (!heads.has(id)) throw notFound(`Worker ${id}`);
-      await setStatus(db, id, status, new Date(deps.clock.now()), by);
+      await setStatus(db, id, status, new Date(deps.clock.now()), typeof by === 'object' && by !== null ? by.id : by);
       await reload();
       const exited = status === 'on' ? 0 : await engine.idle().then(() => exitWorkerInstances(db, id, status === 'paused' ? 'worker_paused' : 'worker_off', deps.clock.now()));
-      await w.audit?.append([{ actor: by ?? 'api', action: 'worker.status', subjectType: 'worker', subjectId: id, data: { status, exited } }]);
+      await w.audit?.append([{ actor: actorOf(by), action: 'worker.status', subjectType: 'worker', subjectId: id, data: { status, exited } }]);
       return { ...(await record(id)), exited };
     },
-    async remove(id: string): Promise<void> {
+    async remove(id: string, by?: Principal): Promise<void> {
       if (!heads.has(id)) throw notFound(`Worker ${id}`);
       await exitWorkerInstances(db, id, 'worker_deleted', deps.clock.now());
       await deleteWorker(db, id);
       await reload();
-      await w.audit?.append([{ actor: 'api', action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
+      await w.approvals?.retire('worker', id, by);
+      await w.audit?.append([{ actor: actorOf(by ?? null), action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
     },
     instances: (f: { workerId?: string; profileId?: string; state?: string; limit: number }): Promise<Instance[]> => listInstances(db, f),
     async instance(id: string): Promise<Instance> {
@@ -168,12 +185,12 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     },
     counts: (workerId?: string) => countInstances(db, workerId),
     guardrails: (): GuardrailSettings => settings,
-    async setGuardrails(input: unknown): Promise<GuardrailSettings> {
+    async setGuardrails(input: unknown, by: Principal | string | null = null): Promise<GuardrailSettings> {
       const next = parseGuardrails(input, settings);
       await db.query(`insert into guardrail_settings (id, settings, updated_at) values (1, $1, $2) on conflict (id) do update set settings = excluded.settings, updated_at = excluded.updated_at`,
         [JSON.stringify(next), new Date(deps.clock.now())]);
       settings = next;
-      await w.audit?.append([{ actor: 'api', action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global', data: { ...next } }]);
+      await w.audit?.append([{ actor: actorOf(by), action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global', data: { ...next } }]);
       return settings;
     },
     playbooks: () => PLAYBOOKS,
@@ -187,9 +204,20 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
 
 export type WorkersService = ReturnType<typeof createWorkers>;
 
-/** Where a submitted worker version stands (docs/governance.md). */
-export interface WorkerApproval { id: string; version: number; tier: string; status: string; queue: string | null; held: boolean; reasons: Array<{ code: string; tier: string; message: string }> }
-const workerApproval = (s: Submission): WorkerApproval => ({ id: s.item.id, version: s.item.version, tier: s.item.tier, status: s.item.status, queue: s.item.queue, held: !s.live, reasons: s.item.reasons });
+/** Where a submitted worker version stands (docs/governance.md), with the audience its tier was computed from. */
+export interface WorkerApproval {
+  id: string; version: number; tier: string; status: string; queue: string | null; held: boolean; reasons: Array<{ code: string; tier: string; message: string }>;
+  audience: AudienceEstimate | null;
+}
+const workerApproval = (s: Submission): WorkerApproval => ({
+  id: s.item.id, version: s.item.version, tier: s.item.tier, status: s.item.status, queue: s.item.queue, held: !s.live, reasons: s.item.reasons, audience: s.audience ?? null,
+});
+
+/** The audit log's actor: `key:…` / `user:…` for a principal (as the other modules write it), a given name as is, else `api`. */
+function actorOf(by: Principal | string | null): string {
+  if (by === null) return 'api';
+  return typeof by === 'string' ? by : `${by.kind}:${by.id}`;
+}
 
 function parseStatus(v: unknown): WorkerStatus {
   if (typeof v !== 'string' || !(WORKER_STATUSES as readonly string[]).includes(v)) throw invalid('status', `must be one of ${WORKER_STATUSES.join(', ')}`);

@@ -17,6 +17,15 @@ export async function setLiveVersion(db: Queryable, id: string, version: number)
   await db.query(`update workers set live_version = $2 where id = $1 and (live_version is null or live_version < $2)`, [id, version]);
 }
 
+/**
+ * A rejected live version is taken off: new journeys start on `fallback` (an earlier accepted
+ * version) or on none. Only when `rejected` is still the live version (a newer one may be live).
+ */
+export async function fallBackLiveVersion(db: Queryable, id: string, rejected: number, fallback: number | null): Promise<boolean> {
+  const r = await db.query(`update workers set live_version = $3 where id = $1 and live_version = $2`, [id, rejected, fallback]);
+  return r.affectedRows > 0;
+}
+
 export async function loadVersion(db: Queryable, id: string, version: number): Promise<{ document: unknown; createdAt: string; createdBy: string | null } | undefined> {
   const r = await db.query<{ document: unknown; created_at: Date; created_by: string | null }>(`select document, created_at, created_by from worker_versions where worker_id = $1 and version = $2`, [id, version]);
   const row = r.rows[0];
@@ -136,6 +145,12 @@ export async function entryHistory(db: Queryable, workerIds: string[], profileId
 /** Ends every waiting instance of a worker (paused or turned off). */
 export async function exitWorkerInstances(db: Queryable, workerId: string, reason: string, nowMs: number): Promise<number> {
   const r = await db.query(`update worker_instances set state = 'exited', exit_reason = $2, updated_at = $3, lease_until = null where worker_id = $1 and state = 'waiting'`, [workerId, reason, nowMs]);
+  return r.affectedRows;
+}
+
+/** Ends the waiting journeys that run one version of a worker (a rejected version: it must not send again). */
+export async function exitVersionInstances(db: Queryable, workerId: string, version: number, reason: string, nowMs: number): Promise<number> {
+  const r = await db.query(`update worker_instances set state = 'exited', exit_reason = $3, updated_at = $4, lease_until = null where worker_id = $1 and version = $2 and state = 'waiting'`, [workerId, version, reason, nowMs]);
   return r.affectedRows;
 }
 
