@@ -11,7 +11,7 @@ import { createEngine, type Engine, type LiveWorker } from './workers.engine.ts'
 import { parseGuardrails, type GuardrailSettings } from './workers.guardrails.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import {
-  countInstances, deleteWorker, exitWorkerInstances, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setLiveVersion, setStatus,
+  countInstances, deleteWorker, exitWorkerInstances, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setLiveVersion, setStatus, waitingByStep,
 } from './workers.store.ts';
 import { createTriggers } from './workers.triggers.ts';
 import { PLAYBOOKS } from './workers.playbooks.ts';
@@ -160,7 +160,8 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await reload();
       await w.audit?.append([{ actor: 'api', action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
     },
-    instances: (f: { workerId?: string; profileId?: string; state?: string; limit: number }): Promise<Instance[]> => listInstances(db, f),
+    instances: (f: { workerId?: string; profileId?: string; state?: string; after?: { enteredAt: number; id: string }; limit: number }): Promise<Instance[]> => listInstances(db, f),
+    waitingByStep: (workerId: string) => waitingByStep(db, workerId),
     async instance(id: string): Promise<Instance> {
       const i = await getInstance(db, id);
       if (!i) throw notFound(`Instance ${id}`);
