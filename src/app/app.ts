@@ -182,7 +182,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   });
   registerWorkerReportRoutes(http, createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() }));
   registerSimulationRoutes(http, { dataDir: config.dataDir });
-  registerConsoleLift(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
+  registerConsoleLift(http, { db, decisioning, config, nowMs: () => clock.now() });
   await registerConsole(http);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
