@@ -35,6 +35,8 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
   let profileDir: string;
   let dataDir: string;
   let problems: string[] = [];
+  /** Requests in flight: a step waits for none before navigating away (an aborted read is a failed request). */
+  let inflight = 0;
   /** Responses a step provokes on purpose (an invalid definition answers 400). */
   let expected: RegExp[] = [];
   const timings: Record<string, number> = {};
@@ -71,6 +73,9 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     page = context.pages()[0] ?? await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error' && !expected.some((re) => re.test(m.location().url))) problems.push(`console: ${m.text()} (${m.location().url})`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', () => { inflight++; });
+    page.on('requestfinished', () => { inflight--; });
+    page.on('requestfailed', () => { inflight--; });
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
     page.on('response', (r) => { if (r.status() >= 400 && !expected.some((re) => re.test(r.url()))) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`); });
   }, 300_000);
@@ -91,6 +96,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     });
   });
   const clean = () => expect(problems, problems.join('\n')).toEqual([]);
+  const idle = () => expect.poll(() => inflight, { timeout: 30_000 }).toBe(0);
   const shot = async (name: string) => { await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }); };
 
   it('signs in with the admin key and shows the overview', async () => {
@@ -103,7 +109,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await page.getByTestId('me').waitFor();
     expect(await page.getByTestId('me').textContent()).toContain('admin');
-    await page.getByText('Incremental contribution vs holdout').waitFor();
+    await page.getByText('Incremental contribution vs holdout, by placement').waitFor();
     await page.locator('.card .loading').first().waitFor({ state: 'detached' });
     expect(await page.getByTestId('kpis').textContent()).toContain('Discount spend');
     expect(await page.getByTestId('kpis').textContent()).toContain('Incremental contribution (workers)');
@@ -195,6 +201,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
       await g.close();
       await page.goto(s.url + '/'); // back to the demo store, still signed in there (sessionStorage is per origin)
       await page.getByTestId('me').waitFor();
+      await idle();
     }
   });
 
@@ -357,6 +364,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await page.getByTestId('me').waitFor();
+    await idle(); // the overview's reads finish before the next step navigates away
     clean();
   });
 
@@ -365,6 +373,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
       await page.goto(s.url + path);
       await page.getByRole('heading', { name: text }).waitFor();
       await page.locator('.loading').first().waitFor({ state: 'detached' });
+      await idle();
     }
     await page.getByTestId('report-kpis').waitFor();
     // The overview once workers have reached shoppers (the README's screenshot).

@@ -23,6 +23,7 @@ export function BandChart({ points, label, empty }: { points: BandPoint[]; label
       <line x1={P} x2={W - P} y1={y(0)} y2={y(0)} className="axis" />
       <polygon points={band} className="band" />
       <polyline points={line} className="line" />
+      {known.map(([p, i]) => <line key={`w${i}`} x1={x(i)} x2={x(i)} y1={y(p.lo!)} y2={y(p.hi!)} className="whisker" />)}
       {known.map(([p, i]) => <circle key={i} cx={x(i)} cy={y(p.estimate!)} r={3} className="dot"><title>{`${p.label}: ${p.estimate!.toFixed(2)} [${p.lo!.toFixed(2)}, ${p.hi!.toFixed(2)}]${p.note ? ` · ${p.note}` : ''}`}</title></circle>)}
       <text x={4} y={y(hi) + 4} className="tick">{short(hi)}</text>
       <text x={4} y={y(lo) + 4} className="tick">{short(lo)}</text>

@@ -15,7 +15,7 @@ export function Field({ label, field, error, children }: { label: string; field:
   const mine = error && error.field === field;
   return (
     <label className={mine ? 'invalid' : ''}>{label}{children}
-      {mine ? <span className="field-error" role="alert" data-field={field}>{error.message}</span> : null}
+      {mine ? <span className="field-error" role="alert" data-field={field}>{error.message.replace(/^[\w.[\]]+: /, '')}</span> : null}
     </label>
   );
 }

@@ -30,7 +30,7 @@ export function fixtureSimulation(seeds = 2, shoppers = 60): Simulation {
     const books = {} as SeedResult['books'];
     for (const [p, x] of Object.entries(POLICY) as Array<[PolicyName, (typeof POLICY)[PolicyName]]>) {
       const perDay = Array.from({ length: DAYS }, (_, d) => ({ contribution: (40 + x.lift) * shoppers / DAYS * (1 + 0.05 * d), discount: x.discount * shoppers / DAYS }));
-      books[p] = booksOf(ledgers(shoppers, 80 + x.lift + k, x.discount, x.messages, x.unsub), perDay);
+      books[p] = booksOf(ledgers(shoppers, 80 + x.discount + x.lift * (1 + 0.3 * k), x.discount, x.messages, x.unsub), perDay);
     }
     const truth = books.braid.contribution - books.none.contribution;
     results.push({ seed: k + 1, books, braidEstimate: { estimate: truth * 0.9, ciLow: truth * 0.5, ciHigh: truth * 1.3, source: 'GET /v1/reports/workers/_all' } });

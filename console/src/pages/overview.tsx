@@ -62,7 +62,7 @@ export function Overview(_: { me: Principal }) {
         <Kpi label="Discount spend" value={money(total(o, 'discount'))} note={`${money(spend)} today across ${offers.data?.items.length ?? 0} offers`} />
         <Kpi label="Messages sent" value={num(total(o, 'messages'))} note={none} />
         <Kpi label="Unsubscribes" value={num(total(o, 'unsubscribed'))} note={none} />
-        <Kpi label="Lift per decision shopper" value={lastLift ? signedMoney(lastLift.estimate) : '–'} note={lastLift ? `95% CI ${signedMoney(lastLift.ciLow)} to ${signedMoney(lastLift.ciHigh)} · ${chosen}` : 'placements vs the global control group'} />
+        <Kpi label="Placement lift per shopper" value={lastLift ? signedMoney(lastLift.estimate) : '–'} note={lastLift ? `95% CI ${signedMoney(lastLift.ciLow)} to ${signedMoney(lastLift.ciHigh)} · ${chosen}` : 'placements vs the global control group'} />
         <Kpi label="Workers on" value={`${on} / ${workers.data?.items.length ?? 0}${workers.data?.nextCursor ? '+' : ''}`} note={`${num(waiting)} journeys waiting`} />
       </div>
       {reports ? <WorkerSeries workers={(workers.data?.items ?? []).map((w) => ({ id: w.id, name: w.definition?.name ?? w.id }))} /> : null}
