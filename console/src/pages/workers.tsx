@@ -94,7 +94,7 @@ export function StepsView({ steps, errorField, counts }: { steps: any[]; errorFi
           <div className="step-type">{s.type}</div>
           <div className="step-id">{s.id}</div>
           <div className="muted small">{describeStep(s)}</div>
-          {counts ? <div className="step-count" title="Journeys waiting at this step">{num(counts.get(i) ?? 0)} waiting</div> : null}
+          {counts ? <div className="step-count" title="Waiting journeys whose next step this is (after a wait, the step that follows it)">{num(counts.get(i) ?? 0)} waiting to run</div> : null}
         </li>
       ))}
     </ol>

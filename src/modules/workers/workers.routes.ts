@@ -11,7 +11,7 @@ const Worker = Type.Object({
   definition: Type.Object({}, { additionalProperties: true }),
   createdAt: Type.String(), updatedAt: Type.String(), updatedBy: Type.Union([Type.String(), Type.Null()]),
   counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
-  waitingByStep: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'Waiting journeys per step index (GET of one worker)' })),
+  waitingByStep: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'Waiting journeys per index of the step they run next (GET of one worker)' })),
   approval: Type.Optional(Type.Object({
     id: Type.String(), version: Type.Integer(), tier: Type.String(), status: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), held: Type.Boolean(),
     reasons: Type.Array(Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() })),

@@ -159,7 +159,7 @@ export async function listInstances(db: Queryable, f: { workerId?: string | unde
   return r.rows.map(toInstance);
 }
 
-/** Waiting journeys of a worker per step index (one aggregate; the console's steps view). */
+/** Waiting journeys of a worker per index of the step they run next (one aggregate; the console's steps view). */
 export async function waitingByStep(db: Queryable, workerId: string): Promise<Record<string, number>> {
   const r = await db.query<{ step: number; n: number }>(
     `select step, count(*)::int as n from worker_instances where worker_id = $1 and state = 'waiting' group by step order by step`, [workerId]);
