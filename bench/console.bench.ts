@@ -92,7 +92,13 @@ async function seed(): Promise<{ rows: number; seconds: number }> {
   } finally { await db.close(); }
 }
 
-const seeded = keep && existsSync(join(dataDir, 'pgdata')) ? { rows: 0, seconds: 0 } : await seed();
+let seeded: { rows: number; seconds: number };
+try {
+  seeded = keep && existsSync(join(dataDir, 'pgdata')) ? { rows: 0, seconds: 0 } : await seed();
+} catch (e) {
+  if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  throw e;
+}
 const keys = { writeKey: 'wk_bench_console_1234', adminKey: 'ak_bench_console_1234' };
 const t2 = performance.now();
 const braid = await startBraidProcess({ dataDir, ...keys, timeoutMs: 600_000, env: { BRAID_LOG_LEVEL: 'error' } });
