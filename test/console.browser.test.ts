@@ -122,6 +122,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('button', { name: 'New worker from a playbook' }).click();
     await page.locator('button[data-playbook="cart_recovery"]').click();
     await page.waitForURL(/\/workers\/wkr_cart_recovery$/);
+    await page.getByRole('heading', { level: 1, name: 'Cart recovery' }).waitFor(); // the worker page has replaced the playbooks
     await page.getByRole('list', { name: 'Steps' }).waitFor();
     expect(await page.locator('.flow .step').count()).toBe(4);
     const created = await s.api('GET', '/v1/workers/wkr_cart_recovery');
@@ -168,7 +169,9 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     }
     // A second Braid with approvals on (test servers turn them off): the admin key submits a
     // template whose copy states a discount, which holds it for an approver.
+    let t = performance.now();
     const g = await startTestServer({ config: { logLevel: 'error', governance: { ...DEFAULT_GOVERNANCE, approvals: true } }, background: false });
+    timings.approvalServerSeconds = (performance.now() - t) / 1000;
     try {
     const base = (await g.api('GET', '/v1/content/templates/cart_recovery')).body;
     const { createdAt: _c, updatedAt: _u, status: _s, approval: _a, ...doc } = base;
@@ -178,7 +181,10 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     expect(pending).toHaveLength(1);
     expect(await g.api('POST', '/v1/users', { email: 'approver@example.com', name: 'Ana Approver', role: 'approver', password: 'correct horse battery' })).toMatchObject({ status: 201 });
 
+    t = performance.now();
+    await idle();
     await page.goto(g.url + '/');
+    timings.approvalSignInPageSeconds = (performance.now() - t) / 1000;
     await page.getByRole('textbox', { name: 'Email' }).fill('approver@example.com');
     await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -195,10 +201,12 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     expect(decided).toMatchObject({ decidedBy: { name: 'Ana Approver' }, comment: 'Discount approved by merchandising' });
     expect(['approved', 'published']).toContain(decided.status);
     expect((await g.api('GET', '/v1/content/templates/summer_sale')).body.email.subject).toBe('Save 20% on your cart today');
+    await idle();
     await page.getByRole('button', { name: 'Sign out' }).click();
     clean();
     } finally {
       await g.close();
+      await idle();
       await page.goto(s.url + '/'); // back to the demo store, still signed in there (sessionStorage is per origin)
       await page.getByTestId('me').waitFor();
       await idle();
@@ -284,6 +292,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('link', { name: 'Worker', exact: true }).click();
     await page.getByTestId('journeys').waitFor();
     await page.getByText('Lift vs holdout').waitFor();
+    await idle();
     clean();
   });
 
@@ -293,6 +302,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByText('No simulation has run yet').waitFor();
     expected = [];
     writeLatestSimulation(dataDir, Date.now());
+    await idle();
     await page.reload();
     await page.getByTestId('sim-policies').waitFor();
     expect(await page.getByTestId('sim-policies').locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^none/), expect.stringMatching(/^blast/), expect.stringMatching(/^rules/), expect.stringMatching(/^braid/)]);
@@ -350,6 +360,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
 
     // An analyst reads offers and guardrails but is offered no edit.
     expect((await s.api('POST', '/v1/users', { email: 'ana@example.com', name: 'Ana Analyst', role: 'analyst', password: 'correct horse battery' })).status).toBe(201);
+    await idle();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
     await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
@@ -360,6 +371,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByTestId('guardrails').waitFor();
     expect(await page.getByRole('button', { name: 'New offer' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
+    await idle();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
@@ -369,6 +381,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
   });
 
   it('serves deep links, the other pages and leaves /v1 and /docs alone', async () => {
+    await idle();
     for (const [path, text] of [['/offers', 'Offers and guardrails'], ['/content', 'Content library'], ['/experiments', 'Experiments and holdouts'], ['/workers/_all/report', 'All workers vs the global control group']] as const) {
       await page.goto(s.url + path);
       await page.getByRole('heading', { name: text }).waitFor();
@@ -380,7 +393,10 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('link', { name: 'Overview', exact: true }).click();
     await page.getByRole('img', { name: 'Cumulative incremental contribution of workers with 95% confidence band' }).waitFor();
     await page.locator('.loading').first().waitFor({ state: 'detached' });
+    await idle();
+    await expect.poll(() => page.getByText('…', { exact: true }).count()).toBe(0); // the workers' lift has arrived
     await shot('overview-with-workers');
+    await page.screenshot({ path: join(SHOTS, 'overview-readme.png') }); // the viewport: docs/img/console-overview.png
     clean();
     const api = await fetch(s.url + '/v1/no-such-route');
     expect(api.status).toBe(404);

@@ -82,7 +82,7 @@ export function Overview(_: { me: Principal }) {
               return (
                 <tr key={w.id}><td><Link to={`/workers/${encodeURIComponent(w.id)}`}>{w.definition?.name ?? w.id}</Link></td><td><Badge tone={statusTone(w.status)}>{w.status}</Badge></td>
                   <td>{w.definition?.holdoutPct ?? 0}%</td><td>{num(w.counts?.waiting ?? 0)}</td><td>{num(w.counts?.done ?? 0)}</td>
-                  <td>{l ? <LiftCell e={l.incremental.contributionPerShopper} /> : '–'}</td><td>{l ? <LiftCell e={l.incremental.contributionTotal} /> : '–'}</td></tr>
+                  <td>{l ? <LiftCell e={l.incremental.contributionPerShopper} /> : lifts.loading ? '…' : '–'}</td><td>{l ? <LiftCell e={l.incremental.contributionTotal} /> : lifts.loading ? '…' : '–'}</td></tr>
               );
             })}</tbody></table>
         ) : null}
