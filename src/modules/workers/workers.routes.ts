@@ -113,7 +113,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
 
   http.put('/v1/guardrails', {
     schema: { tags, summary: 'Change guardrails (omitted fields keep their value)', body: Type.Unknown(), response: { 200: GuardrailsSchema } },
-  }, async (req) => workers.setGuardrails(req.body));
+  }, async (req) => workers.setGuardrails(req.body, principalOf(req)));
 
   http.get('/v1/playbooks', {
     schema: { tags, summary: 'Shipped playbooks: ready worker documents', response: { 200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })) }) } },

@@ -169,12 +169,16 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     },
     counts: (workerId?: string) => countInstances(db, workerId),
     guardrails: (): GuardrailSettings => settings,
-    async setGuardrails(input: unknown): Promise<GuardrailSettings> {
+    /** Validates and stores new guardrails; audited as guardrails.update by `by` (the API caller). */
+    async setGuardrails(input: unknown, by?: Principal): Promise<GuardrailSettings> {
       const next = parseGuardrails(input, settings);
       await db.query(`insert into guardrail_settings (id, settings, updated_at) values (1, $1, $2) on conflict (id) do update set settings = excluded.settings, updated_at = excluded.updated_at`,
         [JSON.stringify(next), new Date(deps.clock.now())]);
       settings = next;
-      await w.audit?.append([{ actor: 'api', action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global', data: { ...next } }]);
+      await w.audit?.append([{
+        actor: by?.id ?? 'api', action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global',
+        data: { ...next, ...(by ? { principal: { id: by.id, name: by.name, role: by.role } } : {}) },
+      }]);
       return settings;
     },
     playbooks: () => PLAYBOOKS,
