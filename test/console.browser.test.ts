@@ -1,8 +1,10 @@
 /**
  * The web console in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a
  * real Braid with a demo store: sign in, create a worker from a playbook, approve a held template,
- * open a decision and a shopper. Any console error, page error, failed request or unexpected HTTP
- * error fails the test; every step saves a screenshot under .test-data/console/.
+ * open a decision and a shopper, read a worker's report (lift with intervals, cohorts, over time),
+ * the simulator's latest comparison, create and edit an offer and the guardrails (server errors
+ * shown at the field), read-only for an analyst. Any console error, page error, failed request or
+ * unexpected HTTP error fails the test; every step saves a screenshot under .test-data/console/.
  * Without chromium the file is skipped with a message, except in CI (CI set), where it fails.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { seedDemoIfEmpty } from '../src/app/demo-seed.ts';
 import { startTestServer, TEST_KEYS, type TestServer } from '../src/testing/server.ts';
+import { writeLatestSimulation } from '../src/testing/simulation.ts';
 import { DEFAULT_GOVERNANCE } from '../src/core/index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,7 +33,10 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
   let context: BrowserContext;
   let page: Page;
   let profileDir: string;
+  let dataDir: string;
   let problems: string[] = [];
+  /** Requests in flight: a step waits for none before navigating away (an aborted read is a failed request). */
+  let inflight = 0;
   /** Responses a step provokes on purpose (an invalid definition answers 400). */
   let expected: RegExp[] = [];
   const timings: Record<string, number> = {};
@@ -42,7 +48,8 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     // `npm test` builds the console in pretest; a direct vitest run builds it here when stale.
     execFileSync(process.execPath, [resolve(import.meta.dirname, '../console/build.mjs')], { stdio: 'inherit' });
     let t = performance.now();
-    s = await startTestServer({ config: { logLevel: 'error' } });
+    dataDir = mkdtempSync(join(tmpdir(), 'braid-console-data-'));
+    s = await startTestServer({ config: { logLevel: 'error', dataDir } });
     await seedDemoIfEmpty(s.braid, { shoppers: SHOPPERS });
     while (!(await s.braid.profiles.waitForProjection(60_000))) { /* catching up */ }
     timings.seedSeconds = (performance.now() - t) / 1000;
@@ -66,6 +73,9 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     page = context.pages()[0] ?? await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error' && !expected.some((re) => re.test(m.location().url))) problems.push(`console: ${m.text()} (${m.location().url})`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', () => { inflight++; });
+    page.on('requestfinished', () => { inflight--; });
+    page.on('requestfailed', () => { inflight--; });
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
     page.on('response', (r) => { if (r.status() >= 400 && !expected.some((re) => re.test(r.url()))) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`); });
   }, 300_000);
@@ -74,6 +84,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await context?.close();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
     await s?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     console.log(JSON.stringify({ consoleBrowser: timings, screenshots: SHOTS }));
   });
 
@@ -85,6 +96,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     });
   });
   const clean = () => expect(problems, problems.join('\n')).toEqual([]);
+  const idle = () => expect.poll(() => inflight, { timeout: 30_000 }).toBe(0);
   const shot = async (name: string) => { await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }); };
 
   it('signs in with the admin key and shows the overview', async () => {
@@ -97,9 +109,10 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await page.getByTestId('me').waitFor();
     expect(await page.getByTestId('me').textContent()).toContain('admin');
-    await page.getByText('Incremental contribution vs holdout').waitFor();
+    await page.getByText('Incremental contribution vs holdout, by placement').waitFor();
     await page.locator('.card .loading').first().waitFor({ state: 'detached' });
-    expect(await page.getByTestId('kpis').textContent()).toContain('Discount spend today');
+    expect(await page.getByTestId('kpis').textContent()).toContain('Discount spend');
+    expect(await page.getByTestId('kpis').textContent()).toContain('Incremental contribution (workers)');
     await shot('overview');
     clean();
   });
@@ -109,6 +122,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('button', { name: 'New worker from a playbook' }).click();
     await page.locator('button[data-playbook="cart_recovery"]').click();
     await page.waitForURL(/\/workers\/wkr_cart_recovery$/);
+    await page.getByRole('heading', { level: 1, name: 'Cart recovery' }).waitFor(); // the worker page has replaced the playbooks
     await page.getByRole('list', { name: 'Steps' }).waitFor();
     expect(await page.locator('.flow .step').count()).toBe(4);
     const created = await s.api('GET', '/v1/workers/wkr_cart_recovery');
@@ -155,7 +169,9 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     }
     // A second Braid with approvals on (test servers turn them off): the admin key submits a
     // template whose copy states a discount, which holds it for an approver.
+    let t = performance.now();
     const g = await startTestServer({ config: { logLevel: 'error', governance: { ...DEFAULT_GOVERNANCE, approvals: true } }, background: false });
+    timings.approvalServerSeconds = (performance.now() - t) / 1000;
     try {
     const base = (await g.api('GET', '/v1/content/templates/cart_recovery')).body;
     const { createdAt: _c, updatedAt: _u, status: _s, approval: _a, ...doc } = base;
@@ -165,7 +181,10 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     expect(pending).toHaveLength(1);
     expect(await g.api('POST', '/v1/users', { email: 'approver@example.com', name: 'Ana Approver', role: 'approver', password: 'correct horse battery' })).toMatchObject({ status: 201 });
 
+    t = performance.now();
+    await idle();
     await page.goto(g.url + '/');
+    timings.approvalSignInPageSeconds = (performance.now() - t) / 1000;
     await page.getByRole('textbox', { name: 'Email' }).fill('approver@example.com');
     await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -182,12 +201,15 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     expect(decided).toMatchObject({ decidedBy: { name: 'Ana Approver' }, comment: 'Discount approved by merchandising' });
     expect(['approved', 'published']).toContain(decided.status);
     expect((await g.api('GET', '/v1/content/templates/summer_sale')).body.email.subject).toBe('Save 20% on your cart today');
+    await idle();
     await page.getByRole('button', { name: 'Sign out' }).click();
     clean();
     } finally {
       await g.close();
+      await idle();
       await page.goto(s.url + '/'); // back to the demo store, still signed in there (sessionStorage is per origin)
       await page.getByTestId('me').waitFor();
+      await idle();
     }
   });
 
@@ -209,6 +231,13 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
   it('searches a shopper by email and opens the 360 view', async () => {
     await page.getByRole('link', { name: 'Shoppers', exact: true }).click();
     await page.getByTestId('shoppers').waitFor();
+    // The list pages on the server (25 at a time, keyset cursor): page 2 starts after page 1.
+    const firstRows = await page.getByTestId('shoppers').locator('tbody tr').allTextContents();
+    expect(firstRows).toHaveLength(25);
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.getByText('Page 2').waitFor();
+    await expect.poll(async () => (await page.getByTestId('shoppers').locator('tbody tr').first().textContent()) !== firstRows[0]).toBe(true);
+    expect(firstRows).not.toContain(await page.getByTestId('shoppers').locator('tbody tr').first().textContent());
     await page.getByRole('textbox', { name: 'Search' }).fill(email.slice(0, 6));
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByTestId('shoppers').getByText(email).waitFor();
@@ -223,13 +252,151 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     clean();
   });
 
+  it('shows each worker\'s lift against its holdout and opens its report: intervals, metrics, cohorts, over time', async () => {
+    // A worker with a 50% holdout that demo shoppers enter by starting a checkout; a third then order.
+    const worker = {
+      id: 'wkr_nudge', name: 'Checkout nudge', status: 'on', holdoutPct: 50, goal: { event: 'Order Completed' },
+      trigger: { type: 'event', event: 'Checkout Started' }, entry: { reentry: 'never' },
+      steps: [{ id: 'pick', type: 'decide', placement: 'email_cart_recovery' }, { id: 'mail', type: 'send', channel: 'email', template: 'cart_recovery' }],
+    };
+    expect((await s.api('POST', '/v1/workers', worker)).status).toBe(201);
+    const who = (await s.api('GET', '/v1/profiles?q=cus_&limit=120')).body.items as Array<{ userId: string }>;
+    const batch = async (messages: unknown[]) => expect((await fetch(s.url + '/v1/batch', { method: 'POST', headers: { 'content-type': 'application/json', authorization: s.basic }, body: JSON.stringify({ batch: messages }) })).status).toBe(200);
+    await batch(who.map((h, i) => ({ type: 'track', userId: h.userId, event: 'Checkout Started', messageId: `nudge-c-${i}`, properties: { order_id: `nc_${i}` } })));
+    await expect.poll(async () => { await s.braid.profiles.waitForProjection(10_000); await s.braid.workers.idle(); const c = (await s.api('GET', '/v1/workers/wkr_nudge')).body.counts; return c.waiting + c.done + c.exited; }, { timeout: 60_000 }).toBeGreaterThan(who.length * 0.7);
+    await batch(who.filter((_, i) => i % 3 === 0).map((h, i) => ({ type: 'track', userId: h.userId, event: 'Order Completed', messageId: `nudge-o-${i}`, properties: { order_id: `no_${i}`, revenue: 60 + (i % 5) * 20 } })));
+    await s.braid.profiles.waitForProjection(30_000);
+    const report = (await s.api('GET', '/v1/reports/workers/wkr_nudge')).body;
+    expect(report.units.holdout).toBeGreaterThan(1);
+    expect(report.units.treated).toBeGreaterThan(1);
+
+    await page.getByRole('link', { name: 'Workers', exact: true }).click();
+    const cell = page.getByTestId('lift-wkr_nudge');
+    await expect.poll(() => cell.textContent(), { timeout: 30_000 }).toMatch(/\[.*\]/); // an estimate with its interval
+    expect(await cell.textContent()).toContain(`${report.units.treated} treated`);
+    await cell.getByRole('link', { name: 'report' }).click();
+    await page.waitForURL(/\/workers\/wkr_nudge\/report$/);
+    await page.getByRole('heading', { name: 'Report: Checkout nudge' }).waitFor();
+    await page.getByTestId('report-metrics').waitFor();
+    expect(await page.getByTestId('report-metrics').locator('tbody tr').count()).toBeGreaterThanOrEqual(8);
+    expect(await page.getByTestId('report-period').textContent()).toContain(`${report.units.treated} treated, ${report.units.holdout} held out`);
+    expect(await page.getByTestId('report-kpis').textContent()).toContain('Incremental contribution');
+    await page.getByRole('img', { name: 'Cumulative incremental contribution with 95% confidence band' }).waitFor();
+    await page.getByTestId('cohorts').locator('tbody tr').first().waitFor();
+    await page.getByRole('combobox', { name: 'Cohort' }).selectOption('channel');
+    await page.getByRole('combobox', { name: 'Bucket' }).selectOption('week');
+    await page.getByTestId('cohorts').locator('tbody tr').first().waitFor();
+    await page.getByRole('img', { name: 'Cumulative incremental contribution with 95% confidence band' }).waitFor();
+    await shot('worker-report');
+    // The worker page counts waiting journeys per step on the server, and pages its journeys.
+    await page.getByRole('link', { name: 'Worker', exact: true }).click();
+    await page.getByTestId('journeys').waitFor();
+    await page.getByText('Lift vs holdout').waitFor();
+    await idle();
+    clean();
+  });
+
+  it('shows the simulator\'s latest comparison, and how to run one when there is none', async () => {
+    expected = [/\/v1\/simulations\/latest$/]; // 404 until braid simulate has run
+    await page.getByRole('link', { name: 'Simulator', exact: true }).click();
+    await page.getByText('No simulation has run yet').waitFor();
+    expected = [];
+    writeLatestSimulation(dataDir, Date.now());
+    await idle();
+    await page.reload();
+    await page.getByTestId('sim-policies').waitFor();
+    expect(await page.getByTestId('sim-policies').locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^none/), expect.stringMatching(/^blast/), expect.stringMatching(/^rules/), expect.stringMatching(/^braid/)]);
+    expect(await page.getByTestId('sim-estimates').locator('tbody tr').count()).toBe(2);
+    await page.getByRole('img', { name: 'Cumulative incremental contribution per policy' }).waitFor();
+    await page.getByRole('img', { name: 'Braid\'s holdout estimate vs ground truth per seed' }).waitFor();
+    await page.getByRole('img', { name: /Simulation plots/ }).waitFor();
+    await shot('simulator');
+    clean();
+  });
+
+  it('creates and edits an offer and the guardrails with the server\'s errors at the field; an analyst only reads', async () => {
+    await page.getByRole('link', { name: 'Offers & guardrails', exact: true }).click();
+    await page.getByTestId('offers').locator('tbody tr').first().waitFor();
+    await page.getByRole('button', { name: 'New offer' }).click();
+    const form = page.getByRole('form', { name: 'New offer' });
+    await form.locator('input[name=id]').fill('spring20');
+    await form.locator('input[name=name]').fill('Spring 20% off');
+    await form.locator('input[name=value]').fill('150');
+    expected = [/\/v1\/offers\/spring20$/];
+    await form.getByRole('button', { name: 'Create offer' }).click();
+    const valueError = form.locator('.field-error[data-field=value]');
+    await valueError.waitFor();
+    expect(await valueError.textContent()).toContain('at most 100');
+    await shot('offer-invalid');
+    await form.locator('input[name=value]').fill('20');
+    await form.locator('input[name=dailyBudget]').fill('250');
+    await form.getByRole('button', { name: 'Create offer' }).click();
+    await page.getByText('Offer spring20 saved.').waitFor();
+    expect((await s.api('GET', '/v1/offers?limit=500')).body.items.find((o: { id: string }) => o.id === 'spring20')).toMatchObject({ kind: 'percent_off', value: 20, dailyBudget: 250 });
+    await page.getByRole('button', { name: 'Edit spring20' }).click();
+    const edit = page.getByRole('form', { name: 'Edit offer spring20' });
+    await edit.locator('input[name=name]').fill('Spring 15% off');
+    await edit.locator('input[name=value]').fill('15');
+    await edit.getByRole('button', { name: 'Save offer' }).click();
+    await page.getByText('Offer spring20 saved.').waitFor();
+    await page.getByTestId('offers').getByText('Spring 15% off').waitFor();
+    expect((await s.api('GET', '/v1/offers?limit=500')).body.items.find((o: { id: string }) => o.id === 'spring20')).toMatchObject({ name: 'Spring 15% off', value: 15 });
+
+    await page.getByRole('button', { name: 'Edit guardrails' }).click();
+    const g = page.getByRole('form', { name: 'Edit guardrails' });
+    await g.locator('input[name=minGapMinutes]').fill('soon');
+    expected = [/\/v1\/guardrails$/];
+    await g.getByRole('button', { name: 'Save guardrails' }).click();
+    await g.locator('.field-error[data-field=minGapMinutes]').waitFor();
+    expect(await g.locator('.field-error[data-field=minGapMinutes]').textContent()).toContain('whole number');
+    await g.locator('input[name=minGapMinutes]').fill('45');
+    await g.getByLabel('Cap 1 max').fill('3');
+    await g.getByRole('button', { name: 'Save guardrails' }).click();
+    await page.getByText('Guardrails saved.').waitFor();
+    const saved = (await s.api('GET', '/v1/guardrails')).body;
+    expect(saved.minGapMinutes).toBe(45);
+    expect(saved.caps[0].max).toBe(3);
+    await shot('offers');
+
+    // An analyst reads offers and guardrails but is offered no edit.
+    expect((await s.api('POST', '/v1/users', { email: 'ana@example.com', name: 'Ana Analyst', role: 'analyst', password: 'correct horse battery' })).status).toBe(201);
+    await idle();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
+    await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('me').getByText('Ana Analyst').waitFor();
+    await page.getByRole('link', { name: 'Offers & guardrails', exact: true }).click();
+    await page.getByTestId('read-only').waitFor();
+    await page.getByTestId('guardrails').waitFor();
+    expect(await page.getByRole('button', { name: 'New offer' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
+    await idle();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
+    await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
+    await page.getByTestId('me').waitFor();
+    await idle(); // the overview's reads finish before the next step navigates away
+    clean();
+  });
+
   it('serves deep links, the other pages and leaves /v1 and /docs alone', async () => {
-    for (const [path, text] of [['/offers', 'Offers and guardrails'], ['/content', 'Content library'], ['/experiments', 'Experiments and holdouts'], ['/simulator', 'Simulator']] as const) {
+    await idle();
+    for (const [path, text] of [['/offers', 'Offers and guardrails'], ['/content', 'Content library'], ['/experiments', 'Experiments and holdouts'], ['/workers/_all/report', 'All workers vs the global control group']] as const) {
       await page.goto(s.url + path);
       await page.getByRole('heading', { name: text }).waitFor();
       await page.locator('.loading').first().waitFor({ state: 'detached' });
+      await idle();
     }
-    await shot('simulator');
+    await page.getByTestId('report-kpis').waitFor();
+    // The overview once workers have reached shoppers (the README's screenshot).
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByRole('img', { name: 'Cumulative incremental contribution of workers with 95% confidence band' }).waitFor();
+    await page.locator('.loading').first().waitFor({ state: 'detached' });
+    await idle();
+    await expect.poll(() => page.getByText('…', { exact: true }).count()).toBe(0); // the workers' lift has arrived
+    await shot('overview-with-workers');
+    await page.screenshot({ path: join(SHOTS, 'overview-readme.png') }); // the viewport: docs/img/console-overview.png
     clean();
     const api = await fetch(s.url + '/v1/no-such-route');
     expect(api.status).toBe(404);

@@ -75,7 +75,14 @@ const APPROVE = new Set(['admin', 'approver']);
 const holds = (p: Principal | null, permission: string, fallback: boolean) => (p?.permissions ? p.permissions.includes(permission) || p.permissions.includes('*') : fallback);
 export const can = {
   edit: (p: Principal | null) => !!p && holds(p, 'workers:write', EDIT.has(p.role)),
+  /** Create and change offers (admin, marketer). */
+  editOffers: (p: Principal | null) => !!p && holds(p, 'offers:write', EDIT.has(p.role)),
+  /** Change settings such as the contact guardrails (admin). */
+  editSettings: (p: Principal | null) => !!p && holds(p, 'settings:write', p.role === 'admin'),
   approve: (p: Principal | null) => !!p && holds(p, 'approvals:decide', APPROVE.has(p.role)),
   /** Per-shopper data (profiles, decisions, messages, journeys): viewers do not see it. */
   readShoppers: (p: Principal | null) => !!p && holds(p, 'profiles:read', p.role !== 'viewer'),
 };
+
+/** One page of a keyset-paged list (every list route: `limit` and `cursor` in, `nextCursor` out). */
+export interface Paged<T> { items: T[]; nextCursor: string | null }

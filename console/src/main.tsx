@@ -5,6 +5,7 @@ import { Link, navigate, useLocation } from './router.tsx';
 import { SignIn } from './pages/signin.tsx';
 import { Overview } from './pages/overview.tsx';
 import { WorkerDetail, Workers, NewWorker } from './pages/workers.tsx';
+import { WorkerReport } from './pages/worker-report.tsx';
 import { Approvals } from './pages/approvals.tsx';
 import { DecisionDetail, Decisions } from './pages/decisions.tsx';
 import { Shopper, Shoppers } from './pages/shoppers.tsx';
@@ -30,7 +31,9 @@ function route(path: string, me: Principal) {
   const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
   switch (seg[0]) {
     case undefined: return <Overview me={me} />;
-    case 'workers': return seg[1] === 'new' ? <NewWorker me={me} /> : seg[1] ? <WorkerDetail id={seg[1]} me={me} /> : <Workers me={me} />;
+    case 'workers':
+      if (seg[1] && seg[2] === 'report') return <WorkerReport id={seg[1]} />;
+      return seg[1] === 'new' ? <NewWorker me={me} /> : seg[1] ? <WorkerDetail id={seg[1]} me={me} /> : <Workers me={me} />;
     case 'approvals': return <Approvals me={me} />;
     case 'decisions':
     case 'shoppers':

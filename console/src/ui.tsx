@@ -68,9 +68,9 @@ export function usePager(): { cursor: string | undefined; next(c: string | null 
   };
 }
 
-export function Pager({ pager, nextCursor }: { pager: ReturnType<typeof usePager>; nextCursor: string | null | undefined }) {
+export function Pager({ pager, nextCursor, label }: { pager: ReturnType<typeof usePager>; nextCursor: string | null | undefined; label?: string }) {
   return (
-    <div className="pager">
+    <div className="pager" aria-label={label ?? 'Pages'}>
       <button disabled={pager.page === 1} onClick={pager.prev}>← Previous</button>
       <span>Page {pager.page}</span>
       <button disabled={!nextCursor} onClick={() => pager.next(nextCursor)}>Next →</button>
@@ -81,6 +81,22 @@ export function Pager({ pager, nextCursor }: { pager: ReturnType<typeof usePager
 export const money = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: Math.abs(n) < 10 ? 2 : 0 }));
 export const num = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US'));
 export const when = (s: string | null | undefined) => (s ? s.replace('T', ' ').slice(0, 16) : '–');
+const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+/** A signed amount: +$1.20, −$0.40. */
+export const signedMoney = (n: number | null | undefined) => (finite(n) ? `${n >= 0 ? '+' : '−'}${money(Math.abs(n))}` : '–');
+
+/** An estimate with its interval, as the reports return it (nulls where undefined). */
+export interface Interval { estimate: number | null; ciLow: number | null; ciHigh: number | null; pValue?: number | null }
+/** "+$1.20 [−$0.10, +$2.50]" (or the estimate alone when the interval is undefined). */
+export function ci(e: Interval | null | undefined, fmt: (n: number | null | undefined) => string = signedMoney): string {
+  if (!e || !finite(e.estimate)) return '–';
+  return finite(e.ciLow) && finite(e.ciHigh) ? `${fmt(e.estimate)} [${fmt(e.ciLow)}, ${fmt(e.ciHigh)}]` : fmt(e.estimate);
+}
+/** Green when the whole interval is above zero, red when below, muted when it straddles zero. */
+export function ciTone(e: Interval | null | undefined): 'good' | 'bad' | 'muted' {
+  if (!e || !finite(e.ciLow) || !finite(e.ciHigh)) return 'muted';
+  return e.ciLow > 0 ? 'good' : e.ciHigh < 0 ? 'bad' : 'muted';
+}
 
 export function Json({ value }: { value: unknown }) {
   return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;

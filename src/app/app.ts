@@ -29,6 +29,7 @@ import { createAudiences, registerAudienceRoutes, type AudiencesService } from '
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
 import { createAudit, registerAuditRoutes, type AuditService } from '../modules/audit/index.ts';
 import { createApprovals, registerApprovalRoutes, type ApprovalsService } from '../modules/approvals/index.ts';
+import { registerSimulationRoutes } from '../modules/simulator/index.ts';
 import { auditConfigChanges, auditDecisionSummaries, auditDeliveries } from './app.audit.ts';
 import { createAccess, registerAccessRoutes, type AccessService } from '../modules/access/index.ts';
 import { isManualClock, registerClockRoutes } from './app.clock.ts';
@@ -180,7 +181,8 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
     },
   });
   registerWorkerReportRoutes(http, createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() }));
-  registerConsoleLift(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
+  registerSimulationRoutes(http, { dataDir: config.dataDir });
+  registerConsoleLift(http, { db, decisioning, config, nowMs: () => clock.now() });
   await registerConsole(http);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.

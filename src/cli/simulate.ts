@@ -2,7 +2,7 @@
  * `braid simulate`: the shopper simulator. For each seed it starts a fresh Braid in-process in
  * simulation mode (BRAID_CLOCK=manual) on a throwaway embedded database, listening on loopback,
  * and drives it over HTTP only. Writes the report (HTML + PNG + JSON) and
- * `<dataDir>/simulations/latest.json`, and ends with one JSON line of the figures.
+ * `<dataDir>/simulations/latest.json` (+ latest.png; GET /v1/simulations/latest serves them), and ends with one JSON line of the figures.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +45,7 @@ export async function runSimulate(args: ParsedArgs, env: Record<string, string |
   const files = writeSimulationReport(sim, out, systemClock.now());
   mkdirSync(join(dataDir, 'simulations'), { recursive: true });
   writeFileSync(join(dataDir, 'simulations', 'latest.json'), readFileSync(files.json));
+  writeFileSync(join(dataDir, 'simulations', 'latest.png'), readFileSync(files.png)); // GET /v1/simulations/latest/report.png
   log(`report: ${files.html} (${files.png}), latest: ${join(dataDir, 'simulations', 'latest.json')}`);
   io.stdout.write(sim.comparison.rows.map((r) => `${r.policy.padEnd(6)} incremental ${fmt(r.incremental.mean)} [${fmt(r.incremental.ciLow)}, ${fmt(r.incremental.ciHigh)}]  revenue ${fmt(r.revenue)}  discount ${fmt(r.discount)}  msgs/shopper ${r.messagesPerShopper.toFixed(2)}  unsubscribes ${r.unsubscribes.toFixed(1)}`).join('\n') + '\n');
   for (const e of sim.comparison.estimates) io.stdout.write(`seed ${e.seed}: Braid estimate ${fmt(e.estimate?.estimate ?? null)} [${fmt(e.estimate?.ciLow ?? null)}, ${fmt(e.estimate?.ciHigh ?? null)}] vs truth ${fmt(e.truth)} (${e.estimate?.source ?? 'none'})\n`);

@@ -21,5 +21,6 @@ export {
   authorize, configKeyPrincipal, presentedKey, principalOf, type AccessControl, type Keys, type Principal, type Scope,
 } from './http/auth.ts';
 export * from './json.ts';
+export { decodeCursor, encodeCursor, pageByKey, type Page } from './paging.ts';
 export { CONDITION_OPS, evaluateCondition, lookupPath, parseCondition, type Condition, type ConditionOp } from './conditions.ts';
 export type { MessageContent } from './message.ts';

@@ -8,7 +8,9 @@ import addFormats from 'ajv-formats';
 import { invalid } from './errors.ts';
 
 const ajv = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
+/** For query strings and path params: text by nature, so `?limit=25` is the integer 25. */
+const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+for (const a of [ajv, coercing]) (addFormats as unknown as (a: Ajv) => void)(a);
 
 /** Turns an ajv instancePath like `/batch/3/userId` into `batch[3].userId` (`body` when empty). */
 export function fieldFromPointer(pointer: string, missing?: string): string {
@@ -28,8 +30,8 @@ function fieldUnder(root: string, pointer: string, missing?: string): string {
 }
 
 /** A validator that fills defaults on a copy and returns it, or throws a 400 naming the field. */
-export function compileValidator<T>(schema: object, root: string): (value: unknown) => T {
-  const validate: ValidateFunction = ajv.compile(schema);
+export function compileValidator<T>(schema: object, root: string, opts: { coerce?: boolean } = {}): (value: unknown) => T {
+  const validate: ValidateFunction = (opts.coerce ? coercing : ajv).compile(schema);
   return (value) => {
     const copy = structuredClone(value);
     if (validate(copy)) return copy as T;
@@ -44,10 +46,11 @@ export function compileValidator<T>(schema: object, root: string): (value: unkno
 /**
  * A Fastify `validatorCompiler` with the messages above, for routes where a typo must not pass
  * silently: the server's default path reports an unknown property as `body`, this one names it
- * (e.g. `evidance`), and fills defaults. Bodies and path params alike, not coerced.
+ * (e.g. `evidance`), and fills defaults. Bodies are not coerced (a string is not a number); query
+ * strings and path params are text, so they are (`?limit=25`), as on every other route.
  */
-export function routeValidator({ schema }: { schema: object }) {
-  const validate = compileValidator<unknown>(schema, '');
+export function routeValidator({ schema, httpPart }: { schema: object; httpPart?: string }) {
+  const validate = compileValidator<unknown>(schema, '', { coerce: httpPart === 'querystring' || httpPart === 'params' });
   return (value: unknown) => {
     try { return { value: validate(value) }; } catch (e) { return { error: e as Error }; }
   };

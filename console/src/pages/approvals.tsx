@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { api, can, get, has, qs, type Principal } from '../api.ts';
-import { Badge, Card, Empty, ErrorBox, Json, Loading, Page, previewHtml, statusTone, useLoad, when } from '../ui.tsx';
+import { api, can, get, has, qs, type Paged, type Principal } from '../api.ts';
+import { Badge, Card, Empty, ErrorBox, Json, Loading, Page, Pager, previewHtml, statusTone, useLoad, usePager, when } from '../ui.tsx';
 
 /** One channel's rendered preview: email HTML in a sandboxed frame (no scripts), texts as text. */
 function Preview({ channel, value }: { channel: string; value: any }) {
@@ -70,10 +70,11 @@ export function Approvals({ me }: { me: Principal }) {
   const available = has('/v1/approvals');
   const [status, setStatus] = useState('pending');
   const [open, setOpen] = useState<string>();
-  const list = useLoad(available ? () => get<{ items: any[] }>(`/v1/approvals${qs({ status })}`) : undefined, [status]);
+  const pager = usePager();
+  const list = useLoad(available ? () => get<Paged<any>>(`/v1/approvals${qs({ status, limit: 25, cursor: pager.cursor })}`) : undefined, [status, pager.cursor]);
   if (!available) return <Page title="Approval queue"><Empty>Approvals are not enabled on this server: content and workers go live without review.</Empty></Page>;
   return (
-    <Page title="Approval queue" actions={<select aria-label="Status" value={status} onChange={(e) => { setStatus(e.target.value); setOpen(undefined); }}>
+    <Page title="Approval queue" actions={<select aria-label="Status" value={status} onChange={(e) => { setStatus(e.target.value); setOpen(undefined); pager.reset(); }}>
       {['pending', 'approved', 'published', 'rejected', 'superseded', 'retired'].map((s) => <option key={s} value={s}>{s}</option>)}</select>}>
       <Loading state={list} />
       {list.data && list.data.items.length === 0 ? <Empty>Nothing is {status}.</Empty> : null}
@@ -85,6 +86,7 @@ export function Approvals({ me }: { me: Principal }) {
               <div className="muted small">{a.tier} risk · {a.submittedBy?.name} · {when(a.submittedAt)} · <Badge tone={statusTone(a.status)}>{a.status}</Badge>{a.qa && !a.qa.ok ? <> <Badge tone="bad">QA</Badge></> : null}</div>
             </li>
           ))}
+          <li><Pager pager={pager} nextCursor={list.data?.nextCursor} label="Approval pages" /></li>
         </ul>
         <div>{open ? <ApprovalDetail key={open} id={open} me={me} onDone={() => { setOpen(undefined); list.reload(); }} /> : list.data && list.data.items.length > 0 ? <Empty>Pick an item to review.</Empty> : null}</div>
       </div>

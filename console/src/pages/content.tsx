@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { api, get } from '../api.ts';
-import { Badge, Card, Empty, ErrorBox, Loading, Page, previewHtml, statusTone, useLoad } from '../ui.tsx';
+import { api, get, qs, type Paged } from '../api.ts';
+import { Badge, Card, Empty, ErrorBox, Loading, Page, Pager, previewHtml, statusTone, useLoad, usePager } from '../ui.tsx';
+
+const PAGE = 25;
 
 const SAMPLE = { id: 'prf_preview', traits: { firstName: 'Ada', email: 'ada@example.com' }, preferences: {} };
 
@@ -25,8 +27,10 @@ function TemplatePreview({ template }: { template: any }) {
 }
 
 export function Content() {
-  const templates = useLoad(() => get<{ items: any[] }>('/v1/content/templates'), []);
-  const blocks = useLoad(() => get<{ items: any[] }>('/v1/content/blocks'), []);
+  const tPager = usePager();
+  const bPager = usePager();
+  const templates = useLoad(() => get<Paged<any>>(`/v1/content/templates${qs({ limit: PAGE, cursor: tPager.cursor })}`), [tPager.cursor]);
+  const blocks = useLoad(() => get<Paged<any>>(`/v1/content/blocks${qs({ limit: PAGE, cursor: bPager.cursor })}`), [bPager.cursor]);
   const [open, setOpen] = useState<string>();
   const t = templates.data?.items.find((x) => x.id === open);
   return (
@@ -38,14 +42,16 @@ export function Content() {
             <li key={x.id} className={open === x.id ? 'active' : ''}><button className="link" onClick={() => setOpen(x.id)}>{x.name}</button>
               <div className="muted small">{x.id} · {x.purpose} · <Badge tone={statusTone(x.status)}>{x.status}</Badge></div></li>
           ))}</ul>
+          <Pager pager={tPager} nextCursor={templates.data?.nextCursor} label="Template pages" />
         </Card>
         <div>{t ? <Card title={t.name}><TemplatePreview key={t.id} template={t} /></Card> : <Empty>Pick a template to preview it as a sample shopper.</Empty>}</div>
       </div>
       <Card title="Content blocks">
         <ErrorBox error={blocks.error} />
         {blocks.data && blocks.data.items.length === 0 ? <Empty>No content blocks.</Empty> : null}
-        <table className="table"><thead><tr><th>Block</th><th>Theme</th><th>Status</th><th>Text</th></tr></thead>
-          <tbody>{(blocks.data?.items ?? []).slice(0, 100).map((b) => <tr key={b.id}><td>{b.name ?? b.id}<div className="muted small">{b.id}</div></td><td>{b.theme ?? (b.themes ?? []).join(', ')}</td><td><Badge tone={statusTone(b.status)}>{b.status}</Badge></td><td className="small">{String(b.text ?? b.body ?? b.headline ?? '').slice(0, 140)}</td></tr>)}</tbody></table>
+        <table className="table" data-testid="blocks"><thead><tr><th>Block</th><th>Theme</th><th>Status</th><th>Text</th></tr></thead>
+          <tbody>{(blocks.data?.items ?? []).map((b) => <tr key={b.id}><td>{b.name ?? b.id}<div className="muted small">{b.id}</div></td><td>{b.theme ?? (b.themes ?? []).join(', ')}</td><td><Badge tone={statusTone(b.status)}>{b.status}</Badge></td><td className="small">{String(b.text ?? b.body ?? b.headline ?? '').slice(0, 140)}</td></tr>)}</tbody></table>
+        <Pager pager={bPager} nextCursor={blocks.data?.nextCursor} label="Block pages" />
       </Card>
     </Page>
   );

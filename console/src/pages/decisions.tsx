@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { get, qs } from '../api.ts';
+import { get, qs, type Paged } from '../api.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { Badge, Card, Empty, Json, Loading, Page, money, useLoad, when } from '../ui.tsx';
+import { Badge, Card, Empty, Json, Loading, Page, Pager, money, useLoad, usePager, when } from '../ui.tsx';
 
 interface Summary { decisionId: string; profileId: string | null; placement: string; at: string; group: string; actionKeys: string[]; orderId: string | null; reward: number | null; viewedAt: string | null; clickedAt: string | null }
 
@@ -12,18 +12,18 @@ export function Decisions() {
   const shopper = query.get('shopper') ?? '';
   const placement = query.get('placement') ?? '';
   const worker = query.get('worker') ?? '';
-  const [before, setBefore] = useState<string[]>([]);
+  const pager = usePager();
   const [form, setForm] = useState({ shopper, placement, worker });
-  const workers = useLoad(() => get<{ items: any[] }>('/v1/workers'), []);
+  // Workers are configuration (tens, not millions): the first 500 fill the filter.
+  const workers = useLoad(() => get<Paged<any>>('/v1/workers?limit=500'), []);
   const placements = useLoad(() => get<{ items: any[] }>('/v1/placements'), []);
   // A worker decides through the placements of its decide steps.
   const workerPlacements = worker ? ((workers.data?.items.find((w) => w.id === worker)?.definition?.steps ?? []) as any[]).filter((s) => s.type === 'decide').map((s) => s.placement as string) : [];
   const effPlacement = placement || workerPlacements[0] || '';
   const waitForWorkers = !!worker && !workers.data;
-  const cursor = before[before.length - 1];
-  const list = useLoad(waitForWorkers || (worker && !effPlacement) ? undefined : () => get<{ items: Summary[] }>(`/v1/decisions${qs({ profile: shopper, placement: effPlacement, before: cursor, limit: PAGE })}`), [shopper, effPlacement, cursor, waitForWorkers]);
+  const list = useLoad(waitForWorkers || (worker && !effPlacement) ? undefined : () => get<Paged<Summary>>(`/v1/decisions${qs({ profile: shopper, placement: effPlacement, cursor: pager.cursor, limit: PAGE })}`), [shopper, effPlacement, pager.cursor, waitForWorkers]);
   const search = (e: FormEvent) => {
-    e.preventDefault(); setBefore([]);
+    e.preventDefault(); pager.reset();
     navigate(`/decisions${qs(form)}`);
   };
   const items = list.data?.items ?? [];
@@ -56,11 +56,7 @@ export function Decisions() {
           ))}</tbody>
         </table>
       ) : null}
-      <div className="pager">
-        <button disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>← Newer</button>
-        <span>Page {before.length + 1}</span>
-        <button disabled={items.length < PAGE} onClick={() => setBefore((b) => [...b, items[items.length - 1]!.at])}>Older →</button>
-      </div>
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} label="Decision pages" />
     </Page>
   );
 }

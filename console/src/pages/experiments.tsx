@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { get } from '../api.ts';
-import { Card, Empty, Loading, Page, num, useLoad, when } from '../ui.tsx';
+import { get, qs, type Paged } from '../api.ts';
+import { Link } from '../router.tsx';
+import { Card, Empty, Loading, Page, Pager, num, useLoad, usePager, when } from '../ui.tsx';
 
 function Report({ id }: { id: string }) {
   const r = useLoad(() => get<any>(`/v1/reports/experiments/${encodeURIComponent(id)}`), [id]);
@@ -22,15 +23,19 @@ function Report({ id }: { id: string }) {
 
 export function Experiments() {
   const list = useLoad(() => get<{ experiments: any[] }>('/v1/reports/experiments'), []);
-  const workers = useLoad(() => get<{ items: any[] }>('/v1/workers'), []);
+  const pager = usePager();
+  const workers = useLoad(() => get<Paged<any>>(`/v1/workers${qs({ limit: 25, cursor: pager.cursor })}`), [pager.cursor]);
   const [open, setOpen] = useState<string>();
   return (
     <Page title="Experiments and holdouts">
       <Card title="Holdouts">
         <p className="muted small">Every decision and journey keeps a persistent global control group; each worker also holds out its own share of entrants, so its lift is measured from day one.</p>
         <Loading state={workers} />
-        <table className="table"><thead><tr><th>Worker</th><th>Holdout</th><th>Goal</th></tr></thead>
-          <tbody>{(workers.data?.items ?? []).map((w) => <tr key={w.id}><td>{w.definition?.name ?? w.id}</td><td>{w.definition?.holdoutPct ?? 0}%</td><td>{w.definition?.goal?.metric} on {w.definition?.goal?.event}</td></tr>)}</tbody></table>
+        <table className="table"><thead><tr><th>Worker</th><th>Holdout</th><th>Goal</th><th>Report</th></tr></thead>
+          <tbody>{(workers.data?.items ?? []).map((w) => <tr key={w.id}><td>{w.definition?.name ?? w.id}</td><td>{w.definition?.holdoutPct ?? 0}%</td><td>{w.definition?.goal?.metric} on {w.definition?.goal?.event}</td>
+            <td><Link to={`/workers/${encodeURIComponent(w.id)}/report`}>lift vs holdout</Link></td></tr>)}</tbody></table>
+        <Pager pager={pager} nextCursor={workers.data?.nextCursor} label="Holdout pages" />
+        <Link to="/workers/_all/report">All workers vs the global control group</Link>
       </Card>
       <Card title="Imported experiments">
         <Loading state={list} />

@@ -1,47 +1,52 @@
 import { useState } from 'react';
-import { api, ApiError, can, get, has, type Principal } from '../api.ts';
+import { api, ApiError, can, get, has, qs, type Paged, type Principal } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
-import { Badge, Card, Empty, ErrorBox, Json, Loading, Page, num, statusTone, useLoad, when } from '../ui.tsx';
+import { Badge, Card, Empty, ErrorBox, Loading, Page, Pager, num, statusTone, useLoad, usePager, when, type Interval } from '../ui.tsx';
+import { ALL, LiftCell } from './worker-report.tsx';
 
-interface Worker { id: string; status: string; version: number; definition: any; updatedAt: string; counts?: Record<string, number> }
-interface WorkerReport { workerId?: string; id?: string; lift?: { estimate: number; ciLow: number; ciHigh: number } | null; [k: string]: unknown }
+interface Worker { id: string; status: string; version: number; definition: any; updatedAt: string; counts?: Record<string, number>; waitingByStep?: Record<string, number> }
+export interface WorkerLift { id: string; name: string; status: string; units: { treated: number; holdout: number }; srmMismatch: boolean | null; incremental: { contributionPerShopper: Interval | null; contributionTotal: Interval | null } }
 
-/** Lift per worker from the worker reports, when the server has them. */
-function useWorkerLift() {
-  return useLoad(has('/v1/reports/workers') ? () => get<{ items: WorkerReport[] }>('/v1/reports/workers') : undefined, []);
+/** Every worker's lift against its holdout (and _all: against the global control group), by id. */
+export function useWorkerLift() {
+  const r = useLoad(has('/v1/reports/workers') ? () => get<{ workers: WorkerLift[] }>('/v1/reports/workers') : undefined, []);
+  return { ...r, byId: new Map((r.data?.workers ?? []).map((w) => [w.id, w])) };
 }
-export function liftOf(r: WorkerReport | undefined): string {
-  const l = r?.lift as any;
-  if (!l || typeof l !== 'object') return '–';
-  const est = l.estimate ?? l.absolute?.estimate;
-  return typeof est === 'number' ? `${est >= 0 ? '+' : ''}${est.toFixed(2)} /shopper` : '–';
-}
+
+const PAGE = 25;
 
 export function Workers({ me }: { me: Principal }) {
-  const list = useLoad(() => get<{ items: Worker[] }>('/v1/workers'), []);
-  const reports = useWorkerLift();
-  const byId = new Map((reports.data?.items ?? []).map((r) => [r.workerId ?? r.id, r]));
+  const pager = usePager();
+  const list = useLoad(() => get<Paged<Worker>>(`/v1/workers${qs({ limit: PAGE, cursor: pager.cursor })}`), [pager.cursor]);
+  const lift = useWorkerLift();
+  const all = lift.byId.get(ALL);
   return (
     <Page title="Workers" actions={can.edit(me) ? <button onClick={() => navigate('/workers/new')}>New worker from a playbook</button> : null}>
       <Loading state={list} />
-      {list.data && list.data.items.length === 0 ? <Empty>No workers yet. {can.edit(me) ? <Link to="/workers/new">Create one from a playbook.</Link> : null}</Empty> : null}
+      {list.data && list.data.items.length === 0 && pager.page === 1 ? <Empty>No workers yet. {can.edit(me) ? <Link to="/workers/new">Create one from a playbook.</Link> : null}</Empty> : null}
       {list.data && list.data.items.length > 0 ? (
         <table className="table" data-testid="workers">
-          <thead><tr><th>Worker</th><th>State</th><th>Holdout</th><th>Waiting</th><th>Done</th><th>Exited</th><th>Lift (contribution)</th><th>Updated</th></tr></thead>
+          <thead><tr><th>Worker</th><th>State</th><th>Holdout</th><th>Waiting</th><th>Done</th><th>Exited</th><th>Lift / shopper vs holdout (95% CI)</th><th>Incremental contribution</th><th>Updated</th></tr></thead>
           <tbody>
-            {list.data.items.map((w) => (
-              <tr key={w.id}>
-                <td><Link to={`/workers/${encodeURIComponent(w.id)}`}>{w.definition?.name ?? w.id}</Link><div className="muted small">{w.id} · v{w.version}</div></td>
-                <td><Badge tone={statusTone(w.status)}>{w.status}</Badge></td>
-                <td>{w.definition?.holdoutPct ?? 0}%</td>
-                <td>{num(w.counts?.waiting ?? 0)}</td><td>{num(w.counts?.done ?? 0)}</td><td>{num(w.counts?.exited ?? 0)}</td>
-                <td>{liftOf(byId.get(w.id))}</td>
-                <td>{when(w.updatedAt)}</td>
-              </tr>
-            ))}
+            {list.data.items.map((w) => {
+              const l = lift.byId.get(w.id);
+              return (
+                <tr key={w.id}>
+                  <td><Link to={`/workers/${encodeURIComponent(w.id)}`}>{w.definition?.name ?? w.id}</Link><div className="muted small">{w.id} · v{w.version}</div></td>
+                  <td><Badge tone={statusTone(w.status)}>{w.status}</Badge></td>
+                  <td>{w.definition?.holdoutPct ?? 0}%</td>
+                  <td>{num(w.counts?.waiting ?? 0)}</td><td>{num(w.counts?.done ?? 0)}</td><td>{num(w.counts?.exited ?? 0)}</td>
+                  <td data-testid={`lift-${w.id}`}>{l ? <><LiftCell e={l.incremental.contributionPerShopper} /> <Link to={`/workers/${encodeURIComponent(w.id)}/report`}>report</Link><div className="muted small">{num(l.units.treated)} treated · {num(l.units.holdout)} held out{l.srmMismatch ? ' · split mismatch' : ''}</div></> : lift.loading ? '…' : '–'}</td>
+                  <td>{l ? <LiftCell e={l.incremental.contributionTotal} /> : '–'}</td>
+                  <td>{when(w.updatedAt)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       ) : null}
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
+      {all ? <div className="muted small">All workers together vs the global control group: <LiftCell e={all.incremental.contributionTotal} /> incremental contribution · <Link to={`/workers/${ALL}/report`}>report</Link></div> : null}
     </Page>
   );
 }
@@ -89,7 +94,7 @@ export function StepsView({ steps, errorField, counts }: { steps: any[]; errorFi
           <div className="step-type">{s.type}</div>
           <div className="step-id">{s.id}</div>
           <div className="muted small">{describeStep(s)}</div>
-          {counts ? <div className="step-count" title="Journeys waiting at this step">{num(counts.get(i) ?? 0)} waiting</div> : null}
+          {counts ? <div className="step-count" title="Waiting journeys whose next step this is (after a wait, the step that follows it)">{num(counts.get(i) ?? 0)} waiting to run</div> : null}
         </li>
       ))}
     </ol>
@@ -108,7 +113,8 @@ function describeStep(s: any): string {
 
 export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
   const w = useLoad(() => get<Worker>(`/v1/workers/${encodeURIComponent(id)}`), [id]);
-  const inst = useLoad(can.readShoppers(me) ? () => get<{ items: any[] }>(`/v1/workers/${encodeURIComponent(id)}/instances?state=waiting&limit=1000`) : undefined, [id]);
+  const pager = usePager();
+  const inst = useLoad(can.readShoppers(me) ? () => get<Paged<any>>(`/v1/workers/${encodeURIComponent(id)}/instances${qs({ state: 'waiting', limit: PAGE, cursor: pager.cursor })}`) : undefined, [id, pager.cursor]);
   const [doc, setDoc] = useState<string>();
   const [error, setError] = useState<ApiError | Error>();
   const [saved, setSaved] = useState<string>();
@@ -117,8 +123,7 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
   const text = doc ?? JSON.stringify(worker.definition, null, 2);
   let parsed: any; let parseError: string | undefined;
   try { parsed = JSON.parse(text); } catch (e) { parseError = (e as Error).message; }
-  const counts = new Map<number, number>();
-  for (const i of inst.data?.items ?? []) counts.set(i.step, (counts.get(i.step) ?? 0) + 1);
+  const counts = new Map<number, number>(Object.entries(worker.waitingByStep ?? {}).map(([k, v]) => [Number(k), v]));
   const setStatus = async (status: string) => {
     setError(undefined);
     try { await api('POST', `/v1/workers/${encodeURIComponent(id)}/status`, { status }); w.reload(); inst.reload(); } catch (e) { setError(e as Error); }
@@ -147,7 +152,7 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
       <p>{worker.definition?.description}</p>
       <Card title="Steps">
         <StepsView steps={parsed?.steps ?? worker.definition?.steps ?? []} errorField={field} counts={counts} />
-        <div className="muted small">Journeys: {num(worker.counts?.waiting ?? 0)} waiting, {num(worker.counts?.done ?? 0)} done, {num(worker.counts?.exited ?? 0)} exited{(inst.data?.items.length ?? 0) >= 1000 ? ' (step counts from the newest 1,000)' : ''}</div>
+        <div className="muted small">Journeys: {num(worker.counts?.waiting ?? 0)} waiting, {num(worker.counts?.done ?? 0)} done, {num(worker.counts?.exited ?? 0)} exited</div>
       </Card>
       <Card title="Definition">
         <textarea className="code" aria-label="Worker definition" spellCheck={false} readOnly={!edit} value={text} onChange={(e) => { setDoc(e.target.value); setSaved(undefined); }} rows={Math.min(40, text.split('\n').length + 1)} />
@@ -157,21 +162,32 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
         {edit ? <button disabled={!!parseError || doc === undefined} onClick={save}>Save as a new version</button> : null}
       </Card>
       <Card title="Waiting journeys">
+        {!can.readShoppers(me) ? <Empty>Your role ({me.role}) does not see per-shopper journeys.</Empty> : null}
         {inst.data && inst.data.items.length === 0 ? <Empty>No journey is waiting.</Empty> : null}
         {inst.data && inst.data.items.length > 0 ? (
-          <table className="table"><thead><tr><th>Journey</th><th>Shopper</th><th>Step</th><th>Wakes</th><th>Holdout</th></tr></thead>
-            <tbody>{inst.data.items.slice(0, 50).map((i) => (
+          <table className="table" data-testid="journeys"><thead><tr><th>Journey</th><th>Shopper</th><th>Step</th><th>Entered</th><th>Wakes</th><th>Holdout</th></tr></thead>
+            <tbody>{inst.data.items.map((i) => (
               <tr key={i.id}><td>{i.id}</td><td><Link to={`/shoppers/${encodeURIComponent(i.profileId)}`}>{i.profileId}</Link></td>
-                <td>{worker.definition?.steps?.[i.step]?.id ?? i.step}</td><td>{when(i.wakeAt)}</td><td>{i.holdout ?? '–'}</td></tr>
+                <td>{worker.definition?.steps?.[i.step]?.id ?? i.step}</td><td>{when(i.enteredAt)}</td><td>{when(i.wakeAt)}</td><td>{i.holdout ?? '–'}</td></tr>
             ))}</tbody></table>
         ) : null}
+        {can.readShoppers(me) ? <Pager pager={pager} nextCursor={inst.data?.nextCursor} label="Journey pages" /> : null}
       </Card>
-      {has('/v1/reports/workers/{id}') ? <WorkerReportCard id={id} /> : null}
+      {has('/v1/reports/workers/{id}') ? <WorkerLiftCard id={id} /> : null}
     </Page>
   );
 }
 
-function WorkerReportCard({ id }: { id: string }) {
-  const r = useLoad(() => get(`/v1/reports/workers/${encodeURIComponent(id)}`), [id]);
-  return <Card title="Report"><Loading state={r} />{r.data ? <Json value={r.data} /> : null}</Card>;
+/** The headline of the worker's report, linking to the whole report. */
+function WorkerLiftCard({ id }: { id: string }) {
+  const lift = useWorkerLift();
+  const l = lift.byId.get(id);
+  return (
+    <Card title="Lift vs holdout">
+      <Loading state={lift} />
+      {l ? <div className="row"><span>Contribution per shopper entered: <LiftCell e={l.incremental.contributionPerShopper} /></span><span>Incremental contribution: <LiftCell e={l.incremental.contributionTotal} /></span>
+        <span className="muted small">{num(l.units.treated)} treated · {num(l.units.holdout)} held out</span></div> : lift.data ? <Empty>No report yet.</Empty> : null}
+      <Link to={`/workers/${encodeURIComponent(id)}/report`}>Open the full report (metrics, cohorts, over time)</Link>
+    </Card>
+  );
 }

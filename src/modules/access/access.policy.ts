@@ -125,6 +125,8 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'POST /v1/reports/experiments': 'reports:write', 'GET /v1/reports/experiments': 'reports:read',
   'GET /v1/reports/experiments/:id': 'reports:read', 'POST /v1/reports/experiments/:id/rows': 'reports:write',
   'GET /v1/reports/experiments/:id/uplift': 'reports:read',
+  // the simulator's latest comparison (braid simulate writes it to the data dir)
+  'GET /v1/simulations/latest': 'reports:read', 'GET /v1/simulations/latest/report.png': 'reports:read',
   // content
   'GET /v1/content/blocks': 'content:read', 'POST /v1/content/blocks': 'content:write', 'POST /v1/content/blocks/draft': 'content:write',
   'GET /v1/content/blocks/:id': 'content:read', 'PUT /v1/content/blocks/:id': 'content:write', 'PATCH /v1/content/blocks/:id': 'content:write',

@@ -4,7 +4,7 @@
  * The governance settings (thresholds, sampling, approvals on/off): settings:read and settings:write (admin).
  */
 import { Type } from 'typebox';
-import { GOVERNANCE_LIMITS, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
+import { decodeCursor, encodeCursor, GOVERNANCE_LIMITS, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import { RISK_TIERS, SUBJECT_KINDS } from './approvals.risk.ts';
 import type { ApprovalsService } from './approvals.types.ts';
 import { APPROVAL_STATUSES, type ApprovalStatus } from './approvals.types.ts';
@@ -57,17 +57,22 @@ export function registerApprovalRoutes(http: HttpServer, approvals: ApprovalsSer
       tags, summary: 'The approval queue, newest first: held versions (queue approval) and sampled low-risk ones (queue sample)',
       querystring: Type.Object({
         status: Type.Optional(lit(APPROVAL_STATUSES)), kind: Type.Optional(lit(SUBJECT_KINDS)), subject: Type.Optional(Type.String({ maxLength: 200 })),
-        before: Type.Optional(Type.String({ maxLength: 100, description: 'page: items with ids below this (the last id you saw)' })),
+        cursor: Type.Optional(Type.String({ maxLength: 400, description: 'nextCursor of the previous page' })),
+        before: Type.Optional(Type.String({ maxLength: 100, description: 'page: items with ids below this (the last id you saw; older form of cursor)' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
       }),
-      response: { 200: Type.Object({ items: Type.Array(ApprovalItemSchema), next: Nullable(Type.String()) }) },
+      response: { 200: Type.Object({ items: Type.Array(ApprovalItemSchema), nextCursor: Nullable(Type.String()), next: Nullable(Type.String({ description: 'the last id of this page, for before' })) }) },
     },
     validatorCompiler: routeValidator,
   }, async (req) => {
-    const q = req.query as { status?: ApprovalStatus; kind?: (typeof SUBJECT_KINDS)[number]; subject?: string; before?: string; limit?: number };
+    const q = req.query as { status?: ApprovalStatus; kind?: (typeof SUBJECT_KINDS)[number]; subject?: string; cursor?: string; before?: string; limit?: number };
     const limit = q.limit ?? 50;
-    const items = await approvals.list({ status: q.status, kind: q.kind, subjectId: q.subject, before: q.before, limit });
-    return { items, next: items.length === limit ? items[items.length - 1]!.id : null };
+    const before = q.cursor ? decodeCursor(q.cursor, ['s'])[0] as string : q.before;
+    // One extra row tells whether another page exists.
+    const rows = await approvals.list({ status: q.status, kind: q.kind, subjectId: q.subject, before, limit: limit + 1 });
+    const items = rows.slice(0, limit);
+    const last = rows.length > limit ? items[items.length - 1]!.id : null;
+    return { items, nextCursor: last === null ? null : encodeCursor([last]), next: last };
   });
 
   http.get('/v1/approvals/:id', {

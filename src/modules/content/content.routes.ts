@@ -1,6 +1,6 @@
 /** Content routes (admin): blocks, templates, QA rules, QA runs, drafting, preview render, outcomes. */
 import { Type } from 'typebox';
-import { notFound, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
+import { notFound, pageByKey, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import {
   BlockInputSchema, BlockPatchSchema, BlockSchema, ContentRulesSchema, DraftRequestSchema, QaReasonSchema, QaRequestSchema,
   TemplateInputSchema, TemplateSchema,
@@ -19,7 +19,13 @@ const QaReport = Type.Object({
     sms: Type.Optional(Type.Object({ encoding: Type.String(), units: Type.Integer(), segments: Type.Integer(), characters: Type.Integer() })),
   })),
 });
+const Paging = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  cursor: Type.Optional(Type.String({ maxLength: 400, description: 'nextCursor of the previous page' })),
+};
+const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page' });
 const BlockQuery = Type.Object({
+  ...Paging,
   kind: Type.Optional(Type.String({ maxLength: 50 })), status: Type.Optional(Type.String({ maxLength: 20 })), channel: Type.Optional(Type.String({ maxLength: 20 })),
 });
 const RenderBody = Type.Object({
@@ -47,8 +53,11 @@ const RenderBody = Type.Object({
 
 export function registerContentRoutes(http: HttpServer, content: ContentService, opts: { offer?: (id: string) => RenderInput['offer'] } = {}): void {
   http.get('/v1/content/blocks', {
-    schema: { tags, summary: 'The block library', querystring: BlockQuery, response: { 200: Type.Object({ items: Type.Array(BlockSchema) }) } },
-  }, async (req) => ({ items: content.listBlocks(req.query) }));
+    schema: { tags, summary: 'The block library in id order, keyset-paged', querystring: BlockQuery, response: { 200: Type.Object({ items: Type.Array(BlockSchema), nextCursor: NextCursor }) } },
+  }, async (req) => {
+    const { limit, cursor, ...filter } = req.query;
+    return pageByKey(content.listBlocks(filter), (b) => b.id, { limit, cursor });
+  });
 
   http.post('/v1/content/blocks', {
     schema: { tags, summary: 'Create a block (status active requires passing QA; 202 when held for approval)', body: BlockInputSchema, response: { 201: BlockSchema, 202: BlockSchema } },
@@ -85,8 +94,8 @@ export function registerContentRoutes(http: HttpServer, content: ContentService,
   });
 
   http.get('/v1/content/templates', {
-    schema: { tags, summary: 'Templates', response: { 200: Type.Object({ items: Type.Array(TemplateSchema) }) } },
-  }, async () => ({ items: content.listTemplates() }));
+    schema: { tags, summary: 'Templates in id order, keyset-paged', querystring: Type.Object(Paging), response: { 200: Type.Object({ items: Type.Array(TemplateSchema), nextCursor: NextCursor }) } },
+  }, async (req) => pageByKey(content.listTemplates(), (t) => t.id, req.query));
 
   http.post('/v1/content/templates', {
     schema: { tags, summary: 'Create or replace a template (202 when the version is held for approval)', body: TemplateInputSchema, response: { 201: TemplateSchema, 202: TemplateSchema } },

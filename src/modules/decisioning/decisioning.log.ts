@@ -50,7 +50,8 @@ export interface DecisionSummary {
 export interface DecisionLog {
   append(row: LogRow): void;
   get(id: string): Promise<StoredDecision | undefined>;
-  list(q: { profileId?: string | undefined; placement?: string | undefined; before?: string | undefined; limit: number }): Promise<DecisionSummary[]>;
+  /** Newest first, by (at, id); `after` is the (at, id) of the previous page's last row (keyset). */
+  list(q: { profileId?: string | undefined; placement?: string | undefined; before?: string | undefined; after?: { at: string; id: string } | undefined; limit: number }): Promise<DecisionSummary[]>;
   recent(profileId: string, sinceMs: number): Promise<Array<{ placement: string; atMs: number; keys: string[]; silent: boolean }>>;
   /** Decisions still inside their attribution window with no outcome yet (learner restart). */
   open(sinceMs: number): Promise<Array<{ id: string; profileId: string | null; atMs: number; learn: StoredDecision['learn'] }>>;
@@ -140,6 +141,7 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
       if (q.profileId) { params.push(q.profileId); conds.push(`profile_id = $${params.length}`); }
       if (q.placement) { params.push(q.placement); conds.push(`placement = $${params.length}`); }
       if (q.before) { params.push(q.before); conds.push(`at < $${params.length}`); }
+      if (q.after) { params.push(q.after.at, q.after.id); conds.push(`(at, id) < ($${params.length - 1}::timestamptz, $${params.length})`); }
       params.push(q.limit);
       const r = await deps.db.query<Row>(`select id, profile_id, placement, at, grp, model_version, action_ids, types, viewed_at, clicked_at, order_id, reward
         from decisions ${conds.length ? 'where ' + conds.join(' and ') : ''} order by at desc, id desc limit $${params.length}`, params);

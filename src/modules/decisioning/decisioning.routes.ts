@@ -3,7 +3,7 @@
  * explanation, listing and configuration routes are admin-only.
  */
 import { Type } from 'typebox';
-import { notFound, routeValidator, type HttpServer } from '../../core/index.ts';
+import { decodeCursor, encodeCursor, notFound, routeValidator, type HttpServer } from '../../core/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
 import { ActionDefSchema, CreativeSchema, DecideRequestSchema, DecisionResultSchema, PlacementSchema } from './decisioning.schemas.ts';
 import type { DecisionService } from './decisioning.service.ts';
@@ -19,10 +19,12 @@ const Summary = Type.Object({
 const ListQuery = Type.Object({
   profile: Type.Optional(Type.String({ maxLength: 500, description: 'A profile ref' })),
   placement: Type.Optional(Type.String({ maxLength: 100 })),
-  before: Type.Optional(Type.String({ format: 'date-time', description: 'Page: decisions strictly before this time' })),
+  cursor: Type.Optional(Type.String({ maxLength: 400, description: 'nextCursor of the previous page' })),
+  before: Type.Optional(Type.String({ format: 'date-time', description: 'Decisions strictly before this time' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const ListReply = Type.Object({ items: Type.Array(Summary), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page' }) });
 
 export function registerDecisionRoutes(http: HttpServer, svc: DecisionService, profiles: ProfileService): void {
   http.post('/v1/decide', {
@@ -46,17 +48,22 @@ export function registerDecisionRoutes(http: HttpServer, svc: DecisionService, p
     return { ...d.result, ref: d.ref, explanation: d.detail, outcome: d.outcome };
   });
 
-  const list = async (q: { profile?: string | undefined; placement?: string | undefined; before?: string | undefined; limit: number }) => {
+  const list = async (q: { profile?: string | undefined; placement?: string | undefined; cursor?: string | undefined; before?: string | undefined; limit: number }) => {
     const profileId = q.profile ? await profiles.resolve(q.profile) : undefined;
-    return { items: await svc.log.list({ profileId, placement: q.placement, before: q.before, limit: q.limit }) };
+    const [at, id] = q.cursor ? decodeCursor(q.cursor, ['s', 's']) as string[] : [];
+    // One extra row tells whether another page exists.
+    const rows = await svc.log.list({ profileId, placement: q.placement, before: q.before, after: at !== undefined && id !== undefined ? { at, id } : undefined, limit: q.limit + 1 });
+    const items = rows.slice(0, q.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.at, last.decisionId]) : null };
   };
   http.get('/v1/decisions', {
-    schema: { tags, summary: 'List decisions, newest first, by profile and/or placement', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Summary) }) } },
+    schema: { tags, summary: 'List decisions, newest first, by profile and/or placement', querystring: ListQuery, response: { 200: ListReply } },
   }, async (req) => list(req.query));
   http.get('/v1/profiles/:ref/decisions', {
     schema: {
       tags: ['profiles', ...tags], summary: 'A shopper\'s decisions, newest first', params: Type.Object({ ref: Type.String({ maxLength: 500 }) }),
-      querystring: Type.Omit(ListQuery, ['profile']), response: { 200: Type.Object({ items: Type.Array(Summary) }) },
+      querystring: Type.Omit(ListQuery, ['profile']), response: { 200: ListReply },
     },
   }, async (req) => list({ ...req.query, profile: req.params.ref }));
 

@@ -1,16 +1,26 @@
 /** Offer menu and governance policy routes (admin). */
 import { Type } from 'typebox';
-import { invalid, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
+import { invalid, pageByKey, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import { OfferInputSchema, OfferPolicySchema, OfferSchema } from './offers.schemas.ts';
 import type { OfferService } from './offers.service.ts';
 
 const tags = ['offers'];
 const Params = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const PageQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  cursor: Type.Optional(Type.String({ maxLength: 400, description: 'nextCursor of the previous page' })),
+});
 
 export function registerOfferRoutes(http: HttpServer, offers: OfferService): void {
   http.get('/v1/offers', {
-    schema: { tags, summary: 'The offer menu, with today\'s committed spend per offer', response: { 200: Type.Object({ items: Type.Array(Type.Intersect([OfferSchema, Type.Object({ spentToday: Type.Number() })])) }) } },
-  }, async () => ({ items: offers.list().map((o) => ({ ...o, spentToday: offers.spentToday(o.id) })) }));
+    schema: {
+      tags, summary: 'The offer menu in id order, keyset-paged, with today\'s committed spend per offer', querystring: PageQuery,
+      response: { 200: Type.Object({ items: Type.Array(Type.Intersect([OfferSchema, Type.Object({ spentToday: Type.Number() })])), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+    },
+  }, async (req) => {
+    const page = pageByKey(offers.list(), (o) => o.id, req.query);
+    return { items: page.items.map((o) => ({ ...o, spentToday: offers.spentToday(o.id) })), nextCursor: page.nextCursor };
+  });
 
   http.put('/v1/offers/:id', {
     schema: { tags, summary: 'Create or replace an offer (202 when held for approval: not on the menu until accepted)', params: Params, body: OfferInputSchema, response: { 200: OfferSchema, 202: OfferSchema } },

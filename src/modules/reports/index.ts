@@ -24,3 +24,4 @@ export { createWorkerReports, ALL_WORKERS, type WorkerReports, type WorkerReport
 export { registerWorkerReportRoutes } from './reports.workers.routes.ts';
 export { buildWorkerReport, buildSeries, armStatsOf, expectedHoldoutShare, type Incrementality, type SeriesPoint } from './reports.workers.ts';
 export { WORKER_METRICS, COHORTS, type Cohort, type UnitAggregate } from './reports.workers.store.ts';
+export { placementLiftBuckets, buildLiftPoints, type LiftBucket, type LiftPoint } from './reports.placement-lift.ts';

@@ -72,7 +72,7 @@ const COHORT_SQL: Record<Cohort, string> = {
  * item's price when the catalog has no cost for it). `src` is a relation of the query (a constant,
  * never input) with order_id, at and items; `where` filters its rows.
  */
-function cogsPerOrder(src: string, where = ''): string {
+export function cogsPerOrder(src: string, where = ''): string {
   return `select ${src}.order_id, sum(coalesce(c.cost, (it->>'price')::numeric * 0.7, 0) * coalesce((it->>'quantity')::numeric, 1)) as cogs
        from ${src} cross join lateral jsonb_array_elements(${src}.items) it
        left join lateral (

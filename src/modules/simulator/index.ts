@@ -13,3 +13,4 @@ export { startMailbox, runBraidPolicy, readBraidEstimate, type BraidTarget, type
 export { simulate, type BraidLauncher, type Simulation } from './simulator.simulate.ts';
 export { parseSimConfig } from './simulator.config.ts';
 export { writeSimulationReport, renderHtml, renderPng } from './simulator.report.ts';
+export { registerSimulationRoutes, SimulationResultSchema } from './simulator.routes.ts';

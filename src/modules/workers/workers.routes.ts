@@ -1,6 +1,6 @@
 /** Worker, instance, guardrail and playbook routes (admin). Documents are JSON or YAML. */
 import { Type } from 'typebox';
-import { invalid, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
+import { decodeCursor, encodeCursor, invalid, pageByKey, principalOf, routeValidator, type HttpServer } from '../../core/index.ts';
 import type { WorkersService } from './workers.service.ts';
 import { INSTANCE_STATES, WORKER_STATUSES, type Instance } from './workers.types.ts';
 
@@ -11,6 +11,7 @@ const Worker = Type.Object({
   definition: Type.Object({}, { additionalProperties: true }),
   createdAt: Type.String(), updatedAt: Type.String(), updatedBy: Type.Union([Type.String(), Type.Null()]),
   counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+  waitingByStep: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'Waiting journeys per index of the step they run next (GET of one worker)' })),
   approval: Type.Optional(Type.Object({
     id: Type.String(), version: Type.Integer(), tier: Type.String(), status: Type.String(), queue: Type.Union([Type.String(), Type.Null()]), held: Type.Boolean(),
     reasons: Type.Array(Type.Object({ code: Type.String(), tier: Type.String(), message: Type.String() })),
@@ -25,6 +26,8 @@ const InstanceSchema = Type.Object({
   holdout: Type.Union([Type.String(), Type.Null()]), exitReason: Type.Union([Type.String(), Type.Null()]), enteredAt: Type.String(),
   ctx: Type.Object({}, { additionalProperties: true }),
 });
+const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page' });
+const Cursor = Type.Optional(Type.String({ maxLength: 400, description: 'nextCursor of the previous page' }));
 const wire = (i: Instance) => ({ ...i, wakeAt: new Date(i.wakeAt).toISOString(), enteredAt: new Date(i.enteredAt).toISOString() });
 const GuardrailsSchema = Type.Object({
   caps: Type.Array(Type.Object({ channel: Type.String(), max: Type.Integer(), period: Type.String() })),
@@ -39,8 +42,15 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
   }
 
   http.get('/v1/workers', {
-    schema: { tags, summary: 'Workers with their current version, status and instance counts', response: { 200: Type.Object({ items: Type.Array(Worker) }) } },
-  }, async () => ({ items: await Promise.all((await workers.list()).map(async (w) => ({ ...w, counts: await workers.counts(w.id) }))) }));
+    schema: {
+      tags, summary: 'Workers in id order, keyset-paged, with their current version, status and instance counts',
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), cursor: Cursor }),
+      response: { 200: Type.Object({ items: Type.Array(Worker), nextCursor: NextCursor }) },
+    },
+  }, async (req) => {
+    const page = pageByKey(await workers.list(), (w) => w.id, req.query);
+    return { items: await Promise.all(page.items.map(async (w) => ({ ...w, counts: await workers.counts(w.id) }))), nextCursor: page.nextCursor };
+  });
 
   http.post('/v1/workers', {
     schema: { tags, summary: 'Create or update a worker from a document (a changed document becomes a new version)', body: Type.Unknown(), response: { 200: Worker, 201: Worker } },
@@ -53,8 +63,8 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
     schema: { tags, summary: 'Create or replace a worker (new version when the document changed)', params: Id, body: Type.Unknown(), response: { 200: Worker } },
   }, async (req) => workers.apply(req.body, principalOf(req), req.params.id));
 
-  http.get('/v1/workers/:id', { schema: { tags, summary: 'A worker', params: Id, response: { 200: Worker } } },
-    async (req) => ({ ...(await workers.get(req.params.id)), counts: await workers.counts(req.params.id) }));
+  http.get('/v1/workers/:id', { schema: { tags, summary: 'A worker, with its journey counts and the waiting journeys per step', params: Id, response: { 200: Worker } } },
+    async (req) => ({ ...(await workers.get(req.params.id)), counts: await workers.counts(req.params.id), waitingByStep: await workers.waitingByStep(req.params.id) }));
 
   http.delete('/v1/workers/:id', { schema: { tags, summary: 'Delete a worker (its waiting instances exit)', params: Id } }, async (req, reply) => {
     await workers.remove(req.params.id, principalOf(req));
@@ -78,12 +88,24 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
   }, async (req) => workers.version(req.params.id, req.params.version));
 
   http.get('/v1/workers/:id/instances', {
-    schema: { tags, summary: 'Journeys of a worker, newest first', params: Id,
-      querystring: Type.Object({ state: Type.Optional(Type.Union(INSTANCE_STATES.map((s) => Type.Literal(s)))), profile: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
-      response: { 200: Type.Object({ items: Type.Array(InstanceSchema) }) } },
+    schema: { tags, summary: 'Journeys of a worker, newest first, keyset-paged', params: Id,
+      querystring: Type.Object({
+        state: Type.Optional(Type.Union(INSTANCE_STATES.map((s) => Type.Literal(s)))), profile: Type.Optional(Type.String()),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), cursor: Cursor,
+      }),
+      response: { 200: Type.Object({ items: Type.Array(InstanceSchema), nextCursor: NextCursor }) } },
   }, async (req) => {
     await workers.get(req.params.id);
-    return { items: (await workers.instances({ workerId: req.params.id, state: req.query.state, profileId: req.query.profile, limit: req.query.limit ?? 100 })).map(wire) };
+    const limit = req.query.limit ?? 100;
+    const [enteredAt, id] = req.query.cursor ? decodeCursor(req.query.cursor, ['n', 's']) : [];
+    // One extra row tells whether another page exists.
+    const rows = await workers.instances({
+      workerId: req.params.id, state: req.query.state, profileId: req.query.profile, limit: limit + 1,
+      ...(enteredAt !== undefined ? { after: { enteredAt: enteredAt as number, id: id as string } } : {}),
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(wire), nextCursor: rows.length > limit && last ? encodeCursor([last.enteredAt, last.id]) : null };
   });
 
   http.get('/v1/instances/:id', { schema: { tags, summary: 'One journey with its trail of steps', params: Id, response: { 200: InstanceSchema } } },

@@ -12,7 +12,7 @@ import { createEngine, type Engine, type LiveWorker } from './workers.engine.ts'
 import { parseGuardrails, type GuardrailSettings } from './workers.guardrails.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import {
-  countInstances, deleteWorker, exitVersionInstances, exitWorkerInstances, fallBackLiveVersion, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setLiveVersion, setStatus,
+  countInstances, deleteWorker, exitVersionInstances, exitWorkerInstances, fallBackLiveVersion, getInstance, listInstances, listVersions, loadVersion, loadWorkers, saveVersion, setLiveVersion, setStatus, waitingByStep,
 } from './workers.store.ts';
 import { createTriggers } from './workers.triggers.ts';
 import { PLAYBOOKS } from './workers.playbooks.ts';
@@ -177,7 +177,8 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await w.approvals?.retire('worker', id, by);
       await w.audit?.append([{ actor: actorOf(by ?? null), action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
     },
-    instances: (f: { workerId?: string; profileId?: string; state?: string; limit: number }): Promise<Instance[]> => listInstances(db, f),
+    instances: (f: { workerId?: string; profileId?: string; state?: string; after?: { enteredAt: number; id: string }; limit: number }): Promise<Instance[]> => listInstances(db, f),
+    waitingByStep: (workerId: string) => waitingByStep(db, workerId),
     async instance(id: string): Promise<Instance> {
       const i = await getInstance(db, id);
       if (!i) throw notFound(`Instance ${id}`);
@@ -185,12 +186,16 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     },
     counts: (workerId?: string) => countInstances(db, workerId),
     guardrails: (): GuardrailSettings => settings,
+    /** Validates and stores new guardrails; audited as guardrails.update by `by` (the API caller). */
     async setGuardrails(input: unknown, by: Principal | string | null = null): Promise<GuardrailSettings> {
       const next = parseGuardrails(input, settings);
       await db.query(`insert into guardrail_settings (id, settings, updated_at) values (1, $1, $2) on conflict (id) do update set settings = excluded.settings, updated_at = excluded.updated_at`,
         [JSON.stringify(next), new Date(deps.clock.now())]);
       settings = next;
-      await w.audit?.append([{ actor: actorOf(by), action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global', data: { ...next } }]);
+      await w.audit?.append([{
+        actor: actorOf(by), action: 'guardrails.update', subjectType: 'guardrails', subjectId: 'global',
+        data: { ...next, ...(by && typeof by === 'object' ? { principal: { id: by.id, name: by.name, role: by.role } } : {}) },
+      }]);
       return settings;
     },
     playbooks: () => PLAYBOOKS,

@@ -165,11 +165,20 @@ export async function getInstance(db: Queryable, id: string): Promise<Instance |
   return r.rows[0] && toInstance(r.rows[0]);
 }
 
-export async function listInstances(db: Queryable, f: { workerId?: string | undefined; profileId?: string | undefined; state?: string | undefined; limit: number }): Promise<Instance[]> {
+/** Newest first by (entered_at, id); `after` is the previous page's last (enteredAt, id) (keyset). */
+export async function listInstances(db: Queryable, f: { workerId?: string | undefined; profileId?: string | undefined; state?: string | undefined; after?: { enteredAt: number; id: string } | undefined; limit: number }): Promise<Instance[]> {
   const r = await db.query<InstanceRowDb>(
     `select ${COLS} from worker_instances where ($1::text is null or worker_id = $1) and ($2::text is null or profile_id = $2) and ($3::text is null or state = $3)
-     order by entered_at desc, id desc limit $4`, [f.workerId ?? null, f.profileId ?? null, f.state ?? null, f.limit]);
+       and ($4::int8 is null or (entered_at, id) < ($4::int8, $5::text))
+     order by entered_at desc, id desc limit $6`, [f.workerId ?? null, f.profileId ?? null, f.state ?? null, f.after?.enteredAt ?? null, f.after?.id ?? null, f.limit]);
   return r.rows.map(toInstance);
+}
+
+/** Waiting journeys of a worker per index of the step they run next (one aggregate; the console's steps view). */
+export async function waitingByStep(db: Queryable, workerId: string): Promise<Record<string, number>> {
+  const r = await db.query<{ step: number; n: number }>(
+    `select step, count(*)::int as n from worker_instances where worker_id = $1 and state = 'waiting' group by step order by step`, [workerId]);
+  return Object.fromEntries(r.rows.map((x) => [String(x.step), Number(x.n)]));
 }
 
 export async function countInstances(db: Queryable, workerId?: string): Promise<Record<string, number>> {

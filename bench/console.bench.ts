@@ -1,0 +1,169 @@
+/**
+ * npm run bench:console — is the web console fast on a big store? Seeds an embedded data dir with
+ * P products (one variant, price, cost and online stock each) and S shoppers (a profile, its
+ * registry row, a user id and an email identity), with multi-row INSERT batches straight into the
+ * tables Braid's own writers fill; then starts Braid on it as a child process (`braid serve`, as an
+ * operator would) and times every API call the console's pages make, signed in with the admin key:
+ * R runs each after one warm-up, p50 and max per call.
+ *
+ * Last line: one JSON object, {"products","shoppers","seed_rows","seed_rows_per_s","start_s",
+ * "max_page_api_ms","max_p50_page_api_ms","slowest","calls":{name:[p50,max]}}.
+ *   --products N (default 100000)   --shoppers N (default 1000000)   --runs R (default 15)
+ *   --data DIR (reuse a seeded dir; default a temp dir, removed at the end)
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, systemClock, type Db } from '../src/core/index.ts';
+import { parseArgs } from '../src/cli/args.ts';
+import { startBraidProcess, stopBraidProcess } from '../test/braid-process.ts';
+
+const args = parseArgs(process.argv.slice(2)).flags;
+const P = Number(args.products ?? 100_000);
+const S = Number(args.shoppers ?? 1_000_000);
+const R = Number(args.runs ?? 15);
+const BATCH = 10_000;
+const keep = typeof args.data === 'string';
+const dataDir = keep ? String(args.data) : mkdtempSync(join(tmpdir(), 'braid-bench-console-'));
+const log = (s: string) => process.stdout.write(s + '\n');
+const pad = (n: number) => String(n).padStart(7, '0');
+
+/**
+ * `insert into table (…) select …, constants from unnest($1::t1[], …)`: one statement per batch of
+ * 10,000 rows, one array parameter per column that varies; columns equal on every row (or computed
+ * from the others) are SQL expressions, not 10,000 copies to parse.
+ */
+async function insertColumns(db: Db, table: string, cols: Array<[name: string, type: string]>, constants: Record<string, string>, rows: number, value: (i: number) => unknown[]): Promise<void> {
+  const t = performance.now();
+  // Columns named _x only feed the constants' expressions.
+  const direct = cols.map((c) => c[0]).filter((c) => !c.startsWith('_'));
+  const names = [...direct, ...Object.keys(constants)];
+  const select = [...direct, ...Object.values(constants)].join(', ');
+  const from = `unnest(${cols.map((c, i) => `$${i + 1}::${c[1]}[]`).join(', ')}) as u(${cols.map((c) => c[0]).join(', ')})`;
+  for (let start = 0; start < rows; start += BATCH) {
+    const n = Math.min(BATCH, rows - start);
+    const arrays: unknown[][] = cols.map(() => new Array(n));
+    for (let k = 0; k < n; k++) { const v = value(start + k); for (let c = 0; c < cols.length; c++) arrays[c]![k] = v[c]; }
+    await db.query(`insert into ${table} (${names.join(', ')}) select ${select} from ${from}`, arrays);
+  }
+  if (process.env.BENCH_TRACE) log(`  ${table}: ${rows} rows, ${Math.round(rows / ((performance.now() - t) / 1000))} rows/s`);
+}
+
+async function seed(): Promise<{ rows: number; seconds: number }> {
+  const db = await openDatabase({ dataDir, clock: systemClock });
+  try {
+    const now = new Date(systemClock.now()).toISOString();
+    const at = `'${now}'::timestamptz`;
+    const t0 = performance.now();
+    // The rows are consistent by construction: foreign keys are not checked row by row during the load (as pg_restore does).
+    await db.exec('set session_replication_role = replica');
+    await db.query(`insert into catalog_locations (id, name, type, timezone, address, created_at, updated_at) values ('online', 'Online', 'online', null, null, $1, $1)`, [now]);
+    const cats = ['Apparel > Tops', 'Apparel > Shoes', 'Home > Kitchen', 'Outdoor > Camping', 'Beauty > Skin', 'Pantry > Coffee'];
+    const pid = (i: number) => `p${pad(i)}`;
+    await insertColumns(db, 'catalog_products', [['id', 'text'], ['title', 'text'], ['category', 'text']], { attributes: `'{}'::jsonb`, created_at: at, updated_at: at }, P,
+      (i) => [pid(i), `Product ${i}`, cats[i % cats.length]]);
+    await insertColumns(db, 'catalog_variants', [['id', 'text']], { product_id: 'id', availability: `'in_stock'`, attributes: `'{}'::jsonb`, created_at: at, updated_at: at }, P, (i) => [pid(i)]);
+    await insertColumns(db, 'catalog_price_versions', [['variant_id', 'text'], ['price', 'numeric'], ['cost', 'numeric']], { valid_from: at, currency: `'USD'`, recorded_at: at }, P,
+      (i) => { const price = 10 + (i % 190); return [pid(i), price, Math.round(price * 55) / 100]; });
+    await insertColumns(db, 'catalog_stock', [['variant_id', 'text'], ['quantity', 'int4']], { location_id: `'online'`, updated_at: at }, P, (i) => [pid(i), 5 + (i % 50)]);
+    log(`seeded ${P} products in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const t1 = performance.now();
+    // Secondary indexes are built once after the load (as a bulk import would), not row by row.
+    const big = ['identities', 'profiles', 'profile_registry'];
+    const secondary = (await db.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = any($1::text[]) and indexname not like '%_pkey'`, [big])).rows;
+    for (const ix of secondary) await db.exec(`drop index ${ix.indexname}`);
+    const id = (i: number) => `prf_bench${pad(i)}`;
+    await insertColumns(db, 'profile_registry', [['id', 'text']], { created_at: at }, S, (i) => [id(i)]);
+    await insertColumns(db, 'identities', [['value', 'text'], ['profile_id', 'text']], { type: `'user_id'`, first_seen_at: at }, S, (i) => [`cus_${pad(i)}`, id(i)]);
+    await insertColumns(db, 'identities', [['value', 'text'], ['profile_id', 'text']], { type: `'email'`, first_seen_at: at }, S, (i) => [`shopper${pad(i)}@example.com`, id(i)]);
+    await insertColumns(db, 'profiles', [['id', 'text'], ['user_id', 'text'], ['_first', 'text'], ['_last', 'text']], {
+      created_at: at, updated_at: at, first_seen_at: at, last_seen_at: at, event_count: '0',
+      traits: `jsonb_build_object('email', 'shopper' || substr(user_id, 5) || '@example.com', 'firstName', _first, 'lastName', _last)`,
+      trait_meta: `'{}'::jsonb`, cart: `'{"items":[]}'::jsonb`, recent_views: `'[]'::jsonb`, wishlist: `'[]'::jsonb`, signals: `'{"totals":{}}'::jsonb`,
+      order_count: '0', revenue: '0', refunds: '0',
+    }, S, (i) => [id(i), `cus_${pad(i)}`, `Ada${i % 997}`, `Shopper${i}`]);
+    await db.exec('set session_replication_role = origin');
+    for (const ix of secondary) await db.exec(ix.indexdef);
+    log(`seeded ${S} shoppers in ${((performance.now() - t1) / 1000).toFixed(1)} s (${secondary.map((x) => x.indexname).join(', ')} rebuilt after)`);
+    await db.exec('analyze');
+    return { rows: 4 * P + 1 + 4 * S, seconds: (performance.now() - t0) / 1000 };
+  } finally { await db.close(); }
+}
+
+let seeded: { rows: number; seconds: number };
+try {
+  seeded = keep && existsSync(join(dataDir, 'pgdata')) ? { rows: 0, seconds: 0 } : await seed();
+} catch (e) {
+  if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  throw e;
+}
+const keys = { writeKey: 'wk_bench_console_1234', adminKey: 'ak_bench_console_1234' };
+const t2 = performance.now();
+const braid = await startBraidProcess({ dataDir, ...keys, timeoutMs: 600_000, env: { BRAID_LOG_LEVEL: 'error' } });
+const startS = (performance.now() - t2) / 1000;
+log(`Braid started in ${startS.toFixed(1)} s at ${braid.url}`);
+
+const get = async (path: string): Promise<{ ms: number; body: any }> => {
+  const t = performance.now();
+  const res = await fetch(braid.url + path, { headers: { authorization: `Bearer ${keys.adminKey}` } });
+  const text = await res.text();
+  const ms = performance.now() - t;
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return { ms, body: path.startsWith('/v1') || path === '/openapi.json' ? JSON.parse(text) : text };
+};
+
+try {
+  // Cursors from the middle of the lists, as deep pages would use.
+  const page2 = (await get('/v1/profiles?limit=25')).body.nextCursor as string;
+  const deep = Buffer.from(JSON.stringify([`prf_bench${pad(Math.floor(S * 0.73))}`]), 'utf8').toString('base64url');
+  const mid = pad(Math.floor(S * 0.42));
+  const offersCursor = (await get('/v1/offers?limit=2')).body.nextCursor as string | null;
+  const calls: Array<[string, string]> = [
+    ['console shell', '/'], ['openapi (capabilities)', '/openapi.json'], ['auth/me', '/v1/auth/me'],
+    // overview
+    ['workers page 1', '/v1/workers?limit=25'], ['workers (overview)', '/v1/workers?limit=10'], ['offers (overview)', '/v1/offers?limit=500'], ['placements', '/v1/placements'],
+    ['reports overview', '/v1/reports/overview'], ['reports workers', '/v1/reports/workers'], ['series all workers', '/v1/reports/workers/_all/series?bucket=week'],
+    ['placement lift', '/v1/console/lift?placement=home_hero&weeks=8'],
+    // workers
+    ['playbooks', '/v1/playbooks'],
+    // approvals, decisions
+    ['approvals pending', '/v1/approvals?status=pending&limit=25'], ['decisions page 1', '/v1/decisions?limit=25'], ['decisions by placement', '/v1/decisions?placement=home_hero&limit=25'],
+    ['workers (decision filter)', '/v1/workers?limit=500'],
+    // shoppers
+    ['shoppers page 1', '/v1/profiles?limit=25'], ['shoppers page 2', `/v1/profiles?limit=25&cursor=${page2}`], ['shoppers deep page', `/v1/profiles?limit=25&cursor=${deep}`],
+    ['shoppers by email prefix', `/v1/profiles?q=shopper${mid.slice(0, 4)}&limit=25`], ['shoppers by user id', `/v1/profiles?q=cus_${mid}&limit=25`], ['shoppers by prf id', `/v1/profiles?q=prf_bench${mid}&limit=25`],
+    ['shopper 360', `/v1/profiles/${encodeURIComponent(`email:shopper${mid}@example.com`)}`], ['shopper events', `/v1/profiles/prf_bench${mid}/events?limit=25`],
+    ['shopper decisions', `/v1/profiles/prf_bench${mid}/decisions?limit=20`], ['shopper traits', `/v1/profiles/prf_bench${mid}/traits`], ['shopper preferences', `/v1/profiles/prf_bench${mid}/preferences`],
+    ['shopper consent history', `/v1/profiles/prf_bench${mid}/consent/history`], ['shopper messages', `/v1/messages?ref=prf_bench${mid}&limit=20`],
+    // offers and guardrails, content, experiments
+    ['offers page 1', '/v1/offers?limit=25'], ...(offersCursor ? [['offers page 2', `/v1/offers?limit=2&cursor=${offersCursor}`] as [string, string]] : []),
+    ['offer policy', '/v1/offer-policy'], ['guardrails', '/v1/guardrails'],
+    ['templates page 1', '/v1/content/templates?limit=25'], ['blocks page 1', '/v1/content/blocks?limit=25'], ['experiments', '/v1/reports/experiments'],
+    ['catalog products page', '/v1/catalog/products?limit=25'],
+  ];
+  const figures: Record<string, [number, number]> = {};
+  for (const [name, path] of calls) {
+    await get(path); // warm-up
+    const ms: number[] = [];
+    for (let i = 0; i < R; i++) ms.push((await get(path)).ms);
+    ms.sort((a, b) => a - b);
+    const p50 = ms[Math.floor(ms.length / 2)]!, max = ms[ms.length - 1]!;
+    figures[name] = [Math.round(p50 * 10) / 10, Math.round(max * 10) / 10];
+    log(`${name.padEnd(28)} p50 ${p50.toFixed(1).padStart(7)} ms  max ${max.toFixed(1).padStart(7)} ms  ${path.slice(0, 90)}`);
+  }
+  // A sanity check that the searches found what they should (a fast empty answer proves nothing).
+  const hit = (await get(`/v1/profiles?q=cus_${mid}&limit=25`)).body.items;
+  if (hit.length !== 1 || hit[0].profileId !== `prf_bench${mid}`) throw new Error(`search by user id found ${JSON.stringify(hit).slice(0, 200)}`);
+  if ((await get('/v1/profiles?limit=25')).body.items.length !== Math.min(25, S)) throw new Error('the shopper list is not full');
+  const entries = Object.entries(figures);
+  const slowest = entries.reduce((a, b) => (b[1][1] > a[1][1] ? b : a));
+  log(JSON.stringify({
+    products: P, shoppers: S, seed_rows: seeded.rows, seed_rows_per_s: seeded.seconds ? Math.round(seeded.rows / seeded.seconds) : null, start_s: Math.round(startS * 10) / 10,
+    runs: R, max_page_api_ms: slowest[1][1], max_p50_page_api_ms: Math.max(...entries.map((e) => e[1][0])), slowest: slowest[0], calls: figures,
+  }));
+} finally {
+  await stopBraidProcess(braid, 30_000);
+  if (!keep) rmSync(dataDir, { recursive: true, force: true });
+}
