@@ -8,7 +8,7 @@
  */
 import type { CoreDeps } from '../../core/index.ts';
 import { evaluateCondition, newId } from '../../core/index.ts';
-import { assignGlobal, hashBucket } from '../experiments/index.ts';
+import { assignGlobal, assignWorkerHoldout, ASSIGNMENT_VERSION } from '../experiments/index.ts';
 import type { AppliedBatch, ProfileState } from '../profiles/index.ts';
 import type { ComputedTraits } from '../traits/index.ts';
 import { CHANNEL_PURPOSE, PUSH_TOKEN_TRAITS, type ChannelName, type SendRequest } from '../channels/index.ts';
@@ -50,9 +50,13 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     return p;
   };
 
+  /**
+   * The arm, from the versioned, salted hash of the profile id (global control first, then the
+   * worker's own holdout). Recorded on the journey with the hash version and never recomputed.
+   */
   const holdoutOf = (def: WorkerDefinition, profileId: string): string | null => {
     if (assignGlobal(profileId, brain.holdoutSalt, brain.globalHoldoutPct).group === 'control') return 'global_control';
-    return hashBucket(profileId, `worker:${def.id}`) < def.holdoutPct / 100 ? 'worker_holdout' : null;
+    return assignWorkerHoldout(profileId, brain.holdoutSalt, def.id, def.holdoutPct).heldOut ? 'worker_holdout' : null;
   };
 
   /** Applies re-entry rules (against the database and earlier entries of the same batch) and inserts. */
@@ -69,7 +73,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       history.set(k, { lastEntry: nowMs, running: true });
       const inst: Instance & { entryKey: string } = {
         id: newId('ins', deps.clock), workerId: e.def.id, version: e.version, profileId: e.profileId, key: e.key, state: 'waiting', step: 0,
-        wakeAt: nowMs, waitEvent: null, holdout: holdoutOf(e.def, e.profileId), exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
+        wakeAt: nowMs, waitEvent: null, holdout: holdoutOf(e.def, e.profileId), assignment: ASSIGNMENT_VERSION, exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
         ctx: { event: e.event, trail: [], seq: e.seq } as Instance['ctx'],
       };
       startTimer(inst, e.def, nowMs);

@@ -19,7 +19,9 @@ const Worker = Type.Object({
 const InstanceSchema = Type.Object({
   id: Type.String(), workerId: Type.String(), version: Type.Integer(), profileId: Type.String(), key: Type.Union([Type.String(), Type.Null()]),
   state: Type.String(), step: Type.Integer(), wakeAt: Type.String(), waitEvent: Type.Union([Type.String(), Type.Null()]),
-  holdout: Type.Union([Type.String(), Type.Null()]), exitReason: Type.Union([Type.String(), Type.Null()]), enteredAt: Type.String(),
+  holdout: Type.Union([Type.String(), Type.Null()], { description: 'null = treated; global_control or worker_holdout, assigned at entry and never recomputed' }),
+  assignment: Type.Union([Type.String(), Type.Null()], { description: 'Version of the salted hash that assigned the arm (v1); null on journeys logged before it was recorded' }),
+  exitReason: Type.Union([Type.String(), Type.Null()]), enteredAt: Type.String(),
   ctx: Type.Object({}, { additionalProperties: true }),
 });
 const wire = (i: Instance) => ({ ...i, wakeAt: new Date(i.wakeAt).toISOString(), enteredAt: new Date(i.enteredAt).toISOString() });

@@ -113,6 +113,8 @@ export interface Instance {
   waitEvent: string | null;
   /** Why it is held out (global_control, worker_holdout) or null when treated. */
   holdout: string | null;
+  /** Version of the hash that assigned `holdout` (experiments' ASSIGNMENT_VERSION); null on journeys logged before it was recorded. */
+  assignment: string | null;
   exitReason: string | null;
   enteredAt: number;
   ctx: InstanceContext;
