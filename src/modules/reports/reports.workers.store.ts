@@ -12,6 +12,12 @@
  * entries without a trigger event) and before entry + window; the pre-period (CUPED) is revenue in
  * the same length of time before it. COGS is the cost in force when the order was placed (the
  * ordered variant's, else the product's first variant's), 70% of the paid price when unknown.
+ *
+ * Refunds (`Order Refunded`, recorded by the profiles projection as `orders.refunded` on the order
+ * they name) are netted out as known when the report runs: an order refunded by a share
+ * f = refunded / revenue (at most 1) keeps revenue − refunded, and (1 − f) of its COGS and discount
+ * (the goods come back; a full refund undoes the order's contribution). Its count (orders,
+ * conversion) is the shopper's behaviour and stays.
  */
 import type { Queryable } from '../../core/index.ts';
 
@@ -67,6 +73,9 @@ const COHORT_SQL: Record<Cohort, string> = {
 };
 
 
+/** Share of an order not refunded (1 − f), from the orders row `o`. */
+const KEPT = `(1 - least(coalesce(o.refunded / nullif(o.revenue, 0), case when o.refunded > 0 then 1 else 0 end), 1))`;
+
 /**
  * COGS per order at the time of the order: each item's catalog cost in force then (70% of the
  * item's price when the catalog has no cost for it). `src` is a relation of the query (a constant,
@@ -100,7 +109,7 @@ export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitA
        from first_entry
        where entered_at >= $2 and entered_at < $3 and ($1::text is null or holdout is distinct from 'global_control')
      ), ord as (
-       select u.profile_id, o.order_id, o.revenue, o.discount, o.items, o.at,
+       select u.profile_id, o.order_id, greatest(o.revenue - o.refunded, 0) as revenue, o.discount * ${KEPT} as discount, ${KEPT} as kept, o.items, o.at,
          ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.t0 + ${win} as post
        from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.t0 - ${win} and o.at < u.t0 + ${win}
      ), cogs as (
@@ -108,7 +117,7 @@ export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitA
      ), per_unit_orders as (
        select ord.profile_id, count(*) filter (where post) as orders,
          coalesce(sum(ord.revenue) filter (where post), 0) as revenue, coalesce(sum(ord.discount) filter (where post), 0) as discount,
-         coalesce(sum(cogs.cogs) filter (where post), 0) as cogs, coalesce(sum(ord.revenue) filter (where not post), 0) as pre_revenue
+         coalesce(sum(cogs.cogs * ord.kept) filter (where post), 0) as cogs, coalesce(sum(ord.revenue) filter (where not post), 0) as pre_revenue
        from ord left join cogs on cogs.order_id = ord.order_id group by ord.profile_id
      ), msgs as (
        select u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
@@ -154,18 +163,18 @@ export interface TouchCredit { kind: 'worker' | 'placement' | 'none'; id: string
  * Last-touch attribution: every order in [since, until) goes to the last worker message or
  * decision that reached the shopper within the window before it (a message wins a tie with the
  * decision it carried). Contribution here is revenue - COGS - discount (contact costs are not
- * per order). Orders with no touch are returned under kind 'none'.
+ * per order), net of refunds like the worker reports. Orders with no touch are returned under kind 'none'.
  */
 export async function lastTouch(db: Queryable, q: { sinceMs: number; untilMs: number; windowMs: number }): Promise<TouchCredit[]> {
   const win = `$3::float8 * interval '1 millisecond'`;
   const r = await db.query<{ kind: string; id: string; orders: number; revenue: number; contribution: number }>(
     `with o as (
-       select order_id, profile_id, at, revenue, discount, items from orders
+       select order_id, profile_id, at, greatest(revenue - refunded, 0) as revenue, discount * ${KEPT} as discount, ${KEPT} as kept, items from orders o
        where kind = 'order' and at >= to_timestamp($1 / 1000.0) and at < to_timestamp($2 / 1000.0)
      ), cogs as (
        ${cogsPerOrder('o')}
      ), touched as (
-       select o.order_id, o.revenue, o.discount, coalesce(t.kind, 'none') as kind, coalesce(t.key, '') as key
+       select o.order_id, o.revenue, o.discount, o.kept, coalesce(t.kind, 'none') as kind, coalesce(t.key, '') as key
        from o left join lateral (
          select * from (
            select 'worker' as kind, d.worker_id as key, d.created_at as at, 1 as pri, d.id
@@ -178,7 +187,7 @@ export async function lastTouch(db: Queryable, q: { sinceMs: number; untilMs: nu
          ) x order by at desc, pri desc, id desc limit 1) t on true
      )
      select kind, key as id, count(*)::int as orders, coalesce(sum(revenue), 0)::float8 as revenue,
-       coalesce(sum(revenue - round(coalesce(c.cogs, 0), 2) - discount), 0)::float8 as contribution
+       coalesce(sum(revenue - round(coalesce(c.cogs, 0) * kept, 2) - discount), 0)::float8 as contribution
      from touched left join cogs c using (order_id) group by kind, key order by contribution desc, kind, key`,
     [q.sinceMs, q.untilMs, q.windowMs]);
   return r.rows.map((x) => ({ kind: x.kind as TouchCredit['kind'], id: x.id, orders: Number(x.orders), revenue: Number(x.revenue), contribution: Number(x.contribution) }));
