@@ -6,7 +6,7 @@
  * version (its holdoutPct) and the configured global control share.
  */
 import { notFound, type Clock, type Config, type Queryable } from '../../core/index.ts';
-import { parseWorkerDefinition, type WorkersService } from '../workers/index.ts';
+import { parseWorkerDefinition, type UpliftEvaluation, type WorkersService } from '../workers/index.ts';
 import {
   buildCohortReports, buildSeries, buildWorkerReport, expectedHoldoutShare, type Incrementality, type SeriesPoint, type WorkerReportBody,
 } from './reports.workers.ts';
@@ -36,10 +36,22 @@ export interface WorkerReports {
   worker(id: string, q?: WorkerReportQuery): Promise<WorkerReport>;
   list(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; workers: Array<{ id: string; name: string; status: string; units: WorkerReportBody['units']; srmMismatch: boolean | null; incremental: Incrementality }> }>;
   series(id: string, q: WorkerReportQuery & { bucketMs: number }): Promise<{ worker: string; since: string; until: string; bucketMs: number; points: SeriesPoint[] }>;
+  uplift(id: string, q?: WorkerReportQuery): Promise<WorkerUpliftReport>;
   attribution(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; orders: number; revenue: number; contribution: number; unattributed: { orders: number; revenue: number; contribution: number }; touches: AttributionRow[] }>;
 }
 
 const DAY = 86_400_000;
+
+/** A worker's uplift targeting (entry.uplift): its model's quality on the held-out half, and who it let in. */
+export interface WorkerUpliftReport {
+  worker: { id: string; name: string | null };
+  since: string;
+  until: string;
+  spec: { minScore: number; outcome: string; model: string; explorePct: number; minUnits: number; retrainHours: number } | null;
+  model: { trainedAt: string; outcome: string; method: string; features: string[]; evaluation: UpliftEvaluation } | null;
+  /** Journeys entered in the period, by why they were admitted (score, explore, no_model; untargeted before entry.uplift) and arm. */
+  admissions: Array<{ admitted: string; arm: string; n: number }>;
+}
 
 /**
  * `flushDecisions` writes this process's buffered decision log rows first (the log is written in
@@ -113,6 +125,17 @@ export function createWorkerReports(d: { db: Queryable; config: Config; clock: C
       if ((await nameOf(id)) === null) throw notFound(`Worker ${id}`);
       const { rows, sinceMs, untilMs, pctOf } = await aggregate(id, q, { bucketMs: q.bucketMs });
       return { worker: id, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), bucketMs: q.bucketMs, points: buildSeries(rows, sinceMs, untilMs, q.bucketMs, pctOf, q.alpha) };
+    },
+    async uplift(id, q = {}) {
+      const { sinceMs, untilMs } = period(q);
+      const st = await d.workers.upliftStatus(id, sinceMs);
+      const m = st.model;
+      return {
+        worker: { id, name: await nameOf(id) }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(),
+        spec: st.spec && { minScore: st.spec.minScore, outcome: st.spec.outcome, model: st.spec.model, explorePct: st.spec.explorePct, minUnits: st.spec.minUnits, retrainHours: st.spec.retrainMs / 3_600_000 },
+        model: m && { trainedAt: new Date(m.trainedAt).toISOString(), outcome: m.outcome, method: m.params.method, features: m.features, evaluation: { ...m.evaluation } },
+        admissions: st.admissions,
+      };
     },
     async attribution(q = {}) {
       const { sinceMs, untilMs } = period(q);

@@ -25,7 +25,7 @@ export {
   type FitOptions, type LinearModel,
 } from './stats.regression.ts';
 export {
-  computeUpliftAtTop, computeUpliftCurves, evaluateUpliftScores, fitTransformedOutcomeUplift, fitTwoModelUplift, predictTransformedOutcome, predictUplift,
+  computeUpliftAtTop, computeUpliftCurves, evaluateUpliftScores, fitTransformedOutcomeUplift, fitTwoModelUplift, predictTransformedOutcome, predictUplift, sampleUpliftCurve,
   type OutcomeKind, type TransformedOutcomeUplift, type TwoModelUplift, type UpliftCurvePoint, type UpliftEvaluation,
 } from './stats.uplift.ts';
 export {

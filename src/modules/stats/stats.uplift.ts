@@ -102,6 +102,18 @@ export function computeUpliftCurves(scores: readonly number[], y: readonly numbe
   return points;
 }
 
+/** Curve values at `steps` + 1 evenly spaced fractions (the step curve's value at the last point not beyond each). */
+export function sampleUpliftCurve(points: readonly UpliftCurvePoint[], steps: number): Array<{ fraction: number; qini: number; uplift: number }> {
+  const out: Array<{ fraction: number; qini: number; uplift: number }> = [];
+  let j = 0;
+  for (let s = 0; s <= steps; s++) {
+    const f = s / steps;
+    while (j + 1 < points.length && points[j + 1]!.fraction <= f + 1e-12) j++;
+    out.push({ fraction: f, qini: points[j]!.qini, uplift: points[j]!.uplift });
+  }
+  return out;
+}
+
 function trapezoid(points: readonly UpliftCurvePoint[], f: (p: UpliftCurvePoint) => number): number {
   let a = 0;
   for (let i = 1; i < points.length; i++) a += ((points[i]!.fraction - points[i - 1]!.fraction) * (f(points[i]!) + f(points[i - 1]!))) / 2;

@@ -85,6 +85,22 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
     return { items: (await workers.instances({ workerId: req.params.id, state: req.query.state, profileId: req.query.profile, limit: req.query.limit ?? 100 })).map(wire) };
   });
 
+  http.post('/v1/workers/:id/uplift/train', {
+    schema: { tags, summary: 'Train the worker\'s uplift model now (entry.uplift) from its journeys, treated vs worker holdout; measured on a held-out half (Qini, AUUC). Braid also retrains on its own every entry.uplift.retrain', params: Id,
+      response: { 200: Type.Object({
+        trained: Type.Boolean(), reason: Type.Optional(Type.String({ description: 'Why no model was trained (not enough closed journeys)' })),
+        trainedAt: Type.Optional(Type.String()),
+        train: Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() }),
+        test: Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() }),
+        evaluation: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Qini coefficient, AUUC, uplift at top 30%, admitted share at minScore: as GET /v1/reports/workers/{id}/uplift' })),
+      }) } },
+  }, async (req) => {
+    const r = await workers.trainUplift(req.params.id);
+    if (!r.trained) return { trained: false, reason: r.reason, train: r.train, test: r.test };
+    const ev = JSON.parse(JSON.stringify(r.model.evaluation)) as typeof r.model.evaluation; // NaN (undefined ratios) → null
+    return { trained: true, trainedAt: new Date(r.model.trainedAt).toISOString(), train: ev.train, test: ev.test, evaluation: ev };
+  });
+
   http.get('/v1/instances/:id', { schema: { tags, summary: 'One journey with its trail of steps', params: Id, response: { 200: InstanceSchema } } },
     async (req) => wire(await workers.instance(req.params.id)));
 
