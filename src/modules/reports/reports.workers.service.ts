@@ -5,7 +5,7 @@
  * (reports.workers). The intended split for the SRM check comes from each journey's worker
  * version (its holdoutPct) and the configured global control share.
  */
-import { notFound, type Clock, type Config, type Queryable } from '../../core/index.ts';
+import { notFound, type Clock, type Config, type Db } from '../../core/index.ts';
 import { parseWorkerDefinition, type UpliftEvaluation, type WorkersService } from '../workers/index.ts';
 import {
   buildCohortReports, buildSeries, buildWorkerReport, expectedHoldoutShare, type Incrementality, type SeriesPoint, type WorkerReportBody,
@@ -57,7 +57,7 @@ export interface WorkerUpliftReport {
  * `flushDecisions` writes this process's buffered decision log rows first (the log is written in
  * batches), so attribution sees every decision this process made.
  */
-export function createWorkerReports(d: { db: Queryable; config: Config; clock: Clock; workers: WorkersService; flushDecisions?: () => Promise<void> }): WorkerReports {
+export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; workers: WorkersService; flushDecisions?: () => Promise<void> }): WorkerReports {
   const windowHours = d.config.brain.attributionWindowHours;
   const windowMs = windowHours * 3_600_000;
   const globalPct = d.config.brain.globalHoldoutPct;
@@ -84,26 +84,19 @@ export function createWorkerReports(d: { db: Queryable; config: Config; clock: C
 
   async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined } = {}) {
     const { sinceMs, untilMs } = period(q);
-    const rows = await aggregateUnits(d.db, {
+    const { rows, globalControlExcluded } = await aggregateUnits(d.db, {
       workerId: id === ALL_WORKERS ? null : id, sinceMs, untilMs, windowMs, contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
     });
-    return { rows, sinceMs, untilMs, pctOf: await pctOfVersions(id, rows) };
-  }
-
-  async function globalControlIn(id: string, sinceMs: number, untilMs: number): Promise<number> {
-    const r = await d.db.query<{ n: number }>(
-      `select count(*)::int as n from (select distinct on (profile_id) entered_at, holdout from worker_instances where worker_id = $1 order by profile_id, entered_at, id) f
-       where entered_at >= $2 and entered_at < $3 and holdout = 'global_control'`, [id, sinceMs, untilMs]);
-    return Number(r.rows[0]?.n ?? 0);
+    return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: await pctOfVersions(id, rows) };
   }
 
   async function worker(id: string, q: WorkerReportQuery = {}): Promise<WorkerReport> {
     const name = await nameOf(id);
-    const { rows, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
+    const { rows, globalControlExcluded, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
     if (name === null && rows.length === 0) throw notFound(`Worker ${id}`);
     const body = buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha);
     const out: WorkerReport = { worker: { id, name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours, ...body };
-    if (id !== ALL_WORKERS) out.globalControlExcluded = await globalControlIn(id, sinceMs, untilMs);
+    if (id !== ALL_WORKERS) out.globalControlExcluded = globalControlExcluded;
     if (q.cohort) { out.cohort = q.cohort; out.cohorts = buildCohortReports(rows, pctOf, q.alpha); }
     return out;
   }

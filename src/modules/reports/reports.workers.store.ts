@@ -19,7 +19,7 @@
  * (the goods come back; a full refund undoes the order's contribution). Its count (orders,
  * conversion) is the shopper's behaviour and stays.
  */
-import type { Queryable } from '../../core/index.ts';
+import type { Db, Queryable } from '../../core/index.ts';
 
 /** Per-shopper outcomes; means are per shopper entered (conversion rate = mean of `converted`). */
 export const WORKER_METRICS = ['converted', 'orders', 'revenue', 'cogs', 'discount', 'contact_cost', 'contribution', 'messages', 'unsubscribed'] as const;
@@ -91,27 +91,64 @@ function cogsPerOrder(src: string, where = ''): string {
        ${where} group by ${src}.order_id`;
 }
 
-export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
+/**
+ * One statement, in a transaction that gives it room: a larger work_mem (sorts and hashes of a
+ * million units stay in memory) and no nested loops for the joins over the units (the planner
+ * cannot estimate how many first entries fall in the period, guesses a few hundred, and would
+ * otherwise probe the journeys and deliveries once per shopper). A worker's entrants of the
+ * global control group are carried as arm 'excluded' (zero outcomes, no joins) and only counted.
+ */
+export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: UnitAggregate[]; globalControlExcluded: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query(`set local work_mem = '128MB'`);
+    await tx.query(`set local enable_nestloop = off`);
+    const all = await aggregateOutcomes(tx, q);
+    const excluded = (r: { arm: string }) => r.arm === EXCLUDED;
+    return { rows: all.filter((r) => !excluded(r)), globalControlExcluded: all.filter(excluded).reduce((s, r) => s + r.n, 0) };
+  });
+}
+
+const EXCLUDED = 'excluded';
+
+async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
   const win = `$4::float8 * interval '1 millisecond'`;
   const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
   const bucket = q.bucketMs ? `floor((u.entered_at - $2::int8) / $7::float8)::int` : 'null::int';
-  const sel = WORKER_METRICS.map((m) => `sum(${m}) as s_${m}, sum(${m} * ${m}) as q_${m}, sum(pre_revenue * ${m}) as x_${m}`).join(', ');
   const channels = Object.keys(q.contactCosts);
+  // Sufficient statistics come from three parts that add up (n from the first only):
+  //  all units: n;  units with an order (either side of entry) or an unsubscribe: every metric;
+  //  the other units with messages: only messages, contact cost and contribution (= −contact cost)
+  //  are non-zero, and their pre-period revenue is 0. Units with none of these add only to n.
+  const cols = (f: (m: WorkerMetric) => [string, string, string]) => WORKER_METRICS.map((m) => {
+    const [s1, s2, s3] = f(m);
+    return `${s1} as s_${m}, ${s2} as q_${m}, ${s3} as x_${m}`;
+  }).join(', ');
+  const zero = cols(() => ['0::float8', '0::float8', '0::float8']);
+  const active = cols((m) => [`sum(${m})`, `sum(${m} * ${m})`, `sum(pre_revenue * ${m})`]);
+  const MSG: Partial<Record<WorkerMetric, string>> = { messages: 'messages', contact_cost: 'contact_cost', contribution: '-contact_cost' };
+  const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
        select distinct on (profile_id) profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq
        from worker_instances where ($1::text is null or worker_id = $1)
        order by profile_id, entered_at, id
+     ), period_units as (
+       select profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
+       from (
+         select profile_id, entered_at, to_timestamp(entered_at::float8 / 1000) as t0, seq, version,
+           case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
+                when holdout = 'global_control' then '${EXCLUDED}' else (case when holdout is null then 'treated' else 'holdout' end) end as arm
+         from first_entry where entered_at >= $2 and entered_at < $3
+       ) x
+     ), all_units as (
+       select u.*, ${cohort} as cohort, ${bucket} as bucket from period_units u
+       ${q.cohort === 'tier' ? 'left join traits_profiles tp on tp.profile_id = u.profile_id left join profiles pr on pr.id = u.profile_id' : ''}
      ), units as (
-       select profile_id, entered_at, to_timestamp(entered_at / 1000.0) as t0, seq, version,
-         case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
-              else (case when holdout is null then 'treated' else 'holdout' end) end as arm
-       from first_entry
-       where entered_at >= $2 and entered_at < $3 and ($1::text is null or holdout is distinct from 'global_control')
+       select * from all_units where arm <> '${EXCLUDED}'
      ), ord as (
        select u.profile_id, o.order_id, greatest(o.revenue - o.refunded, 0) as revenue, o.discount * ${KEPT} as discount, ${KEPT} as kept, o.items, o.at,
-         ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.t0 + ${win} as post
-       from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.t0 - ${win} and o.at < u.t0 + ${win}
+         ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.post_until as post
+       from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.pre_from and o.at < u.post_until
      ), cogs as (
        ${cogsPerOrder('ord', 'where ord.post')}
      ), per_unit_orders as (
@@ -121,29 +158,43 @@ export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitA
        from ord left join cogs on cogs.order_id = ord.order_id group by ord.profile_id
      ), msgs as (
        select u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
-       from units u join worker_instances wi on wi.profile_id = u.profile_id and ($1::text is null or wi.worker_id = $1)
-       join deliveries d on d.instance_id = wi.id and d.worker_id = wi.worker_id
+       from (
+         select wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
+         where ($1::text is null or d.worker_id = $1) and d.status <> 'suppressed'
+       ) d join units u on u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
        left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
-       where d.status <> 'suppressed' and d.created_at >= u.t0 and d.created_at < u.t0 + ${win}
        group by u.profile_id
      ), unsub as (
        select distinct u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
-       where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.t0 + ${win}
-     ), unit_rows as (
-       select u.arm, u.version, ${cohort} as cohort, ${bucket} as bucket,
+       where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.post_until
+     ), active as (
+       select profile_id from per_unit_orders union select profile_id from unsub
+     ), active_rows as (
+       select u.arm, u.version, u.cohort, u.bucket,
          (coalesce(p.orders, 0) > 0)::int::float8 as converted, coalesce(p.orders, 0)::float8 as orders,
          coalesce(p.revenue, 0)::float8 as revenue, round(coalesce(p.cogs, 0), 2)::float8 as cogs, coalesce(p.discount, 0)::float8 as discount,
          coalesce(m.contact_cost, 0)::float8 as contact_cost,
          (coalesce(p.revenue, 0) - round(coalesce(p.cogs, 0), 2) - coalesce(p.discount, 0))::float8 - coalesce(m.contact_cost, 0)::float8 as contribution,
          coalesce(m.messages, 0)::float8 as messages, (us.profile_id is not null)::int::float8 as unsubscribed,
          coalesce(p.pre_revenue, 0)::float8 as pre_revenue
-       from units u left join per_unit_orders p on p.profile_id = u.profile_id left join msgs m on m.profile_id = u.profile_id
-       left join unsub us on us.profile_id = u.profile_id
-       ${q.cohort === 'tier' ? 'left join traits_profiles tp on tp.profile_id = u.profile_id left join profiles pr on pr.id = u.profile_id' : ''}
+       from active a join units u on u.profile_id = a.profile_id left join per_unit_orders p on p.profile_id = u.profile_id
+       left join msgs m on m.profile_id = u.profile_id left join unsub us on us.profile_id = u.profile_id
+     ), message_rows as (
+       select u.arm, u.version, u.cohort, u.bucket, m.messages::float8 as messages, m.contact_cost::float8 as contact_cost
+       from msgs m join units u on u.profile_id = m.profile_id left join active a on a.profile_id = m.profile_id where a.profile_id is null
+     ), parts as (
+       select arm, version, cohort, bucket, count(*)::int as n, ${zero}, 0::float8 as s_pre, 0::float8 as q_pre, 0::float8 as s_rev_orders
+       from all_units group by arm, version, cohort, bucket
+       union all
+       select arm, version, cohort, bucket, 0, ${active}, sum(pre_revenue), sum(pre_revenue * pre_revenue), sum(revenue * orders)
+       from active_rows group by arm, version, cohort, bucket
+       union all
+       select arm, version, cohort, bucket, 0, ${msgOnly}, 0, 0, 0
+       from message_rows group by arm, version, cohort, bucket
      )
-     select arm, version, cohort, bucket, count(*)::int as n, ${sel},
-       sum(pre_revenue) as s_pre, sum(pre_revenue * pre_revenue) as q_pre, sum(revenue * orders) as s_rev_orders
-     from unit_rows group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
+     select arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
+       sum(s_pre) as s_pre, sum(q_pre) as q_pre, sum(s_rev_orders) as s_rev_orders
+     from parts group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
     [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), ...(q.bucketMs ? [q.bucketMs] : [])]);
   return r.rows.map((row) => {
     const f = (k: string) => Number(row[k] ?? 0);
