@@ -17,10 +17,12 @@
  *
  * Last line: {"shoppers","journeys","deliveries","orders","seed_s","report_ms","report_warm_ms","all_report_ms","all_report_warm_ms",…}.
  *   --shoppers N (default 1000000)   --keep (keep the data directory and print it)
+ *   --database-url postgres://… (a Postgres server instead: a fresh database is created on it and dropped after)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { createBraid } from '../src/app/app.ts';
@@ -37,7 +39,19 @@ const log = (s: string) => process.stdout.write(s + '\n');
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'braid-bench-reports-'));
-const config = parseConfig({ BRAID_GLOBAL_HOLDOUT_PCT: '5', BRAID_ATTRIBUTION_WINDOW_HOURS: '168' }, { demo: false, logLevel: 'warn', dataDir });
+const serverUrl = typeof args['database-url'] === 'string' ? args['database-url'] : undefined;
+let databaseUrl: string | undefined;
+const benchDb = `braid_bench_reports_${process.pid}`;
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try { await c.query(sql); } finally { await c.end(); }
+}
+if (serverUrl) {
+  await admin(`create database ${benchDb}`);
+  const u = new URL(serverUrl); u.pathname = `/${benchDb}`; databaseUrl = u.toString();
+}
+const config = parseConfig({ BRAID_GLOBAL_HOLDOUT_PCT: '5', BRAID_ATTRIBUTION_WINDOW_HOURS: '168', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, { demo: false, logLevel: 'warn', dataDir });
 const braid = await createBraid({ config, keys: { writeKey: 'wk_bench_123456', adminKey: 'ak_bench_123456' }, clock, logger: pino({ level: 'warn' }) as FastifyBaseLogger });
 const db = braid.db;
 const salt = config.brain.holdoutSalt, globalPct = config.brain.globalHoldoutPct;
@@ -130,9 +144,11 @@ const allWarm = await timed('/v1/reports/workers/_all');
 show('_all report (warm)', allWarm);
 
 await braid.close();
-if (args.keep) log(`data kept in ${dataDir}`); else rmSync(dataDir, { recursive: true, force: true });
+if (serverUrl && !args.keep) await admin(`drop database ${benchDb}`);
+if (args.keep) log(`data kept in ${databaseUrl ?? dataDir}`);
+if (!args.keep || serverUrl) rmSync(dataDir, { recursive: true, force: true });
 log(JSON.stringify({
-  shoppers: N, ...totals, seed_s: Math.round(seedS * 10) / 10,
+  store: serverUrl ? 'postgres' : 'embedded', shoppers: N, ...totals, seed_s: Math.round(seedS * 10) / 10,
   report_ms: Math.round(one.ms), report_warm_ms: Math.round(oneWarm.ms), all_report_ms: Math.round(all.ms), all_report_warm_ms: Math.round(allWarm.ms),
   report_cpu_ms: Math.round(one.cpuMs), all_report_cpu_ms: Math.round(all.cpuMs),
   report_units: one.body.units.total, all_report_units: all.body.units.total, srm_ok: !one.body.srm?.mismatch && !all.body.srm?.mismatch,

@@ -93,15 +93,18 @@ function cogsPerOrder(src: string, where = ''): string {
 
 /**
  * One statement, in a transaction that gives it room: a larger work_mem (sorts and hashes of a
- * million units stay in memory) and no nested loops for the joins over the units (the planner
+ * million units stay in memory), no nested loops for the joins over the units (the planner
  * cannot estimate how many first entries fall in the period, guesses a few hundred, and would
- * otherwise probe the journeys and deliveries once per shopper). A worker's entrants of the
+ * otherwise probe the journeys and deliveries once per shopper), and no JIT. A worker's entrants of the
  * global control group are carried as arm 'excluded' (zero outcomes, no joins) and only counted.
  */
 export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: UnitAggregate[]; globalControlExcluded: number }> {
   return db.transaction(async (tx) => {
     await tx.query(`set local work_mem = '128MB'`);
     await tx.query(`set local enable_nestloop = off`);
+    // Disabling a join method inflates the plan's cost estimate past jit_above_cost: on a Postgres
+    // server with JIT, compiling this statement's expressions would cost seconds. (PGlite has no JIT.)
+    await tx.query(`set local jit = off`);
     const all = await aggregateOutcomes(tx, q);
     const excluded = (r: { arm: string }) => r.arm === EXCLUDED;
     return { rows: all.filter((r) => !excluded(r)), globalControlExcluded: all.filter(excluded).reduce((s, r) => s + r.n, 0) };
@@ -160,7 +163,7 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
        select u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
        from (
          select wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
-         where ($1::text is null or d.worker_id = $1) and d.status <> 'suppressed'
+         where ($1::text is null or (d.worker_id = $1 and wi.worker_id = $1)) and d.status <> 'suppressed'
        ) d join units u on u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
        left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
        group by u.profile_id
