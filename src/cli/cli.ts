@@ -18,6 +18,8 @@ Commands:
                                       Per-arm lift with Welch CIs, SRM, CUPED (--uplift ARM --outcome O: uplift)
   report workers [ID|_all] [--since ISO] [--until ISO] [--cohort lifecycle|tier|channel] [--json]
                                       Incremental contribution per worker vs its holdout (_all: vs the global control group)
+  report uplift ID [--since ISO] [--json]
+                                      A targeted worker's uplift model (entry.uplift): Qini, AUUC, top 30% vs random, who it let in
   report attribution [--since ISO] [--until ISO] [--json]
                                       Last-touch attribution of orders beside each worker's holdout-based incrementality
   ope --policy FILE [--since ISO] [--json]
@@ -87,11 +89,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'report': {
         const [, what, id] = args.positionals;
-        if (what === 'workers' || what === 'attribution') {
+        if (what === 'workers' || what === 'attribution' || what === 'uplift') {
           const { reportWorkers } = await import('./report-workers.ts');
-          return await withClient(args, env, io, (c) => reportWorkers(c, what, what === 'workers' ? id : undefined, args, io));
+          return await withClient(args, env, io, (c) => reportWorkers(c, what, what === 'attribution' ? undefined : id, args, io));
         }
-        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`, \`report workers [ID]\` or \`report attribution\`.\n\n${USAGE}\n`); return 2; }
+        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`, \`report workers [ID]\`, \`report uplift ID\` or \`report attribution\`.\n\n${USAGE}\n`); return 2; }
         const { reportExperiment } = await import('./report.ts');
         return await withClient(args, env, io, (c) => reportExperiment(c, id, args, io));
       }

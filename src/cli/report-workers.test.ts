@@ -9,7 +9,7 @@ import { startTestServer, TEST_KEYS, type TestServer } from '../testing/server.t
 import { parseArgs } from './args.ts';
 import { connect, type BraidClient } from './client.ts';
 import type { CliIo } from './io.ts';
-import { reportWorkers } from './report-workers.ts';
+import { formatUplift, reportWorkers, type UpliftBody } from './report-workers.ts';
 
 const T0 = Date.parse('2026-05-01T12:00:00Z');
 const clock = createManualClock(T0);
@@ -72,4 +72,31 @@ describe('braid report workers / attribution', () => {
     const missing = captureIo();
     expect(await reportWorkers(client, 'workers', 'wkr_nope', parseArgs([]), missing)).toBe(1);
   }, 60_000);
+
+  it('prints a targeted worker\'s uplift model beside random targeting, and says when a worker has none', async () => {
+    const none = captureIo();
+    expect(await reportWorkers(client, 'uplift', 'wkr_cli', parseArgs([]), none)).toBe(0);
+    expect(none.out()).toBe('CLI worker (wkr_cli) has no uplift targeting (entry.uplift).\n');
+    const missing = captureIo();
+    expect(await reportWorkers(client, 'uplift', 'wkr_nope', parseArgs([]), missing)).toBe(1);
+    const body: UpliftBody = {
+      worker: { id: 'wkr_t', name: 'Targeted' }, since: '2026-01-01T00:00:00.000Z', until: '2026-04-01T00:00:00.000Z',
+      spec: { minScore: 0.02, outcome: 'conversion', model: 'two_model', explorePct: 10, minUnits: 200, retrainHours: 24 },
+      model: {
+        trainedAt: '2026-03-31T12:00:00.000Z', outcome: 'conversion', method: 'two_model', features: ['orders', 'never_ordered'],
+        evaluation: {
+          train: { units: 1000, treated: 500, control: 500 }, test: { units: 990, treated: 480, control: 510 }, qiniCoefficient: 0.3712, auuc: 0.05, auucRandom: 0.01,
+          averageTreatmentEffect: 0.01, topFraction: 0.3, upliftAtTop: 0.08, minScore: 0.02, admittedShare: 0.42, upliftAdmitted: 0.07, upliftSkipped: -0.03,
+        },
+      },
+      admissions: [{ admitted: 'score', arm: 'treated', n: 90 }, { admitted: 'score', arm: 'worker_holdout', n: 10 }, { admitted: 'explore', arm: 'treated', n: 5 }],
+    };
+    const text = formatUplift(body);
+    expect(text).toContain('enter when the predicted conversion uplift is at least +2.0 pts (two_model; 10% explore below it; retrained every 24h)');
+    expect(text).toContain('Qini coefficient 0.371 (0 = random targeting, 1 = perfect); AUUC 0.0500 vs random 0.0100');
+    expect(text).toContain('Uplift among the top 30%: +8.0 pts vs random targeting +1.0 pts');
+    expect(text).toContain('At the threshold: 42.0% admitted; observed uplift among them +7.0 pts, among those left out -3.0 pts');
+    expect(text).toContain('Journeys since 2026-01-01: score (treated 90, worker_holdout 10); explore (treated 5)');
+    expect(formatUplift({ ...body, model: null })).toContain('No model yet: everyone enters (needs 200 closed journeys per arm).');
+  });
 });

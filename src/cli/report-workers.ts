@@ -1,7 +1,7 @@
 /**
  * `braid report workers [ID] [--since ISO] [--until ISO] [--cohort lifecycle|tier|channel] [--json]`
- * and `braid report attribution [--since ISO] [--until ISO] [--json]`: the worker reports of
- * /v1/reports/workers and /v1/reports/attribution as tables.
+ * `braid report uplift ID [--since ISO] [--json]` and `braid report attribution [--since ISO] [--until ISO] [--json]`:
+ * the worker reports of /v1/reports/workers, /v1/reports/workers/{id}/uplift and /v1/reports/attribution as tables.
  */
 import type { ParsedArgs } from './args.ts';
 import { errorText, type BraidClient } from './client.ts';
@@ -27,6 +27,20 @@ export interface WorkersListBody { since: string; until: string; windowHours: nu
 export interface AttributionBody {
   since: string; until: string; windowHours: number; orders: number; revenue: number; contribution: number;
   unattributed: { orders: number; revenue: number }; touches: Array<{ kind: string; id: string; orders: number; revenue: number; contribution: number; incremental: Incremental | null }>;
+}
+
+export interface UpliftBody {
+  worker: { id: string; name: string | null }; since: string; until: string;
+  spec: { minScore: number; outcome: string; model: string; explorePct: number; minUnits: number; retrainHours: number } | null;
+  model: {
+    trainedAt: string; outcome: string; method: string; features: string[];
+    evaluation: {
+      train: { units: number; treated: number; control: number }; test: { units: number; treated: number; control: number };
+      qiniCoefficient: Num; auuc: Num; auucRandom: Num; averageTreatmentEffect: Num; topFraction: number; upliftAtTop: Num;
+      minScore: number; admittedShare: Num; upliftAdmitted: Num; upliftSkipped: Num;
+    };
+  } | null;
+  admissions: Array<{ admitted: string; arm: string; n: number }>;
 }
 
 const money = (v: Num) => (v === null ? '–' : `${v < 0 ? '-' : ''}$${Math.abs(v).toFixed(Math.abs(v) >= 100 ? 0 : 2)}`);
@@ -101,14 +115,52 @@ export function formatAttribution(a: AttributionBody): string {
   ].join('\n');
 }
 
-export async function reportWorkers(client: BraidClient, what: 'workers' | 'attribution', id: string | undefined, args: ParsedArgs, io: CliIo): Promise<number> {
+/** The uplift model of a targeted worker beside random targeting, and who it let in. */
+export function formatUplift(u: UpliftBody): string {
+  const name = `${u.worker.name ?? u.worker.id} (${u.worker.id})`;
+  if (!u.spec) return `${name} has no uplift targeting (entry.uplift).\n`;
+  const unit = u.spec.outcome === 'conversion' ? (v: Num) => (v === null ? '–' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`) : signedMoney;
+  const out = [`Uplift targeting of ${name}: enter when the predicted ${u.spec.outcome} uplift is at least ${unit(u.spec.minScore)} (${u.spec.model}; ${u.spec.explorePct}% explore below it; retrained every ${u.spec.retrainHours}h)`];
+  const m = u.model;
+  if (!m) out.push(`No model yet: everyone enters (needs ${u.spec.minUnits} closed journeys per arm).`);
+  else {
+    const e = m.evaluation;
+    out.push(
+      `Model trained ${m.trainedAt.slice(0, 16).replace('T', ' ')} on ${formatCount(e.train.units)} shoppers; measured on the other ${formatCount(e.test.units)} (${formatCount(e.test.treated)} treated, ${formatCount(e.test.control)} held out)`,
+      `  Qini coefficient ${num(e.qiniCoefficient, 3)} (0 = random targeting, 1 = perfect); AUUC ${num(e.auuc)} vs random ${num(e.auucRandom)}`,
+      `  Uplift among the top ${Math.round(e.topFraction * 100)}%: ${unit(e.upliftAtTop)} vs random targeting ${unit(e.averageTreatmentEffect)}`,
+      `  At the threshold: ${e.admittedShare === null ? '–' : (e.admittedShare * 100).toFixed(1) + '%'} admitted; observed uplift among them ${unit(e.upliftAdmitted)}, among those left out ${unit(e.upliftSkipped)}`,
+      `  Features: ${m.features.join(', ')}`,
+    );
+  }
+  const by = new Map<string, string[]>();
+  for (const a of u.admissions) by.set(a.admitted, [...(by.get(a.admitted) ?? []), `${a.arm} ${formatCount(a.n)}`]);
+  out.push(`Journeys since ${u.since.slice(0, 10)}: ${[...by].map(([k, v]) => `${k} (${v.join(', ')})`).join('; ') || 'none'}`);
+  return out.join('\n') + '\n';
+}
+
+export async function reportWorkers(client: BraidClient, what: 'workers' | 'attribution' | 'uplift', id: string | undefined, args: ParsedArgs, io: CliIo): Promise<number> {
   const q = new URLSearchParams();
-  for (const k of ['since', 'until', 'alpha', ...(id ? ['cohort'] : [])]) if (typeof args.flags[k] === 'string') q.set(k, args.flags[k] as string);
+  for (const k of ['since', 'until', 'alpha', ...(id && what === 'workers' ? ['cohort'] : [])]) if (typeof args.flags[k] === 'string') q.set(k, args.flags[k] as string);
+  if (what === 'uplift') {
+    if (!id) { io.stderr.write('braid report uplift: name the worker (`braid report uplift ID`)\n'); return 2; }
+    q.delete('alpha');
+    const res = await client.request({ method: 'GET', path: `/v1/reports/workers/${encodeURIComponent(id)}/uplift${q.size > 0 ? `?${q}` : ''}`, auth: 'admin' });
+    if (res.status === 404) { io.stderr.write(`No worker ${id}\n`); return 1; }
+    if (res.status !== 200) { io.stderr.write(`Could not report: ${errorText(res)}\n`); return 1; }
+    io.stdout.write(args.flags.json === true ? JSON.stringify(res.body, null, 2) + '\n' : formatUplift(res.body as UpliftBody));
+    return 0;
+  }
   const base = what === 'attribution' ? '/v1/reports/attribution' : id ? `/v1/reports/workers/${encodeURIComponent(id)}` : '/v1/reports/workers';
   const res = await client.request({ method: 'GET', path: `${base}${q.size > 0 ? `?${q}` : ''}`, auth: 'admin' });
   if (res.status === 404) { io.stderr.write(`No worker ${id}\n`); return 1; }
   if (res.status !== 200) { io.stderr.write(`Could not report: ${errorText(res)}\n`); return 1; }
   if (args.flags.json === true) { io.stdout.write(JSON.stringify(res.body, null, 2) + '\n'); return 0; }
   io.stdout.write(what === 'attribution' ? formatAttribution(res.body as AttributionBody) : id ? formatWorkerReport(res.body as WorkerReportBody) : formatWorkersList(res.body as WorkersListBody));
+  // A targeted worker's report ends with its uplift model (the population the holdout measures).
+  if (what === 'workers' && id && id !== '_all') {
+    const u = await client.request({ method: 'GET', path: `/v1/reports/workers/${encodeURIComponent(id)}/uplift${q.has('since') ? `?since=${encodeURIComponent(q.get('since')!)}` : ''}`, auth: 'admin' });
+    if (u.status === 200 && (u.body as UpliftBody).spec) io.stdout.write('\n' + formatUplift(u.body as UpliftBody));
+  }
   return 0;
 }

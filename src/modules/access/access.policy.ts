@@ -119,7 +119,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   // reports (POSTs compute or import experiment data; they send nothing)
   'GET /v1/reports/holdout': 'reports:read', 'POST /v1/reports/ope': 'reports:write',
   'GET /v1/reports/workers': 'reports:read', 'GET /v1/reports/workers/:id': 'reports:read', 'GET /v1/reports/overview': 'reports:read',
-  'GET /v1/reports/workers/:id/series': 'reports:read', 'GET /v1/reports/workers/:id/arms': 'reports:read', 'GET /v1/reports/attribution': 'reports:read',
+  'GET /v1/reports/workers/:id/series': 'reports:read', 'GET /v1/reports/workers/:id/arms': 'reports:read', 'GET /v1/reports/workers/:id/uplift': 'reports:read', 'GET /v1/reports/attribution': 'reports:read',
   // Simulation mode only (BRAID_CLOCK=manual): reading the clock is harmless, moving it is a setting.
   'GET /v1/clock': 'settings:read', 'POST /v1/clock/advance': 'settings:write',
   'POST /v1/reports/experiments': 'reports:write', 'GET /v1/reports/experiments': 'reports:read',
@@ -145,7 +145,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   // workers
   'GET /v1/workers': 'workers:read', 'POST /v1/workers': 'workers:write', 'GET /v1/workers/:id': 'workers:read',
   'PUT /v1/workers/:id': 'workers:write', 'DELETE /v1/workers/:id': 'workers:write', 'POST /v1/workers/:id/status': 'workers:write',
-  'GET /v1/workers/:id/versions': 'workers:read', 'GET /v1/workers/:id/versions/:version': 'workers:read',
+  'GET /v1/workers/:id/versions': 'workers:read', 'GET /v1/workers/:id/versions/:version': 'workers:read', 'POST /v1/workers/:id/uplift/train': 'workers:write',
   'GET /v1/workers/:id/instances': 'profiles:read', 'GET /v1/instances/:id': 'profiles:read',
   'GET /v1/guardrails': 'settings:read', 'PUT /v1/guardrails': 'settings:write',
   'GET /v1/playbooks': 'workers:read', 'POST /v1/playbooks/:name/install': 'workers:write',

@@ -32,6 +32,17 @@ export function assignGlobal(profileId: string, salt: string, pct: number): Assi
 }
 
 /**
+ * A worker's holdout: the same versioned hash, salted with the deployment's holdout salt AND the
+ * worker id (`sha256("<version>:<salt>:worker:<worker id>:<profile id>")`), so it is stable across
+ * restarts and nodes, differs between workers, and is independent of the global control group.
+ * `version` is what a journey records (worker_instances.assignment) beside its arm.
+ */
+export function assignWorkerHoldout(profileId: string, salt: string, workerId: string, pct: number): { heldOut: boolean; bucket: number; version: string } {
+  const bucket = hashBucket(profileId, `${salt}:worker:${workerId}`);
+  return { heldOut: bucket < pct / 100, bucket, version: ASSIGNMENT_VERSION };
+}
+
+/**
  * One arm of A/B/n by weight (weights need not sum to 1). Independent of the global holdout
  * because the salt differs.
  */

@@ -3,8 +3,8 @@ import { createManualClock } from '../../core/index.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { holdoutUnit } from './index.ts';
 
-const order = (at: number, revenue: number, discount = 0, items = [{ productId: 'p1', price: revenue, quantity: 1 }]) => ({
-  orderId: `o${at}`, profileId: 'prf_1', kind: 'order' as const, status: 'completed', revenue, discount, shipping: 0, tax: 0, refunded: 0,
+const order = (at: number, revenue: number, discount = 0, items = [{ productId: 'p1', price: revenue, quantity: 1 }], refunded = 0) => ({
+  orderId: `o${at}`, profileId: 'prf_1', kind: 'order' as const, status: 'completed', revenue, discount, shipping: 0, tax: 0, refunded,
   currency: 'USD', coupon: null, items, at: new Date(at).toISOString(), messageId: 'm', seq: 1,
 });
 
@@ -16,6 +16,13 @@ describe('holdout units (pure)', () => {
     expect(u.outcomes).toEqual([1, 150, 10, 150 - 80 - 10]);
     expect(u.pre).toBe(30);
     expect(holdoutUnit([], t0, 24 * H, () => 40).outcomes).toEqual([0, 0, 0, 0]);
+  });
+  it('nets refunds out: a full refund leaves nothing, a half refund half the revenue, COGS and discount', () => {
+    const H = 3_600_000, t0 = Date.UTC(2026, 0, 10);
+    const items = [{ productId: 'p1', price: 50, quantity: 2 }];
+    expect(holdoutUnit([order(t0 + H, 100, 10, items, 100)], t0, 24 * H, () => 40).outcomes).toEqual([1, 0, 0, 0]);
+    expect(holdoutUnit([order(t0 + H, 100, 10, items, 50)], t0, 24 * H, () => 40).outcomes).toEqual([1, 50, 5, 50 - 40 - 5]);
+    expect(holdoutUnit([order(t0 - H, 100, 0, items, 30)], t0, 24 * H, () => 40).pre).toBe(70);
   });
 });
 

@@ -3,7 +3,9 @@
  * decided for is a unit in the group of their first decision there (the persistent global control
  * group gets non-personal defaults and no incentives). Outcomes count the shopper's orders from
  * that first decision to the end of the attribution window: conversion, revenue, discount and
- * contribution (revenue - COGS at the catalog's current cost - discount). The pre-period covariate
+ * contribution (revenue - COGS at the catalog's current cost - discount), net of refunds as the
+ * worker reports net them (a share f refunded keeps revenue − refunded and (1 − f) of COGS and
+ * discount; docs/proof.md). The pre-period covariate
  * for CUPED is the shopper's revenue in the same length of time before the first decision.
  * The report (Welch, delta method, SRM against the configured split) is buildExperimentReport's.
  */
@@ -21,13 +23,15 @@ export function holdoutUnit(orders: readonly OrderRow[], firstMs: number, window
   for (const o of orders) {
     if (o.kind !== 'order') continue;
     const t = Date.parse(o.at);
-    if (t >= firstMs - windowMs && t < firstMs) { pre += o.revenue; continue; }
+    const kept = 1 - Math.min(1, o.revenue > 0 ? o.refunded / o.revenue : o.refunded > 0 ? 1 : 0);
+    const net = Math.max(0, o.revenue - o.refunded);
+    if (t >= firstMs - windowMs && t < firstMs) { pre += net; continue; }
     if (t < firstMs || t > firstMs + windowMs) continue;
-    converted = 1; revenue += o.revenue; discount += o.discount;
+    converted = 1; revenue += net; discount += o.discount * kept;
     for (const raw of o.items as Array<Record<string, unknown>>) {
       const q = typeof raw.quantity === 'number' ? raw.quantity : 1, price = typeof raw.price === 'number' ? raw.price : 0;
       const c = typeof raw.productId === 'string' ? costOf(raw.productId) : null;
-      cogs += (c ?? price * 0.7) * q;
+      cogs += (c ?? price * 0.7) * q * kept;
     }
   }
   const r2 = (n: number) => Math.round(n * 100) / 100;

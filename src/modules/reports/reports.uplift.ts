@@ -13,7 +13,7 @@
  */
 import { invalid } from '../../core/index.ts';
 import {
-  computeUpliftAtTop, computeUpliftCurves, createRng, evaluateUpliftScores, fitTwoModelUplift, predictUplift, type OutcomeKind,
+  computeUpliftAtTop, computeUpliftCurves, createRng, evaluateUpliftScores, fitTwoModelUplift, predictUplift, sampleUpliftCurve, type OutcomeKind,
 } from '../stats/index.ts';
 import type { UnitRow } from './reports.types.ts';
 
@@ -99,18 +99,6 @@ function counts(rows: readonly UnitRow[], treatment: string) {
   return { units: rows.length, treated, control: rows.length - treated };
 }
 
-/** Curve values at fixed fractions (the step curve's value at the last point not beyond each). */
-function sampleCurve(points: ReturnType<typeof computeUpliftCurves>, steps: number) {
-  const out: Array<{ fraction: number; qini: number; uplift: number }> = [];
-  let j = 0;
-  for (let s = 0; s <= steps; s++) {
-    const f = s / steps;
-    while (j + 1 < points.length && points[j + 1]!.fraction <= f + 1e-12) j++;
-    out.push({ fraction: f, qini: points[j]!.qini, uplift: points[j]!.uplift });
-  }
-  return out;
-}
-
 /** Trains on one part of the units, evaluates on the rest. `outcomes` names the columns of UnitRow.outcomes. */
 export function evaluateUplift(rows: readonly UnitRow[], outcomes: readonly string[], covariates: readonly string[], opts: UpliftOptions): UpliftReport {
   const oi = outcomes.indexOf(opts.outcome);
@@ -144,6 +132,6 @@ export function evaluateUplift(rows: readonly UnitRow[], outcomes: readonly stri
     topFraction,
     upliftAtTop: computeUpliftAtTop(scores, ys, ts, topFraction),
     randomUpliftAtTop: ev.averageTreatmentEffect,
-    curve: sampleCurve(computeUpliftCurves(scores, ys, ts), 10),
+    curve: sampleUpliftCurve(computeUpliftCurves(scores, ys, ts), 10),
   };
 }

@@ -169,6 +169,47 @@ describe('worker reports', () => {
     expect(a.unattributed.orders).toBe(ORDERS.length - mine.length);
   }, 60_000);
 
+  it('nets refunds out of contribution in the arm of the refunded order and out of its last-touch credit', async () => {
+    const inst = (await s.api('GET', '/v1/workers/wkr_nudge/instances?limit=1000')).body.items as Array<{ profileId: string; holdout: string | null }>;
+    const armOf = new Map(inst.map((i) => [i.profileId, i.holdout]));
+    const arm = async (i: number) => armOf.get((await s.api('GET', `/v1/profiles/userId:${users[i]}`)).body.id);
+    const inWindow = ORDERS.filter((o) => o[4] < 48);
+    let full: (typeof ORDERS)[number] | undefined, half: (typeof ORDERS)[number] | undefined;
+    for (const o of inWindow) {
+      const a = await arm(o[0]);
+      if (a === null) full ??= o;
+      if (a === 'worker_holdout') half ??= o;
+    }
+    expect(full && half).toBeTruthy();
+    const since = new Date(T0).toISOString();
+    const before = (await s.api('GET', '/v1/reports/workers/wkr_nudge')).body;
+    const attrBefore = (await s.api('GET', `/v1/reports/attribution?since=${since}`)).body;
+    clock.set(T0 + 95 * HOUR);
+    // A full refund (no amount: the whole order) of a treated shopper's order; half of a held-out shopper's.
+    const [fi, fr, fd, fq, fh] = full!, [hi, hr, hd, hq, hh] = half!;
+    await batch([
+      { type: 'track', userId: users[fi], event: 'Order Refunded', properties: { order_id: `o_${fi}_${fh}` } },
+      { type: 'track', userId: users[hi], event: 'Order Refunded', properties: { order_id: `o_${hi}_${hh}`, revenue: hr / 2, products: [{ product_id: 'p_boot', price: hr / hq / 2, quantity: hq }] } },
+    ]);
+    await settle();
+    const after = (await s.api('GET', '/v1/reports/workers/wkr_nudge')).body;
+    const mean = (r: typeof before, metric: string, a: string) => r.metrics.find((m: { metric: string }) => m.metric === metric).arms.find((x: { arm: string }) => x.arm === a).mean as number;
+    const nT = before.units.treated, nH = before.units.holdout;
+    expect(after.units).toEqual(before.units);
+    // Treated: the whole order's revenue − COGS − discount leaves; held out: half of it (half the goods come back).
+    expect(mean(before, 'contribution', 'treated') - mean(after, 'contribution', 'treated')).toBeCloseTo((fr - 60 * fq - fd) / nT, 9);
+    expect(mean(before, 'revenue', 'treated') - mean(after, 'revenue', 'treated')).toBeCloseTo(fr / nT, 9);
+    expect(mean(before, 'contribution', 'holdout') - mean(after, 'contribution', 'holdout')).toBeCloseTo((hr - 60 * hq - hd) / 2 / nH, 9);
+    expect(mean(before, 'discount', 'holdout') - mean(after, 'discount', 'holdout')).toBeCloseTo(hd / 2 / nH, 9);
+    expect(mean(after, 'orders', 'treated')).toBe(mean(before, 'orders', 'treated')); // the order was placed: behaviour stays
+    // Last touch: the refunded order no longer earns the worker its contribution.
+    const attrAfter = (await s.api('GET', `/v1/reports/attribution?since=${since}`)).body;
+    const credit = (a: typeof attrBefore) => a.touches.find((x: { kind: string; id: string }) => x.kind === 'worker' && x.id === 'wkr_nudge');
+    expect(credit(attrBefore).contribution - credit(attrAfter).contribution).toBeCloseTo(fr - 60 * fq - fd, 6);
+    expect(credit(attrBefore).revenue - credit(attrAfter).revenue).toBeCloseTo(fr, 6);
+    expect(attrBefore.revenue - attrAfter.revenue).toBeCloseTo(fr + hr / 2, 6);
+  }, 60_000);
+
   it('flags a sample ratio mismatch when held-out journeys go missing', async () => {
     const doc = { id: 'wkr_views', name: 'Views', status: 'on', holdoutPct: 50, goal: { event: 'Order Completed' }, trigger: { type: 'event', event: 'Product Viewed' }, entry: { reentry: 'never' }, steps: [{ id: 'w', type: 'wait', duration: '1d' }] };
     expect((await s.api('POST', '/v1/workers', doc)).status).toBe(201);

@@ -121,6 +121,31 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
     return nullifyNonFinite(await reports.series((req.params as { id: string }).id, { ...p, bucketMs }));
   });
 
+  const Count = Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() });
+  http.get('/v1/reports/workers/:id/uplift', {
+    schema: {
+      tags, summary: 'A worker\'s uplift targeting (entry.uplift): the model\'s Qini coefficient, AUUC and uplift at the top 30% on a held-out half of its journeys, against random targeting, and how journeys were admitted',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+      querystring: Type.Object({ since: Period.since, until: Period.until }),
+      response: {
+        200: Type.Object({
+          worker: Type.Object({ id: Type.String(), name: Nullable(Type.String()) }), since: Type.String(), until: Type.String(),
+          spec: Nullable(Type.Object({ minScore: Type.Number(), outcome: Type.String(), model: Type.String(), explorePct: Type.Number(), minUnits: Type.Integer(), retrainHours: Type.Number() })),
+          model: Nullable(Type.Object({
+            trainedAt: Type.String(), outcome: Type.String(), method: Type.String(), features: Type.Array(Type.String()),
+            evaluation: Type.Object({
+              train: Count, test: Count, qiniCoefficient: Num, qiniArea: Num, qiniAreaRandom: Num, auuc: Num, auucRandom: Num,
+              averageTreatmentEffect: Num, topFraction: Type.Number(), upliftAtTop: Num, minScore: Type.Number(), admittedShare: Num,
+              upliftAdmitted: Num, upliftSkipped: Num,
+              curve: Type.Array(Type.Object({ fraction: Type.Number(), qini: Num, uplift: Num })),
+            }),
+          })),
+          admissions: Type.Array(Type.Object({ admitted: Type.String({ description: 'score, explore, no_model (no model yet: everyone enters) or untargeted' }), arm: Type.String(), n: Type.Integer() })),
+        }), ...errors,
+      },
+    },
+  }, async (req) => nullifyNonFinite(await reports.uplift((req.params as { id: string }).id, periodOf(req.query))));
+
   http.get('/v1/reports/attribution', {
     schema: {
       tags, summary: 'Last-touch attribution of orders to worker messages and decisions (what others report), beside each worker\'s holdout-based incrementality (the truth)',

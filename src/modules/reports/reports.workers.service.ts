@@ -5,8 +5,8 @@
  * (reports.workers). The intended split for the SRM check comes from each journey's worker
  * version (its holdoutPct) and the configured global control share.
  */
-import { notFound, type Clock, type Config, type Queryable } from '../../core/index.ts';
-import { parseWorkerDefinition, type WorkersService } from '../workers/index.ts';
+import { notFound, type Clock, type Config, type Db } from '../../core/index.ts';
+import { parseWorkerDefinition, type UpliftEvaluation, type WorkersService } from '../workers/index.ts';
 import {
   buildCohortReports, buildSeries, buildWorkerReport, expectedHoldoutShare, type Incrementality, type SeriesPoint, type WorkerReportBody,
 } from './reports.workers.ts';
@@ -36,16 +36,28 @@ export interface WorkerReports {
   worker(id: string, q?: WorkerReportQuery): Promise<WorkerReport>;
   list(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; workers: Array<{ id: string; name: string; status: string; units: WorkerReportBody['units']; srmMismatch: boolean | null; incremental: Incrementality }> }>;
   series(id: string, q: WorkerReportQuery & { bucketMs: number }): Promise<{ worker: string; since: string; until: string; bucketMs: number; points: SeriesPoint[] }>;
+  uplift(id: string, q?: WorkerReportQuery): Promise<WorkerUpliftReport>;
   attribution(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; orders: number; revenue: number; contribution: number; unattributed: { orders: number; revenue: number; contribution: number }; touches: AttributionRow[] }>;
 }
 
 const DAY = 86_400_000;
 
+/** A worker's uplift targeting (entry.uplift): its model's quality on the held-out half, and who it let in. */
+export interface WorkerUpliftReport {
+  worker: { id: string; name: string | null };
+  since: string;
+  until: string;
+  spec: { minScore: number; outcome: string; model: string; explorePct: number; minUnits: number; retrainHours: number } | null;
+  model: { trainedAt: string; outcome: string; method: string; features: string[]; evaluation: UpliftEvaluation } | null;
+  /** Journeys entered in the period, by why they were admitted (score, explore, no_model; untargeted before entry.uplift) and arm. */
+  admissions: Array<{ admitted: string; arm: string; n: number }>;
+}
+
 /**
  * `flushDecisions` writes this process's buffered decision log rows first (the log is written in
  * batches), so attribution sees every decision this process made.
  */
-export function createWorkerReports(d: { db: Queryable; config: Config; clock: Clock; workers: WorkersService; flushDecisions?: () => Promise<void> }): WorkerReports {
+export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; workers: WorkersService; flushDecisions?: () => Promise<void> }): WorkerReports {
   const windowHours = d.config.brain.attributionWindowHours;
   const windowMs = windowHours * 3_600_000;
   const globalPct = d.config.brain.globalHoldoutPct;
@@ -72,26 +84,19 @@ export function createWorkerReports(d: { db: Queryable; config: Config; clock: C
 
   async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined } = {}) {
     const { sinceMs, untilMs } = period(q);
-    const rows = await aggregateUnits(d.db, {
+    const { rows, globalControlExcluded } = await aggregateUnits(d.db, {
       workerId: id === ALL_WORKERS ? null : id, sinceMs, untilMs, windowMs, contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
     });
-    return { rows, sinceMs, untilMs, pctOf: await pctOfVersions(id, rows) };
-  }
-
-  async function globalControlIn(id: string, sinceMs: number, untilMs: number): Promise<number> {
-    const r = await d.db.query<{ n: number }>(
-      `select count(*)::int as n from (select distinct on (profile_id) entered_at, holdout from worker_instances where worker_id = $1 order by profile_id, entered_at, id) f
-       where entered_at >= $2 and entered_at < $3 and holdout = 'global_control'`, [id, sinceMs, untilMs]);
-    return Number(r.rows[0]?.n ?? 0);
+    return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: await pctOfVersions(id, rows) };
   }
 
   async function worker(id: string, q: WorkerReportQuery = {}): Promise<WorkerReport> {
     const name = await nameOf(id);
-    const { rows, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
+    const { rows, globalControlExcluded, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
     if (name === null && rows.length === 0) throw notFound(`Worker ${id}`);
     const body = buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha);
     const out: WorkerReport = { worker: { id, name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours, ...body };
-    if (id !== ALL_WORKERS) out.globalControlExcluded = await globalControlIn(id, sinceMs, untilMs);
+    if (id !== ALL_WORKERS) out.globalControlExcluded = globalControlExcluded;
     if (q.cohort) { out.cohort = q.cohort; out.cohorts = buildCohortReports(rows, pctOf, q.alpha); }
     return out;
   }
@@ -113,6 +118,17 @@ export function createWorkerReports(d: { db: Queryable; config: Config; clock: C
       if ((await nameOf(id)) === null) throw notFound(`Worker ${id}`);
       const { rows, sinceMs, untilMs, pctOf } = await aggregate(id, q, { bucketMs: q.bucketMs });
       return { worker: id, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), bucketMs: q.bucketMs, points: buildSeries(rows, sinceMs, untilMs, q.bucketMs, pctOf, q.alpha) };
+    },
+    async uplift(id, q = {}) {
+      const { sinceMs, untilMs } = period(q);
+      const st = await d.workers.upliftStatus(id, sinceMs);
+      const m = st.model;
+      return {
+        worker: { id, name: await nameOf(id) }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(),
+        spec: st.spec && { minScore: st.spec.minScore, outcome: st.spec.outcome, model: st.spec.model, explorePct: st.spec.explorePct, minUnits: st.spec.minUnits, retrainHours: st.spec.retrainMs / 3_600_000 },
+        model: m && { trainedAt: new Date(m.trainedAt).toISOString(), outcome: m.outcome, method: m.params.method, features: m.features, evaluation: { ...m.evaluation } },
+        admissions: st.admissions,
+      };
     },
     async attribution(q = {}) {
       const { sinceMs, untilMs } = period(q);

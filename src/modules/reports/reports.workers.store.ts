@@ -12,8 +12,14 @@
  * entries without a trigger event) and before entry + window; the pre-period (CUPED) is revenue in
  * the same length of time before it. COGS is the cost in force when the order was placed (the
  * ordered variant's, else the product's first variant's), 70% of the paid price when unknown.
+ *
+ * Refunds (`Order Refunded`, recorded by the profiles projection as `orders.refunded` on the order
+ * they name) are netted out as known when the report runs: an order refunded by a share
+ * f = refunded / revenue (at most 1) keeps revenue − refunded, and (1 − f) of its COGS and discount
+ * (the goods come back; a full refund undoes the order's contribution). Its count (orders,
+ * conversion) is the shopper's behaviour and stays.
  */
-import type { Queryable } from '../../core/index.ts';
+import type { Db, Queryable } from '../../core/index.ts';
 
 /** Per-shopper outcomes; means are per shopper entered (conversion rate = mean of `converted`). */
 export const WORKER_METRICS = ['converted', 'orders', 'revenue', 'cogs', 'discount', 'contact_cost', 'contribution', 'messages', 'unsubscribed'] as const;
@@ -67,6 +73,9 @@ const COHORT_SQL: Record<Cohort, string> = {
 };
 
 
+/** Share of an order not refunded (1 − f), from the orders row `o`. */
+const KEPT = `(1 - least(coalesce(o.refunded / nullif(o.revenue, 0), case when o.refunded > 0 then 1 else 0 end), 1))`;
+
 /**
  * COGS per order at the time of the order: each item's catalog cost in force then (70% of the
  * item's price when the catalog has no cost for it). `src` is a relation of the query (a constant,
@@ -82,59 +91,113 @@ export function cogsPerOrder(src: string, where = ''): string {
        ${where} group by ${src}.order_id`;
 }
 
-export async function aggregateUnits(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
+/**
+ * One statement, in a transaction that gives it room: a larger work_mem (sorts and hashes of a
+ * million units stay in memory), no nested loops for the joins over the units (the planner
+ * cannot estimate how many first entries fall in the period, guesses a few hundred, and would
+ * otherwise probe the journeys and deliveries once per shopper), and no JIT. A worker's entrants of the
+ * global control group are carried as arm 'excluded' (zero outcomes, no joins) and only counted.
+ */
+export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: UnitAggregate[]; globalControlExcluded: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query(`set local work_mem = '128MB'`);
+    await tx.query(`set local enable_nestloop = off`);
+    // Disabling a join method inflates the plan's cost estimate past jit_above_cost: on a Postgres
+    // server with JIT, compiling this statement's expressions would cost seconds. (PGlite has no JIT.)
+    await tx.query(`set local jit = off`);
+    const all = await aggregateOutcomes(tx, q);
+    const excluded = (r: { arm: string }) => r.arm === EXCLUDED;
+    return { rows: all.filter((r) => !excluded(r)), globalControlExcluded: all.filter(excluded).reduce((s, r) => s + r.n, 0) };
+  });
+}
+
+const EXCLUDED = 'excluded';
+
+async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
   const win = `$4::float8 * interval '1 millisecond'`;
   const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
   const bucket = q.bucketMs ? `floor((u.entered_at - $2::int8) / $7::float8)::int` : 'null::int';
-  const sel = WORKER_METRICS.map((m) => `sum(${m}) as s_${m}, sum(${m} * ${m}) as q_${m}, sum(pre_revenue * ${m}) as x_${m}`).join(', ');
   const channels = Object.keys(q.contactCosts);
+  // Sufficient statistics come from three parts that add up (n from the first only):
+  //  all units: n;  units with an order (either side of entry) or an unsubscribe: every metric;
+  //  the other units with messages: only messages, contact cost and contribution (= −contact cost)
+  //  are non-zero, and their pre-period revenue is 0. Units with none of these add only to n.
+  const cols = (f: (m: WorkerMetric) => [string, string, string]) => WORKER_METRICS.map((m) => {
+    const [s1, s2, s3] = f(m);
+    return `${s1} as s_${m}, ${s2} as q_${m}, ${s3} as x_${m}`;
+  }).join(', ');
+  const zero = cols(() => ['0::float8', '0::float8', '0::float8']);
+  const active = cols((m) => [`sum(${m})`, `sum(${m} * ${m})`, `sum(pre_revenue * ${m})`]);
+  const MSG: Partial<Record<WorkerMetric, string>> = { messages: 'messages', contact_cost: 'contact_cost', contribution: '-contact_cost' };
+  const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
        select distinct on (profile_id) profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq
        from worker_instances where ($1::text is null or worker_id = $1)
        order by profile_id, entered_at, id
+     ), period_units as (
+       select profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
+       from (
+         select profile_id, entered_at, to_timestamp(entered_at::float8 / 1000) as t0, seq, version,
+           case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
+                when holdout = 'global_control' then '${EXCLUDED}' else (case when holdout is null then 'treated' else 'holdout' end) end as arm
+         from first_entry where entered_at >= $2 and entered_at < $3
+       ) x
+     ), all_units as (
+       select u.*, ${cohort} as cohort, ${bucket} as bucket from period_units u
+       ${q.cohort === 'tier' ? 'left join traits_profiles tp on tp.profile_id = u.profile_id left join profiles pr on pr.id = u.profile_id' : ''}
      ), units as (
-       select profile_id, entered_at, to_timestamp(entered_at / 1000.0) as t0, seq, version,
-         case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
-              else (case when holdout is null then 'treated' else 'holdout' end) end as arm
-       from first_entry
-       where entered_at >= $2 and entered_at < $3 and ($1::text is null or holdout is distinct from 'global_control')
+       select * from all_units where arm <> '${EXCLUDED}'
      ), ord as (
-       select u.profile_id, o.order_id, o.revenue, o.discount, o.items, o.at,
-         ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.t0 + ${win} as post
-       from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.t0 - ${win} and o.at < u.t0 + ${win}
+       select u.profile_id, o.order_id, greatest(o.revenue - o.refunded, 0) as revenue, o.discount * ${KEPT} as discount, ${KEPT} as kept, o.items, o.at,
+         ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.post_until as post
+       from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.pre_from and o.at < u.post_until
      ), cogs as (
        ${cogsPerOrder('ord', 'where ord.post')}
      ), per_unit_orders as (
        select ord.profile_id, count(*) filter (where post) as orders,
          coalesce(sum(ord.revenue) filter (where post), 0) as revenue, coalesce(sum(ord.discount) filter (where post), 0) as discount,
-         coalesce(sum(cogs.cogs) filter (where post), 0) as cogs, coalesce(sum(ord.revenue) filter (where not post), 0) as pre_revenue
+         coalesce(sum(cogs.cogs * ord.kept) filter (where post), 0) as cogs, coalesce(sum(ord.revenue) filter (where not post), 0) as pre_revenue
        from ord left join cogs on cogs.order_id = ord.order_id group by ord.profile_id
      ), msgs as (
        select u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
-       from units u join worker_instances wi on wi.profile_id = u.profile_id and ($1::text is null or wi.worker_id = $1)
-       join deliveries d on d.instance_id = wi.id and d.worker_id = wi.worker_id
+       from (
+         select wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
+         where ($1::text is null or (d.worker_id = $1 and wi.worker_id = $1)) and d.status <> 'suppressed'
+       ) d join units u on u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
        left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
-       where d.status <> 'suppressed' and d.created_at >= u.t0 and d.created_at < u.t0 + ${win}
        group by u.profile_id
      ), unsub as (
        select distinct u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
-       where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.t0 + ${win}
-     ), unit_rows as (
-       select u.arm, u.version, ${cohort} as cohort, ${bucket} as bucket,
+       where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.post_until
+     ), active as (
+       select profile_id from per_unit_orders union select profile_id from unsub
+     ), active_rows as (
+       select u.arm, u.version, u.cohort, u.bucket,
          (coalesce(p.orders, 0) > 0)::int::float8 as converted, coalesce(p.orders, 0)::float8 as orders,
          coalesce(p.revenue, 0)::float8 as revenue, round(coalesce(p.cogs, 0), 2)::float8 as cogs, coalesce(p.discount, 0)::float8 as discount,
          coalesce(m.contact_cost, 0)::float8 as contact_cost,
          (coalesce(p.revenue, 0) - round(coalesce(p.cogs, 0), 2) - coalesce(p.discount, 0))::float8 - coalesce(m.contact_cost, 0)::float8 as contribution,
          coalesce(m.messages, 0)::float8 as messages, (us.profile_id is not null)::int::float8 as unsubscribed,
          coalesce(p.pre_revenue, 0)::float8 as pre_revenue
-       from units u left join per_unit_orders p on p.profile_id = u.profile_id left join msgs m on m.profile_id = u.profile_id
-       left join unsub us on us.profile_id = u.profile_id
-       ${q.cohort === 'tier' ? 'left join traits_profiles tp on tp.profile_id = u.profile_id left join profiles pr on pr.id = u.profile_id' : ''}
+       from active a join units u on u.profile_id = a.profile_id left join per_unit_orders p on p.profile_id = u.profile_id
+       left join msgs m on m.profile_id = u.profile_id left join unsub us on us.profile_id = u.profile_id
+     ), message_rows as (
+       select u.arm, u.version, u.cohort, u.bucket, m.messages::float8 as messages, m.contact_cost::float8 as contact_cost
+       from msgs m join units u on u.profile_id = m.profile_id left join active a on a.profile_id = m.profile_id where a.profile_id is null
+     ), parts as (
+       select arm, version, cohort, bucket, count(*)::int as n, ${zero}, 0::float8 as s_pre, 0::float8 as q_pre, 0::float8 as s_rev_orders
+       from all_units group by arm, version, cohort, bucket
+       union all
+       select arm, version, cohort, bucket, 0, ${active}, sum(pre_revenue), sum(pre_revenue * pre_revenue), sum(revenue * orders)
+       from active_rows group by arm, version, cohort, bucket
+       union all
+       select arm, version, cohort, bucket, 0, ${msgOnly}, 0, 0, 0
+       from message_rows group by arm, version, cohort, bucket
      )
-     select arm, version, cohort, bucket, count(*)::int as n, ${sel},
-       sum(pre_revenue) as s_pre, sum(pre_revenue * pre_revenue) as q_pre, sum(revenue * orders) as s_rev_orders
-     from unit_rows group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
+     select arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
+       sum(s_pre) as s_pre, sum(q_pre) as q_pre, sum(s_rev_orders) as s_rev_orders
+     from parts group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
     [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), ...(q.bucketMs ? [q.bucketMs] : [])]);
   return r.rows.map((row) => {
     const f = (k: string) => Number(row[k] ?? 0);
@@ -154,18 +217,18 @@ export interface TouchCredit { kind: 'worker' | 'placement' | 'none'; id: string
  * Last-touch attribution: every order in [since, until) goes to the last worker message or
  * decision that reached the shopper within the window before it (a message wins a tie with the
  * decision it carried). Contribution here is revenue - COGS - discount (contact costs are not
- * per order). Orders with no touch are returned under kind 'none'.
+ * per order), net of refunds like the worker reports. Orders with no touch are returned under kind 'none'.
  */
 export async function lastTouch(db: Queryable, q: { sinceMs: number; untilMs: number; windowMs: number }): Promise<TouchCredit[]> {
   const win = `$3::float8 * interval '1 millisecond'`;
   const r = await db.query<{ kind: string; id: string; orders: number; revenue: number; contribution: number }>(
     `with o as (
-       select order_id, profile_id, at, revenue, discount, items from orders
+       select order_id, profile_id, at, greatest(revenue - refunded, 0) as revenue, discount * ${KEPT} as discount, ${KEPT} as kept, items from orders o
        where kind = 'order' and at >= to_timestamp($1 / 1000.0) and at < to_timestamp($2 / 1000.0)
      ), cogs as (
        ${cogsPerOrder('o')}
      ), touched as (
-       select o.order_id, o.revenue, o.discount, coalesce(t.kind, 'none') as kind, coalesce(t.key, '') as key
+       select o.order_id, o.revenue, o.discount, o.kept, coalesce(t.kind, 'none') as kind, coalesce(t.key, '') as key
        from o left join lateral (
          select * from (
            select 'worker' as kind, d.worker_id as key, d.created_at as at, 1 as pri, d.id
@@ -178,7 +241,7 @@ export async function lastTouch(db: Queryable, q: { sinceMs: number; untilMs: nu
          ) x order by at desc, pri desc, id desc limit 1) t on true
      )
      select kind, key as id, count(*)::int as orders, coalesce(sum(revenue), 0)::float8 as revenue,
-       coalesce(sum(revenue - round(coalesce(c.cogs, 0), 2) - discount), 0)::float8 as contribution
+       coalesce(sum(revenue - round(coalesce(c.cogs, 0) * kept, 2) - discount), 0)::float8 as contribution
      from touched left join cogs c using (order_id) group by kind, key order by contribution desc, kind, key`,
     [q.sinceMs, q.untilMs, q.windowMs]);
   return r.rows.map((x) => ({ kind: x.kind as TouchCredit['kind'], id: x.id, orders: Number(x.orders), revenue: Number(x.revenue), contribution: Number(x.contribution) }));

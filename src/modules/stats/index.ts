@@ -25,8 +25,8 @@ export {
   type FitOptions, type LinearModel,
 } from './stats.regression.ts';
 export {
-  computeUpliftAtTop, computeUpliftCurves, evaluateUpliftScores, fitTwoModelUplift, predictUplift,
-  type OutcomeKind, type TwoModelUplift, type UpliftCurvePoint, type UpliftEvaluation,
+  computeUpliftAtTop, computeUpliftCurves, evaluateUpliftScores, fitTransformedOutcomeUplift, fitTwoModelUplift, predictTransformedOutcome, predictUplift, sampleUpliftCurve,
+  type OutcomeKind, type TransformedOutcomeUplift, type TwoModelUplift, type UpliftCurvePoint, type UpliftEvaluation,
 } from './stats.uplift.ts';
 export {
   estimateDirectMethod, estimateDoublyRobust, estimateIps, estimatePolicyValue, estimateSnips,

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, sampleNormal } from './stats.rng.ts';
 import { fitLinearRegression, fitLogisticRegression, predictLogistic } from './stats.regression.ts';
-import { computeUpliftAtTop, computeUpliftCurves, evaluateUpliftScores, fitTwoModelUplift, predictUplift } from './stats.uplift.ts';
+import {
+  computeUpliftAtTop, computeUpliftCurves, evaluateUpliftScores, fitTransformedOutcomeUplift, fitTwoModelUplift, predictTransformedOutcome, predictUplift,
+} from './stats.uplift.ts';
 
 const X = [[1.0, 20, 0], [2, 35, 1], [0.5, 18, 0], [3, 50, 1], [2.5, 41, 0], [1.2, 22, 1], [0.1, 30, 0], [2.2, 28, 1], [1.7, 33, 0], [2.9, 45, 1], [0.8, 25, 1], [1.5, 38, 0]];
 const yBin = [0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0];
@@ -34,6 +36,26 @@ describe('regression', () => {
     expect(ridge.intercept).toBeCloseTo(-0.5848105422846617, 9);
     [1.1270437126133055, 0.07952837564637212, 0.9557756431440926].forEach((w, j) => expect(ridge.weights[j]).toBeCloseTo(w, 9));
     expect(() => fitLinearRegression([[1], [2]], [1])).toThrow(RangeError);
+  });
+});
+
+describe('transformed-outcome uplift', () => {
+  it('recovers a known heterogeneous effect with one regression (y = x1 + t·2·x2 + noise, 30% treated)', () => {
+    const rng = createRng('transformed');
+    const Xs: number[][] = [], ys: number[] = [], ts: boolean[] = [];
+    for (let i = 0; i < 40000; i++) {
+      const x1 = sampleNormal(rng), x2 = sampleNormal(rng), t = rng.next() < 0.3;
+      Xs.push([x1, x2]); ts.push(t); ys.push(x1 + (t ? 2 * x2 : 0) + sampleNormal(rng, 0, 0.5));
+    }
+    const m = fitTransformedOutcomeUplift(Xs, ys, ts);
+    expect(m.treatedShare).toBeCloseTo(0.3, 2);
+    // E[Z | x] = 2·x2 exactly; Z is noisy (sd ~ 5 here), so 40k units pin the slope to about ±0.03 (1 se).
+    expect(m.model.weights[1]).toBeCloseTo(2, 0);
+    expect(Math.abs(m.model.weights[1]! - 2)).toBeLessThan(0.15);
+    expect(Math.abs(m.model.weights[0]!)).toBeLessThan(0.15);
+    expect(predictTransformedOutcome(m, [0, 1])).toBeGreaterThan(1.7);
+    expect(predictTransformedOutcome(m, [0, -1])).toBeLessThan(-1.7);
+    expect(() => fitTransformedOutcomeUplift([[1], [2]], [1, 0], [true, true])).toThrow(RangeError);
   });
 });
 

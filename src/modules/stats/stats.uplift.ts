@@ -7,6 +7,10 @@
  * probability), continuous ones ridge linear regression (score = Δ expected value). Features are
  * whatever numeric vectors the caller builds (see reports' encodeFeatures for the default).
  *
+ * Alternative: the transformed outcome (Athey & Imbens 2015). With p the treated share,
+ * Z = Y·(T − p)/(p·(1 − p)) has E[Z | x] = τ(x) under randomization, so one ridge regression of Z
+ * on x estimates the uplift directly (noisier than two models, but one fit, any outcome kind).
+ *
  * Evaluation (units sorted by score, highest first; ties kept together as one step, so a
  * constant score is exactly random targeting): at the top fraction φ of the population with
  * N_T, N_C units and outcome totals Y_T, Y_C,
@@ -46,6 +50,25 @@ export function predictUplift(model: TwoModelUplift, x: readonly number[]): numb
   return f(model.treated, x) - f(model.control, x);
 }
 
+export interface TransformedOutcomeUplift {
+  /** Ridge regression of the transformed outcome: its prediction is the uplift. */
+  model: LinearModel;
+  /** The treated share p the outcome was transformed with. */
+  treatedShare: number;
+}
+
+export function fitTransformedOutcomeUplift(X: Matrix, y: readonly number[], treated: readonly boolean[], opts: FitOptions = {}): TransformedOutcomeUplift {
+  if (X.length !== y.length || X.length !== treated.length) throw new RangeError('fitTransformedOutcomeUplift: X, y and treated must have the same length');
+  const p = treated.filter((t) => t).length / treated.length;
+  if (!(p > 0 && p < 1)) throw new RangeError('fitTransformedOutcomeUplift needs both treated and control units');
+  const z = y.map((v, i) => (treated[i] ? v / p : -v / (1 - p)));
+  return { model: fitLinearRegression(X, z, opts), treatedShare: p };
+}
+
+export function predictTransformedOutcome(m: TransformedOutcomeUplift, x: readonly number[]): number {
+  return predictLinear(m.model, x);
+}
+
 export interface UpliftCurvePoint {
   /** Share of the population targeted (0..1). */
   fraction: number;
@@ -77,6 +100,18 @@ export function computeUpliftCurves(scores: readonly number[], y: readonly numbe
     points.push({ fraction: (k + 1) / n, nTreated: nt, nControl: nc, qini, uplift });
   }
   return points;
+}
+
+/** Curve values at `steps` + 1 evenly spaced fractions (the step curve's value at the last point not beyond each). */
+export function sampleUpliftCurve(points: readonly UpliftCurvePoint[], steps: number): Array<{ fraction: number; qini: number; uplift: number }> {
+  const out: Array<{ fraction: number; qini: number; uplift: number }> = [];
+  let j = 0;
+  for (let s = 0; s <= steps; s++) {
+    const f = s / steps;
+    while (j + 1 < points.length && points[j + 1]!.fraction <= f + 1e-12) j++;
+    out.push({ fraction: f, qini: points[j]!.qini, uplift: points[j]!.uplift });
+  }
+  return out;
 }
 
 function trapezoid(points: readonly UpliftCurvePoint[], f: (p: UpliftCurvePoint) => number): number {

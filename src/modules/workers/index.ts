@@ -11,4 +11,5 @@ export { createWorkerRenderer } from './workers.render.ts';
 export { checkSend, chooseChannel, nextBestHour, quietHoursEnd, localHour, type GuardrailSettings, type Verdict } from './workers.guardrails.ts';
 export type { WorkersDeps } from './workers.deps.ts';
 export type { RenderInput, RenderOutput } from './workers.steps.ts';
+export { UPLIFT_FEATURES, type UpliftModel, type UpliftEvaluation } from './workers.uplift.ts';
 export type { Instance, WorkerDefinition, WorkerRecord, WorkerStatus, Step, Trigger } from './workers.types.ts';

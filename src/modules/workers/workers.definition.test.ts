@@ -38,6 +38,25 @@ describe('worker definitions', () => {
     expect(bad({ entry: { reentry: 'cooldown' } })).toThrow(/entry\.cooldown/);
     expect(bad({ trigger: { type: 'event', event: 'X' } })).toThrow(/goal\.matchKey/);
   });
+  it('parses uplift targeting with defaults, and names each bad field of it', () => {
+    const d = parseWorkerDefinition({ ...cart, entry: { uplift: { minScore: 0.02 } } });
+    expect(d.entry.uplift).toEqual({ minScore: 0.02, outcome: 'conversion', model: 'two_model', explorePct: 10, minUnits: 200, retrainMs: 86_400_000 });
+    expect(parseWorkerDefinition({ ...cart, entry: { uplift: { minScore: 1.5, outcome: 'revenue', model: 'transformed_outcome', explorePct: 0, minUnits: 50, retrain: '6h' } } }).entry.uplift)
+      .toEqual({ minScore: 1.5, outcome: 'revenue', model: 'transformed_outcome', explorePct: 0, minUnits: 50, retrainMs: 6 * 3_600_000 });
+    expect(parseWorkerDefinition(cart).entry.uplift).toBeUndefined();
+    const bad = (uplift: unknown, patch: Record<string, unknown> = {}) => () => parseWorkerDefinition({ ...cart, ...patch, entry: { uplift } });
+    expect(bad({})).toThrow(/^entry\.uplift\.minScore: is required/);
+    expect(bad(0.1)).toThrow(/^entry\.uplift: must be/);
+    expect(bad({ minScore: 'high' })).toThrow(/^entry\.uplift\.minScore: must be a number/);
+    expect(bad({ minScore: 0, outcome: 'clicks' })).toThrow(/^entry\.uplift\.outcome: must be one of conversion, revenue/);
+    expect(bad({ minScore: 0, model: 'forest' })).toThrow(/^entry\.uplift\.model: must be one of two_model, transformed_outcome/);
+    expect(bad({ minScore: 0, explorePct: 80 })).toThrow(/^entry\.uplift\.explorePct/);
+    expect(bad({ minScore: 0, minUnits: 5 })).toThrow(/^entry\.uplift\.minUnits/);
+    expect(bad({ minScore: 0, minUnits: 50.5 })).toThrow(/^entry\.uplift\.minUnits: must be a whole number/);
+    expect(bad({ minScore: 0, retrain: '10m' })).toThrow(/^entry\.uplift\.retrain: must be at least 1h/);
+    expect(bad({ minScore: 0, sensitive: true })).toThrow(/^entry\.uplift\.sensitive: is not a known setting/);
+    expect(bad({ minScore: 0 }, { holdoutPct: 0 })).toThrow(/^entry\.uplift: needs a worker holdout/);
+  });
   it('ships eight playbooks that all parse', () => {
     expect(PLAYBOOKS.map((p) => p.playbook).sort()).toEqual(['back_in_stock', 'browse_abandonment', 'cart_recovery', 'cross_sell', 'price_drop', 'replenishment', 'welcome', 'win_back']);
     for (const p of PLAYBOOKS) expect(() => parseWorkerDefinition(p), p.playbook).not.toThrow();

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { invalid, parseCondition, type Condition } from '../../core/index.ts';
 import { CHANNELS, type ChannelName } from '../channels/index.ts';
 import {
-  RISK_TIERS, type EntryRules, type RiskTier, type Step, type Trigger, type WorkerDefinition,
+  RISK_TIERS, type EntryRules, type RiskTier, type Step, type Trigger, type UpliftSpec, type WorkerDefinition,
 } from './workers.types.ts';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
@@ -139,13 +139,33 @@ function parseStep(raw: unknown, i: number): Step {
   }
 }
 
+/** `entry.uplift`: admit only shoppers whose predicted incremental response is at least minScore (workers.uplift.ts). */
+function parseUplift(raw: unknown): UpliftSpec | undefined {
+  if (raw === undefined) return undefined;
+  const f = 'entry.uplift';
+  if (!isObj(raw)) throw invalid(f, 'must be { minScore, outcome?, model?, explorePct?, minUnits?, retrain? }');
+  only(raw, ['minScore', 'outcome', 'model', 'explorePct', 'minUnits', 'retrain'], f);
+  if (raw.minScore === undefined) throw invalid(`${f}.minScore`, 'is required: the predicted incremental response a shopper needs to enter (conversion: probability points, e.g. 0.01; revenue: dollars per shopper)');
+  const minUnits = num(raw, 'minUnits', f, 20, 1_000_000, 200);
+  if (!Number.isInteger(minUnits)) throw invalid(`${f}.minUnits`, 'must be a whole number of journeys');
+  const retrainMs = raw.retrain === undefined ? 86_400_000 : parseDuration(raw.retrain, `${f}.retrain`);
+  if (retrainMs < 3_600_000) throw invalid(`${f}.retrain`, 'must be at least 1h');
+  return {
+    minScore: num(raw, 'minScore', f, -1_000_000, 1_000_000, 0),
+    outcome: oneOf(raw, 'outcome', f, ['conversion', 'revenue'] as const, 'conversion'),
+    model: oneOf(raw, 'model', f, ['two_model', 'transformed_outcome'] as const, 'two_model'),
+    explorePct: num(raw, 'explorePct', f, 0, 50, 10), minUnits, retrainMs,
+  };
+}
+
 function parseEntry(raw: unknown): EntryRules {
   if (raw === undefined) return { reentry: 'after_exit', cooldownMs: 0 };
   if (!isObj(raw)) throw invalid('entry', 'must be an object');
-  only(raw, ['reentry', 'cooldown', 'where'], 'entry');
+  only(raw, ['reentry', 'cooldown', 'where', 'uplift'], 'entry');
   const reentry = oneOf(raw, 'reentry', 'entry', ['never', 'after_exit', 'cooldown'] as const, 'after_exit');
   if (reentry === 'cooldown' && raw.cooldown === undefined) throw invalid('entry.cooldown', 'is required when reentry is "cooldown"');
-  return { reentry, cooldownMs: raw.cooldown === undefined ? 0 : parseDuration(raw.cooldown, 'entry.cooldown'), where: cond(raw, 'where', 'entry') };
+  const uplift = parseUplift(raw.uplift);
+  return { reentry, cooldownMs: raw.cooldown === undefined ? 0 : parseDuration(raw.cooldown, 'entry.cooldown'), where: cond(raw, 'where', 'entry'), ...(uplift ? { uplift } : {}) };
 }
 
 export const WORKER_ID = /^wkr_[a-z0-9_]{2,60}$/;
@@ -198,6 +218,7 @@ export function parseWorkerDefinition(input: unknown): WorkerDefinition {
     playbook: str(raw, 'playbook', '', { optional: true, max: 100 }),
   };
   if (def.goal.matchKey && !(trigger.type === 'event' && trigger.key)) throw invalid('goal.matchKey', 'needs an event trigger with a key');
+  if (def.entry.uplift && def.holdoutPct === 0) throw invalid('entry.uplift', 'needs a worker holdout to learn from: set holdoutPct above 0');
   return def;
 }
 

@@ -9,6 +9,7 @@ import { createManualClock, parseConfig } from '../../core/index.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import { ASSIGNMENT_VERSION, assignWorkerHoldout } from '../experiments/index.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
 const clock = createManualClock(T0);
@@ -58,6 +59,9 @@ describe('cart recovery end to end', () => {
       expect(inst.state).toBe('waiting');
       expect(inst.waitEvent).toBe('Order Completed');
       groups.set(u, inst.holdout);
+      // The arm is the versioned, salted hash of the profile id, recorded with its version.
+      expect(inst.assignment).toBe(ASSIGNMENT_VERSION);
+      expect(inst.holdout).toBe(assignWorkerHoldout(inst.profileId, s.braid.config.brain.holdoutSalt, 'wkr_cart_recovery', 50).heldOut ? 'worker_holdout' : null);
     }
     const treated = consented.filter((u) => groups.get(u) === null);
     const held = consented.filter((u) => groups.get(u) === 'worker_holdout');

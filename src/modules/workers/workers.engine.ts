@@ -8,7 +8,7 @@
  */
 import type { CoreDeps } from '../../core/index.ts';
 import { evaluateCondition, newId } from '../../core/index.ts';
-import { assignGlobal, hashBucket } from '../experiments/index.ts';
+import { assignGlobal, assignWorkerHoldout, ASSIGNMENT_VERSION, hashBucket } from '../experiments/index.ts';
 import type { AppliedBatch, ProfileState } from '../profiles/index.ts';
 import type { ComputedTraits } from '../traits/index.ts';
 import { CHANNEL_PURPOSE, PUSH_TOKEN_TRAITS, type ChannelName, type SendRequest } from '../channels/index.ts';
@@ -20,6 +20,7 @@ import type { Bucket, GuardrailSettings } from './workers.guardrails.ts';
 import type { EventTrigger, Instance, WorkerDefinition } from './workers.types.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import { eventProducts } from './workers.render.ts';
+import { targetEntry, upliftFeatures, type UpliftModel } from './workers.uplift.ts';
 
 const DAY = 86_400_000;
 /** Trigger events older than this (replays, imports of history) start no journey. */
@@ -34,9 +35,11 @@ export interface EngineHooks {
   live(): ReadonlyMap<string, LiveWorker>;
   definition(workerId: string, version: number): Promise<WorkerDefinition | undefined>;
   settings(): GuardrailSettings;
+  /** The worker's current uplift model (entry.uplift), if one is trained. */
+  upliftModel(workerId: string): UpliftModel | undefined;
 }
 
-export interface EngineStats { entered: number; sendsPlanned: number; stepsRun: number; exits: number; ticks: number; advanceMs: number; enterMs: number; applyMs: number }
+export interface EngineStats { entered: number; upliftSkipped: number; sendsPlanned: number; stepsRun: number; exits: number; ticks: number; advanceMs: number; enterMs: number; applyMs: number }
 
 export interface Entry { def: WorkerDefinition; version: number; profileId: string; key: string | null; entryKey: string; event?: Instance['ctx']['event']; seq: number }
 
@@ -44,7 +47,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   const db = deps.db;
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
-  const stats: EngineStats = { entered: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0, advanceMs: 0, enterMs: 0, applyMs: 0 };
+  const stats: EngineStats = { entered: 0, upliftSkipped: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0, advanceMs: 0, enterMs: 0, applyMs: 0 };
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = chain.then(fn, fn);
@@ -52,27 +55,44 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     return p;
   };
 
+  /**
+   * The arm, from the versioned, salted hash of the profile id (global control first, then the
+   * worker's own holdout). Recorded on the journey with the hash version and never recomputed.
+   */
   const holdoutOf = (def: WorkerDefinition, profileId: string): string | null => {
     if (assignGlobal(profileId, brain.holdoutSalt, brain.globalHoldoutPct).group === 'control') return 'global_control';
-    return hashBucket(profileId, `worker:${def.id}`) < def.holdoutPct / 100 ? 'worker_holdout' : null;
+    return assignWorkerHoldout(profileId, brain.holdoutSalt, def.id, def.holdoutPct).heldOut ? 'worker_holdout' : null;
   };
 
   /** Applies re-entry rules (against the database and earlier entries of the same batch) and inserts. */
   async function enter(entries: Entry[], nowMs: number): Promise<number> {
     if (entries.length === 0) return 0;
     const t0 = performance.now();
-    const history = await entryHistory(db, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]);
+    const targeted = [...new Set(entries.filter((e) => e.def.entry.uplift).map((e) => e.profileId))];
+    const [history, profiles] = await Promise.all([
+      entryHistory(db, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]),
+      targeted.length > 0 ? w.profiles.getMany(targeted) : Promise.resolve(new Map<string, ProfileState>()),
+    ]);
     const rows: Array<Instance & { entryKey: string }> = [];
     for (const e of entries) {
       const k = `${e.def.id}|${e.profileId}`;
       const h = history.get(k);
       const rule = e.def.entry;
       if (h && (rule.reentry === 'never' || h.running || (rule.reentry === 'cooldown' && nowMs - h.lastEntry < rule.cooldownMs))) continue;
+      // Uplift targeting decides who enters at all, BEFORE the holdout split: both arms come from
+      // the targeted population, so the holdout measures what the worker does to those it admits.
+      let uplift: Instance['ctx']['uplift'];
+      if (rule.uplift) {
+        const stamp = targetEntry(rule.uplift, hooks.upliftModel(e.def.id), upliftFeatures(profiles.get(e.profileId), nowMs),
+          hashBucket(e.entryKey, `${brain.holdoutSalt}:explore:${e.def.id}`));
+        if (!stamp) { stats.upliftSkipped++; continue; }
+        uplift = stamp;
+      }
       history.set(k, { lastEntry: nowMs, running: true });
       const inst: Instance & { entryKey: string } = {
         id: newId('ins', deps.clock), workerId: e.def.id, version: e.version, profileId: e.profileId, key: e.key, state: 'waiting', step: 0,
-        wakeAt: nowMs, waitEvent: null, holdout: holdoutOf(e.def, e.profileId), exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
-        ctx: { event: e.event, trail: [], seq: e.seq } as Instance['ctx'],
+        wakeAt: nowMs, waitEvent: null, holdout: holdoutOf(e.def, e.profileId), assignment: ASSIGNMENT_VERSION, exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
+        ctx: { event: e.event, trail: [], seq: e.seq, ...(uplift ? { uplift } : {}) } as Instance['ctx'],
       };
       startTimer(inst, e.def, nowMs);
       rows.push(inst);

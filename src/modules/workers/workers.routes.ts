@@ -23,7 +23,9 @@ const Worker = Type.Object({
 const InstanceSchema = Type.Object({
   id: Type.String(), workerId: Type.String(), version: Type.Integer(), profileId: Type.String(), key: Type.Union([Type.String(), Type.Null()]),
   state: Type.String(), step: Type.Integer(), wakeAt: Type.String(), waitEvent: Type.Union([Type.String(), Type.Null()]),
-  holdout: Type.Union([Type.String(), Type.Null()]), exitReason: Type.Union([Type.String(), Type.Null()]), enteredAt: Type.String(),
+  holdout: Type.Union([Type.String(), Type.Null()], { description: 'null = treated; global_control or worker_holdout, assigned at entry and never recomputed' }),
+  assignment: Type.Union([Type.String(), Type.Null()], { description: 'Version of the salted hash that assigned the arm (v1); null on journeys logged before it was recorded' }),
+  exitReason: Type.Union([Type.String(), Type.Null()]), enteredAt: Type.String(),
   ctx: Type.Object({}, { additionalProperties: true }),
 });
 const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page' });
@@ -106,6 +108,22 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return { items: items.map(wire), nextCursor: rows.length > limit && last ? encodeCursor([last.enteredAt, last.id]) : null };
+  });
+
+  http.post('/v1/workers/:id/uplift/train', {
+    schema: { tags, summary: 'Train the worker\'s uplift model now (entry.uplift) from its journeys, treated vs worker holdout; measured on a held-out half (Qini, AUUC). Braid also retrains on its own every entry.uplift.retrain', params: Id,
+      response: { 200: Type.Object({
+        trained: Type.Boolean(), reason: Type.Optional(Type.String({ description: 'Why no model was trained (not enough closed journeys)' })),
+        trainedAt: Type.Optional(Type.String()),
+        train: Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() }),
+        test: Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() }),
+        evaluation: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Qini coefficient, AUUC, uplift at top 30%, admitted share at minScore: as GET /v1/reports/workers/{id}/uplift' })),
+      }) } },
+  }, async (req) => {
+    const r = await workers.trainUplift(req.params.id);
+    if (!r.trained) return { trained: false, reason: r.reason, train: r.train, test: r.test };
+    const ev = JSON.parse(JSON.stringify(r.model.evaluation)) as typeof r.model.evaluation; // NaN (undefined ratios) → null
+    return { trained: true, trainedAt: new Date(r.model.trainedAt).toISOString(), train: ev.train, test: ev.test, evaluation: ev };
   });
 
   http.get('/v1/instances/:id', { schema: { tags, summary: 'One journey with its trail of steps', params: Id, response: { 200: InstanceSchema } } },

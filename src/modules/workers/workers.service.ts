@@ -18,6 +18,8 @@ import { createTriggers } from './workers.triggers.ts';
 import { PLAYBOOKS } from './workers.playbooks.ts';
 import { WORKER_STATUSES, type Instance, type WorkerDefinition, type WorkerRecord, type WorkerStatus } from './workers.types.ts';
 import { parseWorkerDefinition, workerFacts } from './workers.definition.ts';
+import { createUpliftTrainer, type TrainResult } from './workers.uplift.service.ts';
+import { upliftAdmissions } from './workers.uplift.store.ts';
 
 export interface WorkersOptions { pollMs?: number; sweepMs?: number }
 
@@ -60,7 +62,8 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     await refreshLive();
   }
 
-  const engine: Engine = createEngine(deps, w, { live: () => live, definition, settings: () => settings });
+  const uplift = createUpliftTrainer(deps);
+  const engine: Engine = createEngine(deps, w, { live: () => live, definition, settings: () => settings, upliftModel: uplift.model });
 
   // An accepted version goes live: journeys entering from now on start on it. A rejected sampled
   // version (live since it was saved) is taken off: new journeys start on the previous live
@@ -91,6 +94,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       if (deps.clock.now() - lastSweep >= sweepMs || lastSweep === 0) {
         lastSweep = deps.clock.now();
         await engine.exclusive(() => triggers.sweep(live));
+        if ([...live.values()].some((l) => l.def.entry.uplift)) { await uplift.load(); void uplift.trainDue(live); }
       }
     } catch (err) {
       deps.log.error({ err }, 'workers: loop failed');
@@ -104,6 +108,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       const r = await db.query<{ settings: GuardrailSettings }>(`select settings from guardrail_settings where id = 1`);
       if (r.rows[0]) settings = { ...settings, ...r.rows[0].settings };
       await reload();
+      await uplift.load();
       if (w.catalog) { await w.catalog.ready(); triggers.primeCatalog(); }
       unsub.push(w.profiles.projector.onApplied((batch: AppliedBatch) => {
         void engine.applyBatch(batch);
@@ -197,6 +202,21 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
         data: { ...next, ...(by && typeof by === 'object' ? { principal: { id: by.id, name: by.name, role: by.role } } : {}) },
       }]);
       return settings;
+    },
+    /** Trains the worker's uplift model now (entry.uplift of its live version, else its newest). */
+    async trainUplift(id: string): Promise<TrainResult> {
+      const h = heads.get(id);
+      if (!h) throw notFound(`Worker ${id}`);
+      const def = await definition(id, h.liveVersion ?? h.version);
+      if (!def?.entry.uplift) throw invalid('entry.uplift', `worker ${id} has no uplift targeting (entry.uplift)`);
+      return uplift.train(id, def.entry.uplift);
+    },
+    /** The worker's uplift targeting: its spec, current model (with its evaluation) and how journeys were admitted. */
+    async upliftStatus(id: string, sinceMs: number) {
+      const h = heads.get(id);
+      if (!h) throw notFound(`Worker ${id}`);
+      const def = await definition(id, h.liveVersion ?? h.version);
+      return { spec: def?.entry.uplift ?? null, model: uplift.model(id) ?? null, admissions: await upliftAdmissions(db, id, sinceMs) };
     },
     playbooks: () => PLAYBOOKS,
     async installPlaybook(name: string, overrides: Record<string, unknown> = {}, by: Principal | string | null = null) {

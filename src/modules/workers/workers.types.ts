@@ -56,11 +56,37 @@ export interface BranchStep { id: string; type: 'branch'; if: Condition; then: s
 export interface ExitStep { id: string; type: 'exit' }
 export type Step = WaitStep | WaitForEventStep | DecideStep | SendStep | BranchStep | ExitStep;
 
+/** Uplift targeting (`entry.uplift`, workers.uplift.ts): who enters at all, decided before the holdout split. */
+export interface UpliftSpec {
+  /** Admit when the predicted uplift is at least this (probability points for conversion, dollars per shopper for revenue). */
+  minScore: number;
+  outcome: 'conversion' | 'revenue';
+  model: 'two_model' | 'transformed_outcome';
+  /** Share (percent) of shoppers below the threshold admitted anyway, so training data keep covering everyone. */
+  explorePct: number;
+  /** Closed journeys needed per arm (treated, holdout) in each half before a model is trained and used. */
+  minUnits: number;
+  /** How often the model is retrained (Braid's clock). */
+  retrainMs: number;
+}
+
+/** What a journey records at entry (ctx.uplift). */
+export interface UpliftStamp {
+  set: string;
+  features: number[];
+  score: number | null;
+  /** Why it was admitted: the score cleared the threshold, exploration, or no model yet (everyone enters). */
+  admitted: 'score' | 'explore' | 'no_model';
+  /** trainedAt of the model that scored it. */
+  modelAt: number | null;
+}
+
 export interface EntryRules {
   /** never: once per shopper ever; after_exit: again once the previous instance ended; cooldown: not within cooldownMs of the last entry. */
   reentry: 'never' | 'after_exit' | 'cooldown';
   cooldownMs: number;
   where?: Condition | undefined;
+  uplift?: UpliftSpec | undefined;
 }
 
 export interface WorkerDefinition {
@@ -113,6 +139,8 @@ export interface Instance {
   waitEvent: string | null;
   /** Why it is held out (global_control, worker_holdout) or null when treated. */
   holdout: string | null;
+  /** Version of the hash that assigned `holdout` (experiments' ASSIGNMENT_VERSION); null on journeys logged before it was recorded. */
+  assignment: string | null;
   exitReason: string | null;
   enteredAt: number;
   ctx: InstanceContext;
@@ -126,4 +154,6 @@ export interface InstanceContext {
   trail: Array<{ step: string; outcome: string; at: number }>;
   /** How often the current step was deferred (quiet hours, gaps, rate). */
   deferrals?: number | undefined;
+  /** Uplift targeting at entry: the features, the score and why the shopper was admitted (workers.uplift.ts). */
+  uplift?: UpliftStamp | undefined;
 }
