@@ -19,6 +19,8 @@ export const launchInProcess = (startIso: string, days: number): BraidLauncher =
   const dir = mkdtempSync(join(tmpdir(), 'braid-sim-'));
   const config = parseConfig({
     BRAID_CLOCK: 'manual', BRAID_CLOCK_START: startIso, BRAID_DATA_DIR: dir, BRAID_DEMO: 'off', BRAID_LOG_LEVEL: 'error',
+    // The operator's own sandbox: versions publish at once (no approval queue; tiers are still computed).
+    BRAID_APPROVALS: 'off',
     // The attribution window spans the policy period, so Braid's estimate counts what the truth counts.
     BRAID_GLOBAL_HOLDOUT_PCT: '10', BRAID_RECS_RETRAIN_MINUTES: '0', BRAID_ATTRIBUTION_WINDOW_HOURS: String(Math.min(2160, days * 24)),
   });

@@ -84,6 +84,9 @@ export async function installBraidPolicy(t: BraidTarget): Promise<void> {
   await call(t, 'POST', '/v1/playbooks/cart_recovery/install', { status: 'on', ...(steps.length > 0 ? { steps } : {}) });
   await call(t, 'POST', '/v1/playbooks/replenishment/install', { status: 'on' });
   await call(t, 'POST', '/v1/playbooks/win_back/install', { status: 'on', trigger: { type: 'segment', where: { path: 'traits.lifecycle', op: 'in', value: ['at_risk', 'lapsed'] }, sweep: '1d' } });
+  // A version held for approval starts no journey: a run without live workers would measure nothing.
+  const held = (await call(t, 'GET', '/v1/workers')).items.filter((w: { status: string; liveVersion: number | null }) => w.status === 'on' && w.liveVersion === null);
+  if (held.length > 0) throw new Error(`workers not live (held for approval?): ${held.map((w: { id: string }) => w.id).join(', ')}; run Braid with BRAID_APPROVALS=off or approve them`);
 }
 
 export interface BraidEstimate { source: string; estimate: number | null; ciLow: number | null; ciHigh: number | null; treated: number | null; holdout: number | null }
