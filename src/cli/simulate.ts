@@ -15,14 +15,15 @@ import { parseSimConfig, simulate, writeSimulationReport, type BraidLauncher } f
 import type { ParsedArgs } from './args.ts';
 import type { CliIo } from './io.ts';
 
-export const launchInProcess = (startIso: string, days: number): BraidLauncher => async () => {
+export const launchInProcess = (startIso: string): BraidLauncher => async () => {
   const dir = mkdtempSync(join(tmpdir(), 'braid-sim-'));
   const config = parseConfig({
     BRAID_CLOCK: 'manual', BRAID_CLOCK_START: startIso, BRAID_DATA_DIR: dir, BRAID_DEMO: 'off', BRAID_LOG_LEVEL: 'error',
     // The operator's own sandbox: versions publish at once (no approval queue; tiers are still computed).
     BRAID_APPROVALS: 'off',
-    // The attribution window spans the policy period, so Braid's estimate counts what the truth counts.
-    BRAID_GLOBAL_HOLDOUT_PCT: '10', BRAID_RECS_RETRAIN_MINUTES: '0', BRAID_ATTRIBUTION_WINDOW_HOURS: String(Math.min(2160, days * 24)),
+    // The brain learns on the default 7-day reward window; the estimate asks its report for a
+    // window spanning the policy period (windowHours), so it counts what the truth counts.
+    BRAID_GLOBAL_HOLDOUT_PCT: '10', BRAID_RECS_RETRAIN_MINUTES: '0',
   });
   const keys = { writeKey: 'wk_' + randomBytes(12).toString('hex'), adminKey: 'ak_' + randomBytes(12).toString('hex'), decideKey: 'dk_' + randomBytes(12).toString('hex') };
   const braid = await createBraid({ config, keys });
@@ -42,7 +43,7 @@ export async function runSimulate(args: ParsedArgs, env: Record<string, string |
   const out = resolve(flag('out') ?? join(dataDir, 'simulations', `sim-${cfg.shoppers}x${cfg.days}d-${cfg.seeds}s`));
   const log = (s: string) => io.stderr.write(s + '\n');
   log(`braid simulate: ${cfg.shoppers} shoppers, ${cfg.warmupDays} warm-up + ${cfg.days} days, ${cfg.seeds} seed(s)`);
-  const sim = await simulate(cfg, launchInProcess(cfg.start, cfg.days), { log });
+  const sim = await simulate(cfg, launchInProcess(cfg.start), { log });
   mkdirSync(out, { recursive: true });
   const files = writeSimulationReport(sim, out, systemClock.now());
   mkdirSync(join(dataDir, 'simulations'), { recursive: true });

@@ -93,7 +93,9 @@ export interface BraidEstimate { source: string; estimate: number | null; ciLow:
 
 /** Braid's own holdout-based lift (all workers against the global control group), from its reports. */
 export async function readBraidEstimate(t: BraidTarget, sinceIso: string, untilIso: string): Promise<BraidEstimate> {
-  const q = `since=${encodeURIComponent(sinceIso)}&until=${encodeURIComponent(untilIso)}`;
+  // The outcome window spans the whole period: every order after a shopper's first entry counts, as in the truth.
+  const windowHours = Math.ceil((Date.parse(untilIso) - Date.parse(sinceIso)) / 3_600_000);
+  const q = `since=${encodeURIComponent(sinceIso)}&until=${encodeURIComponent(untilIso)}&windowHours=${windowHours}`;
   try {
     const r = await call(t, 'GET', `/v1/reports/workers/_all?${q}`);
     const tot = r?.incremental?.contributionTotal;
@@ -109,7 +111,7 @@ export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails:
  * Runs seed `seed` of the world with Braid as the policy. Warm-up days are ingested a day at a time
  * (no policy contacts anyone then); the policy period advances Braid's clock an hour at a time.
  */
-export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarget, mailbox: Mailbox, opts: { log?: (s: string) => void } = {}): Promise<BraidRunResult> {
+export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarget, mailbox: Mailbox, opts: { log?: (s: string) => void; onEvents?: (events: readonly SimEvent[]) => void } = {}): Promise<BraidRunResult> {
   const log = opts.log ?? (() => undefined);
   const run = new WorldRun(buildWorld(cfg, seed));
   const byEmail = new Map(run.world.shoppers.map((s) => [s.email, s.idx]));
@@ -147,6 +149,7 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
     const end = Math.min(H, h + stepHours(h % 24));
     const events: SimEvent[] = [];
     for (let k = h; k < end; k++) events.push(...run.step(k));
+    opts.onEvents?.(events);
     await postEvents(t, events);
     const ta = performance.now();
     const adv = await call(t, 'POST', '/v1/clock/advance', { ms: (end - h) * 3_600_000, settleTimeoutMs: 120_000 });
