@@ -176,6 +176,15 @@ describe('worker reports', () => {
     expect(p).toMatchObject({ orders: 1, revenue: 50, contribution: -10 });
     expect(a.orders).toBe(ORDERS.length + 1);
     expect(a.unattributed.orders).toBe(ORDERS.length - mine.length);
+
+    // A decision is a touch of all of Braid: a shopper decided for on site, never in a journey, is a unit of _all.
+    const since = new Date(T0 - HOUR).toISOString();
+    const before = (await s.api('GET', `/v1/reports/workers/_all?since=${since}`)).body.units.total;
+    await batch([{ type: 'identify', userId: 'site_only', traits: { email: 'site_only@example.com' } }]);
+    await settle();
+    expect((await s.api('POST', '/v1/decide', { ref: 'userId:site_only', placement: 'checkout_assist' }, `Bearer ${TEST_KEYS.decideKey}`)).status).toBe(200);
+    expect((await s.api('GET', `/v1/reports/workers/_all?since=${since}`)).body.units.total).toBe(before + 1);
+    expect((await s.api('GET', `/v1/reports/workers/wkr_nudge?since=${since}`)).body.units.total + (await s.api('GET', `/v1/reports/workers/wkr_nudge?since=${since}`)).body.globalControlExcluded).toBe(N);
   }, 60_000);
 
   it('flags a sample ratio mismatch when held-out journeys go missing', async () => {

@@ -91,6 +91,7 @@ export function createWorkerReports(d: { db: Queryable; config: Config; clock: C
 
   async function worker(id: string, q: WorkerReportQuery = {}): Promise<WorkerReport> {
     const name = await nameOf(id);
+    if (id === ALL_WORKERS) await d.flushDecisions?.(); // decisions are touches of _all
     const { rows, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
     if (name === null && rows.length === 0) throw notFound(`Worker ${id}`);
     const body = buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha);
