@@ -29,7 +29,7 @@ export const launchInProcess = (startIso: string): BraidLauncher => async () => 
   const braid = await createBraid({ config, keys });
   braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });
-  return { url, adminKey: keys.adminKey, writeKey: keys.writeKey, close: async () => { await braid.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { url, adminKey: keys.adminKey, writeKey: keys.writeKey, decideKey: keys.decideKey, close: async () => { await braid.close(); rmSync(dir, { recursive: true, force: true }); } };
 };
 
 export async function runSimulate(args: ParsedArgs, env: Record<string, string | undefined>, io: CliIo): Promise<number> {
