@@ -51,7 +51,10 @@ export async function runSimulate(args: ParsedArgs, env: Record<string, string |
   log(`report: ${files.html} (${files.png}), latest: ${join(dataDir, 'simulations', 'latest.json')}`);
   io.stdout.write(sim.comparison.rows.map((r) => `${r.policy.padEnd(6)} incremental ${fmt(r.incremental.mean)} [${fmt(r.incremental.ciLow)}, ${fmt(r.incremental.ciHigh)}]  revenue ${fmt(r.revenue)}  discount ${fmt(r.discount)}  msgs/shopper ${r.messagesPerShopper.toFixed(2)}  unsubscribes ${r.unsubscribes.toFixed(1)}`).join('\n') + '\n');
   for (const e of sim.comparison.estimates) io.stdout.write(`seed ${e.seed}: Braid estimate ${fmt(e.estimate?.estimate ?? null)} [${fmt(e.estimate?.ciLow ?? null)}, ${fmt(e.estimate?.ciHigh ?? null)}] vs truth ${fmt(e.truth)} (${e.estimate?.source ?? 'none'})\n`);
-  io.stdout.write(JSON.stringify({ ...sim.comparison.figures, shoppers: cfg.shoppers, days: cfg.days, seeds: cfg.seeds, seconds: Math.round(sim.seconds.total) }) + '\n');
+  // The issue's five figures first; then the increments the ratios divide (a ratio over a negative
+  // or near-zero increment reads wrongly on its own), the run's size and its time.
+  const incremental = Object.fromEntries(sim.comparison.rows.filter((r) => r.policy !== 'none').map((r) => [r.policy, Math.round(r.incremental.mean)]));
+  io.stdout.write(JSON.stringify({ ...sim.comparison.figures, incremental, shoppers: cfg.shoppers, days: cfg.days, seeds: cfg.seeds, seconds: Math.round(sim.seconds.total) }) + '\n');
   return 0;
 }
 

@@ -114,8 +114,8 @@ async function checkoutDecisions(t: BraidTarget, checkouts: readonly Checkout[],
   if (checkouts.length === 0 || !t.decideKey) return [];
   await call(t, 'GET', `/v1/profiles/${encodeURIComponent(`userId:${checkouts[0]!.userId}`)}`);
   const out: Array<SiteContent | undefined> = new Array(checkouts.length);
-  for (let i = 0; i < checkouts.length; i += 8) {
-    await Promise.all(checkouts.slice(i, i + 8).map(async (c, k) => {
+  for (let i = 0; i < checkouts.length; i += 32) {
+    await Promise.all(checkouts.slice(i, i + 32).map(async (c, k) => {
       const d = await call(t, 'POST', '/v1/decide', { ref: `userId:${c.userId}`, placement: 'checkout_assist', context: { time: time(c.hour), page: { productIds: c.productIds } } }, 'decide');
       out[i + k] = siteContentOf(d);
     }));
@@ -139,7 +139,7 @@ export async function readBraidEstimate(t: BraidTarget, sinceIso: string, untilI
   }
 }
 
-export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails: number; unsubscribeClicks: number; seconds: { warmup: number; policy: number } }
+export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails: number; checkoutDecisions: number; unsubscribeClicks: number; seconds: { warmup: number; policy: number } }
 
 /**
  * Runs seed `seed` of the world with Braid as the policy. Warm-up days are ingested a day at a time
@@ -165,7 +165,7 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
   mailbox.take();
   const t1 = performance.now();
   await installBraidPolicy(t);
-  let mails = 0, clicks = 0, steps = 0, advanceMs = 0, decisions = 0, reassured = 0, offered = 0, mailsReassuring = 0, mailsOffering = 0;
+  let mails = 0, clicks = 0, steps = 0, advanceMs = 0, decisions = 0, reassured = 0, offered = 0, mailsReassuring = 0, mailsOffering = 0, decideMs = 0, postMs = 0;
   for (let h = start; h < H;) {
     // Messages that arrived while Braid settled the previous step reach the shoppers now.
     for (const m of mailbox.take()) {
@@ -190,24 +190,27 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
       let site: Array<SiteContent | undefined> = [];
       if (b.checkouts.length > 0 && t.decideKey) {
         // Braid sees the session before its checkout page asks for a decision.
+        const td = performance.now();
         opts.onEvents?.(events); await postEvents(t, events); events = [];
         site = await checkoutDecisions(t, b.checkouts, (hour) => new Date(run.world.startMs + hour * 3_600_000 + 30 * 60_000).toISOString());
-        decisions += b.checkouts.length;
+        decisions += b.checkouts.length; decideMs += performance.now() - td;
         for (const c of site) { if (c?.reassurance) reassured++; if (c?.offerPct) offered++; }
       }
       events.push(...run.finish(site));
     }
     opts.onEvents?.(events);
+    const tp = performance.now();
     await postEvents(t, events);
+    postMs += performance.now() - tp;
     const ta = performance.now();
     const adv = await call(t, 'POST', '/v1/clock/advance', { ms: (end - h) * 3_600_000, settleTimeoutMs: 120_000 });
     advanceMs += performance.now() - ta; steps++;
     if (!adv.settled) log(`  seed ${seed}: hour ${h} did not settle (${adv.pendingDeliveries} deliveries pending)`);
-    if (Math.floor((end - start) / 240) > Math.floor((h - start) / 240)) log(`  seed ${seed}: day ${Math.floor((end - start) / 24)}/${cfg.days}, ${mails} emails (${mailsReassuring} reassuring, ${mailsOffering} with an offer) and ${decisions} checkout decisions (${reassured} reassured, ${offered} offers) so far, ${steps} steps, ${(advanceMs / steps).toFixed(0)} ms per clock step`);
+    if (Math.floor((end - start) / 240) > Math.floor((h - start) / 240) || end === H) log(`  seed ${seed}: day ${Math.floor((end - start) / 24)}/${cfg.days}, ${mails} emails (${mailsReassuring} reassuring, ${mailsOffering} with an offer) and ${decisions} checkout decisions (${reassured} reassured, ${offered} offers) so far, ${steps} steps, ${(advanceMs / steps).toFixed(0)} ms per clock step (seconds: advancing ${(advanceMs / 1000).toFixed(0)}, checkout pages ${(decideMs / 1000).toFixed(0)}, posting ${(postMs / 1000).toFixed(0)})`);
     h = end;
   }
   const workers = await call(t, 'GET', '/v1/workers');
   log(`  seed ${seed}: journeys ${JSON.stringify(workers.items.map((w: { id: string; counts: unknown }) => [w.id, w.counts]))}`);
   const estimate = await readBraidEstimate(t, new Date(run.world.startMs + start * 3_600_000).toISOString(), new Date(run.world.startMs + H * 3_600_000).toISOString());
-  return { run, estimate, mails, unsubscribeClicks: clicks, seconds: { warmup: (t1 - t0) / 1000, policy: (performance.now() - t1) / 1000 } };
+  return { run, estimate, mails, checkoutDecisions: decisions, unsubscribeClicks: clicks, seconds: { warmup: (t1 - t0) / 1000, policy: (performance.now() - t1) / 1000 } };
 }

@@ -111,7 +111,7 @@ export function writeSimulationReport(sim: Simulation, dir: string, nowMs: numbe
   const files = { html: join(dir, 'report.html'), png: join(dir, 'report.png'), json: join(dir, 'result.json') };
   writeFileSync(files.png, renderPng(sim));
   writeFileSync(files.html, renderHtml(sim, generatedAt));
-  const slim = { generatedAt, config: sim.config, seconds: sim.seconds, braidMails: sim.braidMails, figures: sim.comparison.figures, rows: sim.comparison.rows, estimates: sim.comparison.estimates };
+  const slim = { generatedAt, config: sim.config, seconds: sim.seconds, braidMails: sim.braidMails, braidCheckoutDecisions: sim.braidCheckoutDecisions, figures: sim.comparison.figures, rows: sim.comparison.rows, estimates: sim.comparison.estimates };
   writeFileSync(files.json, JSON.stringify(slim, null, 2));
   return files;
 }

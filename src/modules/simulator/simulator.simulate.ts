@@ -16,6 +16,8 @@ export interface Simulation {
   results: SeedResult[];
   seconds: { total: number; baselines: number; braidWarmup: number; braidPolicy: number };
   braidMails: number;
+  /** Checkout pages that asked Braid (POST /v1/decide). */
+  braidCheckoutDecisions: number;
 }
 
 export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { log?: (s: string) => void; nowMs?: () => number } = {}): Promise<Simulation> {
@@ -24,7 +26,7 @@ export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { lo
   const t0 = now();
   const results: SeedResult[] = [];
   const seconds = { total: 0, baselines: 0, braidWarmup: 0, braidPolicy: 0 };
-  let braidMails = 0;
+  let braidMails = 0, braidCheckoutDecisions = 0;
   const mailbox = await startMailbox();
   try {
     for (let k = 0; k < cfg.seeds; k++) {
@@ -39,12 +41,12 @@ export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { lo
         const r = await runBraidPolicy(cfg, seed, braid, mailbox, { log });
         books.braid = booksOf(r.run.ledgers, r.run.daily);
         seconds.braidWarmup += r.seconds.warmup; seconds.braidPolicy += r.seconds.policy;
-        braidMails += r.mails;
+        braidMails += r.mails; braidCheckoutDecisions += r.checkoutDecisions;
         results.push({ seed, books: books as Record<PolicyName, Books>, braidEstimate: r.estimate });
         log(`seed ${seed}: Braid done (warm-up ${r.seconds.warmup.toFixed(0)} s, policy ${r.seconds.policy.toFixed(0)} s, ${r.mails} emails)`);
       } finally { await braid.close(); }
     }
   } finally { await mailbox.close(); }
   seconds.total = (now() - t0) / 1000;
-  return { config: cfg, comparison: compare(results), results, seconds, braidMails };
+  return { config: cfg, comparison: compare(results), results, seconds, braidMails, braidCheckoutDecisions };
 }

@@ -16,7 +16,15 @@ const PAGE = 1000;
 export function createTriggers(deps: CoreDeps, w: WorkersDeps, enter: (entries: Entry[]) => Promise<number>) {
   const db = deps.db;
   const sensitive = deps.config.brain.sensitiveTraits;
-  const scope = (p: ProfileState) => ({ profile: profileScope(p, sensitive), traits: traitsScope(w.traits?.peek(p.id), deps.clock.now()) });
+  // Built on first use: a sweep over every profile mostly asks about traits, and copying each
+  // profile's scope (sensitive traits filtered) costs more than the condition itself.
+  const scope = (p: ProfileState) => {
+    let profile: Record<string, unknown> | undefined, traits: Record<string, unknown> | undefined, tDone = false;
+    return {
+      get profile() { return (profile ??= profileScope(p, sensitive)); },
+      get traits() { if (!tDone) { traits = traitsScope(w.traits?.peek(p.id), deps.clock.now()); tDone = true; } return traits; },
+    };
+  };
   const lastSweep = new Map<string, number>();
   const lastSeen = new Map<string, { stock: number; price: number }>();
 
