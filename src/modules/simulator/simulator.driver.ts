@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { readMail } from './simulator.mail.ts';
 import { buildWorld, WorldRun, type Checkout, type SiteContent } from './simulator.world.ts';
+import type { Receiver } from './simulator.receiver.ts';
 import type { SimConfig, SimEvent, SimMessage } from './simulator.types.ts';
 
 /** Hours in one clock step starting at an hour of day: one by day, the whole night (21:00-08:00) at once. */
@@ -59,8 +60,14 @@ async function postEvents(t: BraidTarget, events: readonly SimEvent[]): Promise<
 }
 
 /** The operator's setup for the Braid policy: catalog, an offer menu the brain may choose from, playbooks. */
-export async function setupBraidStore(t: BraidTarget, run: WorldRun, smtpUrl: string): Promise<void> {
-  await call(t, 'PUT', '/v1/channels/providers', { smtpUrl });
+export async function setupBraidStore(t: BraidTarget, run: WorldRun, smtpUrl: string, receiverUrl?: string): Promise<void> {
+  await call(t, 'PUT', '/v1/channels/providers', {
+    smtpUrl,
+    ...(receiverUrl ? {
+      pushUrl: `${receiverUrl}/push`, pushKey: 'sim', smsUrl: receiverUrl, smsAccountSid: 'sim', smsAuthToken: 'sim', smsFrom: '+15550000000',
+      webhookUrl: `${receiverUrl}/webhook`, webhookSecret: 'sim',
+    } : {}),
+  });
   const rules = await call(t, 'GET', '/v1/content/rules');
   await call(t, 'PUT', '/v1/content/rules', { ...rules, store: { name: 'Sim Store', url: 'https://shop.sim.example' } });
   await call(t, 'PUT', '/v1/catalog/locations', { locations: [{ id: 'online', name: 'Online', type: 'online' }] });
@@ -139,18 +146,19 @@ export async function readBraidEstimate(t: BraidTarget, sinceIso: string, untilI
   }
 }
 
-export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails: number; checkoutDecisions: number; unsubscribeClicks: number; seconds: { warmup: number; policy: number } }
+export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails: number; pushes: number; checkoutDecisions: number; unsubscribeClicks: number; seconds: { warmup: number; policy: number } }
 
 /**
  * Runs seed `seed` of the world with Braid as the policy. Warm-up days are ingested a day at a time
  * (no policy contacts anyone then); the policy period advances Braid's clock an hour at a time.
  */
-export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarget, mailbox: Mailbox, opts: { log?: (s: string) => void; onEvents?: (events: readonly SimEvent[]) => void } = {}): Promise<BraidRunResult> {
+export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarget, mailbox: Mailbox, opts: { log?: (s: string) => void; onEvents?: (events: readonly SimEvent[]) => void; receiver?: Receiver } = {}): Promise<BraidRunResult> {
   const log = opts.log ?? (() => undefined);
   const run = new WorldRun(buildWorld(cfg, seed));
   const byEmail = new Map(run.world.shoppers.map((s) => [s.email, s.idx]));
+  const byToken = new Map(run.world.shoppers.filter((s) => s.app).map((s) => [s.pushToken, s.idx]));
   const t0 = performance.now();
-  await setupBraidStore(t, run, mailbox.url);
+  await setupBraidStore(t, run, mailbox.url, opts.receiver?.url);
   await postEvents(t, run.identities());
   const H = run.hours, start = run.policyStartHour;
   let pending: SimEvent[] = [];
@@ -162,10 +170,10 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
       if (((h + 1) / 24) % 10 === 0) log(`  seed ${seed}: warm-up day ${(h + 1) / 24}/${cfg.warmupDays}`);
     }
   }
-  mailbox.take();
+  mailbox.take(); opts.receiver?.take();
   const t1 = performance.now();
   await installBraidPolicy(t);
-  let mails = 0, clicks = 0, steps = 0, advanceMs = 0, decisions = 0, reassured = 0, offered = 0, mailsReassuring = 0, mailsOffering = 0, decideMs = 0, postMs = 0;
+  let mails = 0, clicks = 0, steps = 0, advanceMs = 0, decisions = 0, reassured = 0, offered = 0, mailsReassuring = 0, mailsOffering = 0, decideMs = 0, postMs = 0, pushes = 0;
   for (let h = start; h < H;) {
     // Messages that arrived while Braid settled the previous step reach the shoppers now.
     for (const m of mailbox.take()) {
@@ -180,6 +188,18 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
         await fetch(m.unsubscribeUrl.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       }
     }
+    // Push notifications (the receiver): a shopper who turns them off tells the store's app, which tells Braid.
+    const optOuts: SimEvent[] = [];
+    for (const p of opts.receiver?.take() ?? []) {
+      const i = byToken.get(p.address);
+      if (i === undefined) continue;
+      pushes++;
+      if (run.deliver(i, p.message, h).unsubscribed) {
+        const s = run.world.shoppers[i]!;
+        optOuts.push({ type: 'identify', userId: s.userId, shopper: i, hour: h, timestamp: new Date(run.world.startMs + h * 3_600_000).toISOString(), traits: { consent: { push_marketing: false } } });
+      }
+    }
+    if (optOuts.length > 0) await postEvents(t, optOuts);
     // An hour at a time by day; the night (21:00-08:00, Braid's default quiet hours, when no
     // message may go out) in one step. The world itself still moves hour by hour.
     const end = Math.min(H, h + stepHours(h % 24));
@@ -206,11 +226,11 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
     const adv = await call(t, 'POST', '/v1/clock/advance', { ms: (end - h) * 3_600_000, settleTimeoutMs: 120_000 });
     advanceMs += performance.now() - ta; steps++;
     if (!adv.settled) log(`  seed ${seed}: hour ${h} did not settle (${adv.pendingDeliveries} deliveries pending)`);
-    if (Math.floor((end - start) / 240) > Math.floor((h - start) / 240) || end === H) log(`  seed ${seed}: day ${Math.floor((end - start) / 24)}/${cfg.days}, ${mails} emails (${mailsReassuring} reassuring, ${mailsOffering} with an offer) and ${decisions} checkout decisions (${reassured} reassured, ${offered} offers) so far, ${steps} steps, ${(advanceMs / steps).toFixed(0)} ms per clock step (seconds: advancing ${(advanceMs / 1000).toFixed(0)}, checkout pages ${(decideMs / 1000).toFixed(0)}, posting ${(postMs / 1000).toFixed(0)})`);
+    if (Math.floor((end - start) / 240) > Math.floor((h - start) / 240) || end === H) log(`  seed ${seed}: day ${Math.floor((end - start) / 24)}/${cfg.days}, ${mails} emails (${mailsReassuring} reassuring, ${mailsOffering} with an offer), ${pushes} pushes and ${decisions} checkout decisions (${reassured} reassured, ${offered} offers) so far, ${steps} steps, ${(advanceMs / steps).toFixed(0)} ms per clock step (seconds: advancing ${(advanceMs / 1000).toFixed(0)}, checkout pages ${(decideMs / 1000).toFixed(0)}, posting ${(postMs / 1000).toFixed(0)})`);
     h = end;
   }
   const workers = await call(t, 'GET', '/v1/workers');
   log(`  seed ${seed}: journeys ${JSON.stringify(workers.items.map((w: { id: string; counts: unknown }) => [w.id, w.counts]))}`);
   const estimate = await readBraidEstimate(t, new Date(run.world.startMs + start * 3_600_000).toISOString(), new Date(run.world.startMs + H * 3_600_000).toISOString());
-  return { run, estimate, mails, checkoutDecisions: decisions, unsubscribeClicks: clicks, seconds: { warmup: (t1 - t0) / 1000, policy: (performance.now() - t1) / 1000 } };
+  return { run, estimate, mails, pushes, checkoutDecisions: decisions, unsubscribeClicks: clicks, seconds: { warmup: (t1 - t0) / 1000, policy: (performance.now() - t1) / 1000 } };
 }

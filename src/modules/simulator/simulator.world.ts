@@ -64,6 +64,8 @@ export function buildShopper(seed: number, idx: number, cfg: SimConfig): Shopper
     unsubBase: 0.001 + rng.next() * 0.004,
     churnHazard: 0.0015 + rng.next() * 0.003,
     returnRate: clamp01(0.04 + 0.15 * rng.next()),
+    // Drawn last (literal order), so a world's other traits do not depend on appShare.
+    app: rng.next() < cfg.appShare, pushToken: `sim_tok_${seed}_${idx}`,
   };
 }
 
@@ -120,9 +122,13 @@ export interface Reaction { opened: boolean; unsubscribed: boolean; persuaded: b
 export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: number, rng: Rng, products: ReadonlyMap<string, Product>): Reaction {
   st.received.push(hour);
   const out: Reaction = { opened: false, unsubscribed: false, persuaded: false, soured: false };
-  if (st.unsubscribed) return out;
+  if (msg.channel === 'push' ? st.pushOff : st.unsubscribed) return out;
   const n = recentCount(st.received, hour);
-  if (rng.next() < unsubscribeProbability(s, msg.channel, n)) { st.unsubscribed = true; out.unsubscribed = true; return out; }
+  if (rng.next() < unsubscribeProbability(s, msg.channel, n)) {
+    if (msg.channel === 'push') st.pushOff = true; else st.unsubscribed = true;
+    out.unsubscribed = true;
+    return out;
+  }
   if (rng.next() >= openProbability(s, msg.channel, n)) return out;
   out.opened = true;
   if (msg.offerPct > 0 && (!st.offer || st.offer.expiresHour < hour || st.offer.pct < msg.offerPct)) st.offer = { pct: msg.offerPct, expiresHour: hour + 7 * DAY_H };
@@ -167,7 +173,7 @@ export function checkoutProbability(s: Shopper, base: number, offerPct: number, 
 
 export const emptyLedger = (): Ledger => ({ revenue: 0, cogs: 0, discount: 0, returnsCost: 0, orders: 0, messages: 0, unsubscribed: false });
 const newState = (): ShopperState => ({
-  lapsed: false, unsubscribed: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0,
+  lapsed: false, unsubscribed: false, pushOff: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0,
 });
 
 /**
@@ -207,7 +213,10 @@ export class WorldRun {
   identities(): SimEvent[] {
     return this.world.shoppers.map((s) => ({
       type: 'identify', userId: s.userId, shopper: s.idx, hour: 0, timestamp: this.ts(0, 0),
-      traits: { email: s.email, first_name: `Shopper${s.idx}`, consent: { email_marketing: s.emailConsent } },
+      traits: {
+        email: s.email, first_name: `Shopper${s.idx}`, consent: { email_marketing: s.emailConsent, ...(s.app ? { push_marketing: true } : {}) },
+        ...(s.app ? { push_token: s.pushToken } : {}),
+      },
     }));
   }
 
