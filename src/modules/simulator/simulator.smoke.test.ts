@@ -32,7 +32,7 @@ describe('braid simulate (smoke)', () => {
     expect(r!.books.none.contribution).toBeGreaterThan(0);
     expect(r!.books.braid.revenue).toBeGreaterThan(0);
     // Warm-up is shared and nobody is contacted then: every policy starts from the same world.
-    expect(r!.books.braid.shoppers).toBe(100);
+    expect(r!.books.braid.shoppers).toBe(cfg.shoppers);
     expect(r!.books.blast.messages).toBeGreaterThan(0);
     expect(sim.braidCheckoutDecisions).toBeGreaterThan(0); // checkout pages asked Braid through /v1/decide
     expect(Object.keys(sim.comparison.figures)).toEqual(['braid_vs_rules', 'braid_vs_blast', 'discount_braid_vs_rules', 'msgs_braid_vs_rules', 'ci_coverage']);
