@@ -229,6 +229,8 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
     if (Math.floor((end - start) / 240) > Math.floor((h - start) / 240) || end === H) log(`  seed ${seed}: day ${Math.floor((end - start) / 24)}/${cfg.days}, ${mails} emails (${mailsReassuring} reassuring, ${mailsOffering} with an offer), ${pushes} pushes and ${decisions} checkout decisions (${reassured} reassured, ${offered} offers) so far, ${steps} steps, ${(advanceMs / steps).toFixed(0)} ms per clock step (seconds: advancing ${(advanceMs / 1000).toFixed(0)}, checkout pages ${(decideMs / 1000).toFixed(0)}, posting ${(postMs / 1000).toFixed(0)})`);
     h = end;
   }
+  const models = await call(t, 'GET', '/v1/models').catch(() => undefined);
+  if (models?.arms) log(`  seed ${seed}: brain arms ${JSON.stringify(Object.fromEntries(Object.entries(models.arms as Record<string, { n: number; weights: Record<string, number> }>).map(([k, a]) => [k, { n: a.n, ...a.weights }])))}`);
   const workers = await call(t, 'GET', '/v1/workers');
   log(`  seed ${seed}: journeys ${JSON.stringify(workers.items.map((w: { id: string; counts: unknown }) => [w.id, w.counts]))}`);
   const estimate = await readBraidEstimate(t, new Date(run.world.startMs + start * 3_600_000).toISOString(), new Date(run.world.startMs + H * 3_600_000).toISOString());
