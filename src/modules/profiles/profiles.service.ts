@@ -3,7 +3,7 @@ import type { ConsentService } from '../consent/index.ts';
 import type { EventLog } from '../events/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { createProjector, type Projector } from './profiles.projector.ts';
-import { listOrders, listProfileEvents, loadProfile, loadProfiles, scanOrders, scanProfiles } from './profiles.store.ts';
+import { listOrders, listProfileEvents, loadProfile, loadProfiles, scanOrders, scanProfileIds, scanProfiles } from './profiles.store.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
 import { searchProfiles, type ProfilePage } from './profiles.search.ts';
 
@@ -44,6 +44,8 @@ export interface ProfileService {
   scanOrders(afterSeq: number, limit: number): Promise<OrderRow[]>;
   /** Live profiles in id order after `afterId` ('' to start; page with the last row's id). */
   scan(afterId: string, limit: number): Promise<ProfileState[]>;
+  /** The same ids only (no profile is read): sweeps whose condition needs nothing but memory. */
+  scanIds(afterId: string, limit: number): Promise<string[]>;
   /** Console search: keyset pages of profiles, or of identities starting with `q` (profiles.search.ts). */
   search(q: { q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<ProfilePage>;
   /** Resolves once everything committed so far is applied to profiles. */
@@ -88,6 +90,7 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
     orders: (profileId, limit = 1000) => listOrders(deps.db, [profileId], limit),
     scanOrders: (afterSeq, limit) => scanOrders(lowPriority(deps.db), afterSeq, limit),
     scan: (afterId, limit) => scanProfiles(lowPriority(deps.db), afterId, limit),
+    scanIds: (afterId, limit) => scanProfileIds(lowPriority(deps.db), afterId, limit),
     search: (q) => searchProfiles(deps.db, q),
     waitForProjection: (timeoutMs) => projector.waitFor(undefined, timeoutMs),
   };
