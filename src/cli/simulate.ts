@@ -45,7 +45,9 @@ export async function runSimulate(args: ParsedArgs, env: Record<string, string |
   log(`braid simulate: ${cfg.shoppers} shoppers, ${cfg.warmupDays} warm-up + ${cfg.days} days, ${cfg.seeds} seed(s)`);
   const sim = await simulate(cfg, launchInProcess(cfg.start), { log });
   mkdirSync(out, { recursive: true });
+  const tr = performance.now();
   const files = writeSimulationReport(sim, out, systemClock.now());
+  log(`report written in ${((performance.now() - tr) / 1000).toFixed(1)} s`);
   mkdirSync(join(dataDir, 'simulations'), { recursive: true });
   writeFileSync(join(dataDir, 'simulations', 'latest.json'), readFileSync(files.json));
   log(`report: ${files.html} (${files.png}), latest: ${join(dataDir, 'simulations', 'latest.json')}`);

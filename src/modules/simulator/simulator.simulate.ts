@@ -48,7 +48,11 @@ export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { lo
         braidMails += r.mails; braidPushes += r.pushes; braidCheckoutDecisions += r.checkoutDecisions;
         results.push({ seed, books: books as Record<PolicyName, Books>, braidEstimate: r.estimate });
         log(`seed ${seed}: Braid done (warm-up ${r.seconds.warmup.toFixed(0)} s, policy ${r.seconds.policy.toFixed(0)} s, ${r.mails} emails)`);
-      } finally { await braid.close(); }
+      } finally {
+        const tc = now();
+        await braid.close();
+        log(`seed ${seed}: Braid closed in ${((now() - tc) / 1000).toFixed(1)} s`);
+      }
     }
   } finally { await mailbox.close(); await receiver.close(); }
   seconds.total = (now() - t0) / 1000;
