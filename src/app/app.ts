@@ -174,6 +174,9 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
       await workers.tick();
       settled = (await profiles.waitForProjection(left())) && settled;
       await workers.idle();
+      // Outcome learning: what the projection handed the learner, then reward windows the clock closed (y = 0).
+      await decisioning.learner.settle();
+      await decisioning.learner.sweep();
       // The delivery queue (pg-boss) runs on wall time: wait until every queued message reached an outcome.
       const pending = () => { const st = channels.stats(); return Math.max(0, st.queued - st.sent - st.failed - st.dead - st.suppressed - st.unknown); };
       while (pending() > 0 && left() > 0) await new Promise((r) => setTimeout(r, 20));

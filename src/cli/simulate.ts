@@ -15,18 +15,21 @@ import { parseSimConfig, simulate, writeSimulationReport, type BraidLauncher } f
 import type { ParsedArgs } from './args.ts';
 import type { CliIo } from './io.ts';
 
-export const launchInProcess = (startIso: string, days: number): BraidLauncher => async () => {
+export const launchInProcess = (startIso: string): BraidLauncher => async () => {
   const dir = mkdtempSync(join(tmpdir(), 'braid-sim-'));
   const config = parseConfig({
     BRAID_CLOCK: 'manual', BRAID_CLOCK_START: startIso, BRAID_DATA_DIR: dir, BRAID_DEMO: 'off', BRAID_LOG_LEVEL: 'error',
-    // The attribution window spans the policy period, so Braid's estimate counts what the truth counts.
-    BRAID_GLOBAL_HOLDOUT_PCT: '10', BRAID_RECS_RETRAIN_MINUTES: '0', BRAID_ATTRIBUTION_WINDOW_HOURS: String(Math.min(2160, days * 24)),
+    // The operator's own sandbox: versions publish at once (no approval queue; tiers are still computed).
+    BRAID_APPROVALS: 'off',
+    // The brain learns on the default 7-day reward window; the estimate asks its report for a
+    // window spanning the policy period (windowHours), so it counts what the truth counts.
+    BRAID_GLOBAL_HOLDOUT_PCT: '10', BRAID_RECS_RETRAIN_MINUTES: '0',
   });
   const keys = { writeKey: 'wk_' + randomBytes(12).toString('hex'), adminKey: 'ak_' + randomBytes(12).toString('hex'), decideKey: 'dk_' + randomBytes(12).toString('hex') };
   const braid = await createBraid({ config, keys });
   braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });
-  return { url, adminKey: keys.adminKey, writeKey: keys.writeKey, close: async () => { await braid.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { url, adminKey: keys.adminKey, writeKey: keys.writeKey, decideKey: keys.decideKey, close: async () => { await braid.close(); rmSync(dir, { recursive: true, force: true }); } };
 };
 
 export async function runSimulate(args: ParsedArgs, env: Record<string, string | undefined>, io: CliIo): Promise<number> {
@@ -40,16 +43,21 @@ export async function runSimulate(args: ParsedArgs, env: Record<string, string |
   const out = resolve(flag('out') ?? join(dataDir, 'simulations', `sim-${cfg.shoppers}x${cfg.days}d-${cfg.seeds}s`));
   const log = (s: string) => io.stderr.write(s + '\n');
   log(`braid simulate: ${cfg.shoppers} shoppers, ${cfg.warmupDays} warm-up + ${cfg.days} days, ${cfg.seeds} seed(s)`);
-  const sim = await simulate(cfg, launchInProcess(cfg.start, cfg.days), { log });
+  const sim = await simulate(cfg, launchInProcess(cfg.start), { log });
   mkdirSync(out, { recursive: true });
+  const tr = performance.now();
   const files = writeSimulationReport(sim, out, systemClock.now());
+  log(`report written in ${((performance.now() - tr) / 1000).toFixed(1)} s`);
   mkdirSync(join(dataDir, 'simulations'), { recursive: true });
   writeFileSync(join(dataDir, 'simulations', 'latest.json'), readFileSync(files.json));
   writeFileSync(join(dataDir, 'simulations', 'latest.png'), readFileSync(files.png)); // GET /v1/simulations/latest/report.png
   log(`report: ${files.html} (${files.png}), latest: ${join(dataDir, 'simulations', 'latest.json')}`);
   io.stdout.write(sim.comparison.rows.map((r) => `${r.policy.padEnd(6)} incremental ${fmt(r.incremental.mean)} [${fmt(r.incremental.ciLow)}, ${fmt(r.incremental.ciHigh)}]  revenue ${fmt(r.revenue)}  discount ${fmt(r.discount)}  msgs/shopper ${r.messagesPerShopper.toFixed(2)}  unsubscribes ${r.unsubscribes.toFixed(1)}`).join('\n') + '\n');
   for (const e of sim.comparison.estimates) io.stdout.write(`seed ${e.seed}: Braid estimate ${fmt(e.estimate?.estimate ?? null)} [${fmt(e.estimate?.ciLow ?? null)}, ${fmt(e.estimate?.ciHigh ?? null)}] vs truth ${fmt(e.truth)} (${e.estimate?.source ?? 'none'})\n`);
-  io.stdout.write(JSON.stringify({ ...sim.comparison.figures, shoppers: cfg.shoppers, days: cfg.days, seeds: cfg.seeds, seconds: Math.round(sim.seconds.total) }) + '\n');
+  // The issue's five figures first; then the increments the ratios divide (a ratio over a negative
+  // or near-zero increment reads wrongly on its own), the run's size and its time.
+  const incremental = Object.fromEntries(sim.comparison.rows.filter((r) => r.policy !== 'none').map((r) => [r.policy, Math.round(r.incremental.mean)]));
+  io.stdout.write(JSON.stringify({ ...sim.comparison.figures, incremental, shoppers: cfg.shoppers, days: cfg.days, seeds: cfg.seeds, seconds: Math.round(sim.seconds.total) }) + '\n');
   return 0;
 }
 

@@ -37,7 +37,7 @@ export function fixtureSimulation(seeds = 2, shoppers = 60): Simulation {
   }
   return {
     config: { ...DEFAULT_SIM_CONFIG, shoppers, days: DAYS, warmupDays: 2, seeds }, comparison: compare(results), results,
-    seconds: { total: 12, baselines: 1, braidWarmup: 4, braidPolicy: 7 }, braidMails: 140,
+    seconds: { total: 12, baselines: 1, braidWarmup: 4, braidPolicy: 7 }, braidMails: 140, braidPushes: 0, braidCheckoutDecisions: 90,
   };
 }
 

@@ -76,7 +76,11 @@ export function runDecision(input: EngineInput): EngineOutput {
     const all = [...offers, { offer: offerById.get(s.c.offerId)! }];
     return stackOffers(all, policy).length === all.length;
   };
-  const picked = choose({ scored: gate.kept, placement: pl, count, exploration: input.exploration, rng: input.rng, baseline: baselinePicker(pl), canAdd });
+  // The global control group sits out everything (docs/proof.md): where a placement may stay
+  // silent, it does, so the site shows what it shows without Braid and the holdout comparison
+  // measures all of Braid. Placements that must show something give non-personalized defaults.
+  const pool = holdout && pl.allowNone ? gate.kept.filter((s) => s.c.type === 'none') : gate.kept;
+  const picked = choose({ scored: pool, placement: pl, count, exploration: input.exploration, rng: input.rng, baseline: baselinePicker(pl), canAdd });
 
   const actions: ChosenAction[] = picked.picks.map((p, slot) => ({
     slot, type: p.s.c.type, key: p.s.c.key, productIds: p.s.c.productIds, offerId: p.s.c.offerId, actionId: p.s.c.actionId,
@@ -90,7 +94,7 @@ export function runDecision(input: EngineInput): EngineOutput {
     .map((s) => ({ key: s.c.key, type: s.c.type, expectedContribution: r2(s.value), pConversion: r4(s.p) }));
 
   const notes: string[] = [];
-  if (holdout) notes.push('global control group: non-personalized defaults, no incentives');
+  if (holdout) notes.push(pl.allowNone ? 'global control group: sits out (silence)' : 'global control group: non-personalized defaults, no incentives');
   else if (!input.consent.personalization) notes.push('no personalization consent: non-personalized defaults');
   if (pl.mode === 'apprentice') notes.push('apprentice mode: following the baseline rule while learning');
   let continuity: DecisionResult['reasons']['continuity'];

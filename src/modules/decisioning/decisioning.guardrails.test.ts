@@ -90,6 +90,8 @@ describe('guardrails hold for every decision', () => {
         const personalized = personalization && assignment.group === 'treatment';
         expect(out.result.assignment.personalized).toBe(personalized);
         const tier = personalized ? { customer: s.ordersCount > 0 ? 'returning' : 'new', value: s.valueTier } as const : { customer: 'new', value: 'low' } as const;
+        // The global control group sits out wherever the placement may stay silent.
+        if (assignment.group === 'control' && pl.allowNone) expect(out.result.actions.map((a) => a.type)).toEqual(['none']);
         const chosenOffers = out.result.actions.filter((a) => a.offerId);
         expect(chosenOffers.length).toBeLessThanOrEqual(policy.maxOffersPerDecision);
         if (chosenOffers.length > 1) for (const a of chosenOffers) expect(offers.find((o) => o.id === a.offerId)!.stackable).toBe(true);

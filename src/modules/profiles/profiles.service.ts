@@ -3,7 +3,7 @@ import type { ConsentService } from '../consent/index.ts';
 import type { EventLog } from '../events/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { createProjector, type Projector } from './profiles.projector.ts';
-import { emitters, listOrders, listProfileEvents, loadProfile, loadProfiles, scanOrders, scanProfiles } from './profiles.store.ts';
+import { emitters, listOrders, listProfileEvents, loadProfile, loadProfiles, scanOrders, scanProfileIds, scanProfiles } from './profiles.store.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
 import { searchProfiles, type ProfilePage } from './profiles.search.ts';
 
@@ -46,6 +46,8 @@ export interface ProfileService {
   scan(afterId: string, limit: number): Promise<ProfileState[]>;
   /** Ids of live profiles (id order after `afterId`) with an event `name` at or after `sinceMs`: a worker's recent trigger audience. */
   emitters(name: string, sinceMs: number, afterId: string, limit: number): Promise<string[]>;
+  /** The same ids only (no profile is read): sweeps whose condition needs nothing but memory. */
+  scanIds(afterId: string, limit: number): Promise<string[]>;
   /** Console search: keyset pages of profiles, or of identities starting with `q` (profiles.search.ts). */
   search(q: { q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<ProfilePage>;
   /** Resolves once everything committed so far is applied to profiles. */
@@ -91,6 +93,7 @@ export function createProfiles(deps: CoreDeps, c: { events: EventLog; identity: 
     scanOrders: (afterSeq, limit) => scanOrders(lowPriority(deps.db), afterSeq, limit),
     scan: (afterId, limit) => scanProfiles(lowPriority(deps.db), afterId, limit),
     emitters: (name, sinceMs, afterId, limit) => emitters(lowPriority(deps.db), name, new Date(sinceMs), afterId, limit),
+    scanIds: (afterId, limit) => scanProfileIds(lowPriority(deps.db), afterId, limit),
     search: (q) => searchProfiles(deps.db, q),
     waitForProjection: (timeoutMs) => projector.waitFor(undefined, timeoutMs),
   };

@@ -51,6 +51,11 @@ export async function scanProfiles(db: Queryable, afterId: string, limit: number
   return r.rows.map(fromRow);
 }
 
+export async function scanProfileIds(db: Queryable, afterId: string, limit: number): Promise<string[]> {
+  const r = await db.query<{ id: string }>(`select id from profiles where id > $1 order by id limit $2`, [afterId, limit]);
+  return r.rows.map((x) => x.id);
+}
+
 export async function loadProfile(db: Queryable, id: string): Promise<ProfileState | undefined> {
   return (await loadProfiles(db, [id])).get(id);
 }

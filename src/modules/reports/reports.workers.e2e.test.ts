@@ -138,6 +138,15 @@ describe('worker reports', () => {
     const list = (await s.api('GET', '/v1/reports/workers')).body.workers;
     expect(list.map((w: { id: string }) => w.id)).toEqual(['_all', 'wkr_nudge']);
     expect(list[1].incremental.contributionPerShopper.estimate).toBeCloseTo(t.m - c.m, 9);
+
+    // A wider outcome window on request (windowHours) also counts the orders 60 h after entry.
+    const wide = (await s.api('GET', '/v1/reports/workers/wkr_nudge?windowHours=72')).body;
+    expect(wide.windowHours).toBe(72);
+    const within72 = (u: string) => ORDERS.filter(([j, , , , h]) => users[j] === u && h < 72).reduce((s2, [, rv, d, q]) => s2 + rv - 60 * q - d, 0) - (treated.includes(u) ? 0.001 : 0);
+    const wideMeans = Object.fromEntries(wide.metrics.find((m: { metric: string }) => m.metric === 'contribution').arms.map((a: { arm: string; mean: number }) => [a.arm, a.mean]));
+    expect(wideMeans.treated).toBeCloseTo(stats(treated.map(within72)).m, 9);
+    expect(wideMeans.holdout).toBeCloseTo(stats(held.map(within72)).m, 9);
+    expect(ORDERS.some(([j, , , , h]) => h === 60 && inReport.includes(users[j]!))).toBe(true);
   }, 120_000);
 
   it('credits each order to the last message or decision before it (last touch)', async () => {
@@ -167,6 +176,15 @@ describe('worker reports', () => {
     expect(p).toMatchObject({ orders: 1, revenue: 50, contribution: -10 });
     expect(a.orders).toBe(ORDERS.length + 1);
     expect(a.unattributed.orders).toBe(ORDERS.length - mine.length);
+
+    // A decision is a touch of all of Braid: a shopper decided for on site, never in a journey, is a unit of _all.
+    const since = new Date(T0 - HOUR).toISOString();
+    const before = (await s.api('GET', `/v1/reports/workers/_all?since=${since}`)).body.units.total;
+    await batch([{ type: 'identify', userId: 'site_only', traits: { email: 'site_only@example.com' } }]);
+    await settle();
+    expect((await s.api('POST', '/v1/decide', { ref: 'userId:site_only', placement: 'checkout_assist' }, `Bearer ${TEST_KEYS.decideKey}`)).status).toBe(200);
+    expect((await s.api('GET', `/v1/reports/workers/_all?since=${since}`)).body.units.total).toBe(before + 1);
+    expect((await s.api('GET', `/v1/reports/workers/wkr_nudge?since=${since}`)).body.units.total + (await s.api('GET', `/v1/reports/workers/wkr_nudge?since=${since}`)).body.globalControlExcluded).toBe(N);
   }, 60_000);
 
   it('nets refunds out of contribution in the arm of the refunded order and out of its last-touch credit', async () => {

@@ -83,19 +83,22 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
     schema: {
       tags, summary: 'A worker\'s incrementality against its holdout: conversion, revenue, AOV, contribution, discount, contact cost, messages, unsubscribes per shopper entered; Welch and delta-method CIs, CUPED, SRM; per cohort',
       params: Id,
-      querystring: Type.Object({ ...Period, cohort: Type.Optional(Type.Union(COHORTS.map((c) => Type.Literal(c)), { description: 'Also report per lifecycle stage, value tier or most responsive channel' })) }),
+      querystring: Type.Object({
+        ...Period, cohort: Type.Optional(Type.Union(COHORTS.map((c) => Type.Literal(c)), { description: 'Also report per lifecycle stage, value tier or most responsive channel' })),
+        windowHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 366, description: 'Outcome window after each entry, hours (default BRAID_ATTRIBUTION_WINDOW_HOURS): e.g. the whole period, to count every order after a shopper\'s first entry' })),
+      }),
       response: { 200: WorkerReportSchema, ...errors },
     },
   };
   http.get('/v1/reports/workers/:id', one, async (req) => {
-    const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort };
-    return nullifyNonFinite(await reports.worker((req.params as { id: string }).id, { ...periodOf(q), cohort: q.cohort }));
+    const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort; windowHours?: number };
+    return nullifyNonFinite(await reports.worker((req.params as { id: string }).id, { ...periodOf(q), cohort: q.cohort, windowHours: q.windowHours }));
   });
   http.get('/v1/reports/overview', {
     schema: { tags, summary: `All workers together against the global control group (same as /v1/reports/workers/${ALL_WORKERS})`, querystring: one.schema.querystring, response: one.schema.response },
   }, async (req) => {
-    const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort };
-    return nullifyNonFinite(await reports.worker(ALL_WORKERS, { ...periodOf(q), cohort: q.cohort }));
+    const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort; windowHours?: number };
+    return nullifyNonFinite(await reports.worker(ALL_WORKERS, { ...periodOf(q), cohort: q.cohort, windowHours: q.windowHours }));
   });
 
   http.get('/v1/reports/workers/:id/series', {

@@ -14,7 +14,11 @@ import { aggregateUnits, lastTouch, type Cohort, type TouchCredit, type UnitAggr
 
 export const ALL_WORKERS = '_all';
 
-export interface WorkerReportQuery { sinceMs?: number | undefined; untilMs?: number | undefined; cohort?: Cohort | undefined; alpha?: number | undefined }
+export interface WorkerReportQuery {
+  sinceMs?: number | undefined; untilMs?: number | undefined; cohort?: Cohort | undefined; alpha?: number | undefined;
+  /** Outcome window after each entry (default: the configured attribution window). */
+  windowHours?: number | undefined;
+}
 
 export interface WorkerReport extends WorkerReportBody {
   worker: { id: string; name: string | null };
@@ -85,17 +89,18 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
   async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined } = {}) {
     const { sinceMs, untilMs } = period(q);
     const { rows, globalControlExcluded } = await aggregateUnits(d.db, {
-      workerId: id === ALL_WORKERS ? null : id, sinceMs, untilMs, windowMs, contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
+      workerId: id === ALL_WORKERS ? null : id, sinceMs, untilMs, windowMs: (q.windowHours ?? windowHours) * 3_600_000, contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
     });
     return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: await pctOfVersions(id, rows) };
   }
 
   async function worker(id: string, q: WorkerReportQuery = {}): Promise<WorkerReport> {
     const name = await nameOf(id);
+    if (id === ALL_WORKERS) await d.flushDecisions?.(); // decisions are touches of _all
     const { rows, globalControlExcluded, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
     if (name === null && rows.length === 0) throw notFound(`Worker ${id}`);
     const body = buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha);
-    const out: WorkerReport = { worker: { id, name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours, ...body };
+    const out: WorkerReport = { worker: { id, name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours: q.windowHours ?? windowHours, ...body };
     if (id !== ALL_WORKERS) out.globalControlExcluded = globalControlExcluded;
     if (q.cohort) { out.cohort = q.cohort; out.cohorts = buildCohortReports(rows, pctOf, q.alpha); }
     return out;

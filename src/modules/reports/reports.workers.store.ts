@@ -6,7 +6,8 @@
  * computed traits) and never writes them: a report is a read-only view of the truth that every
  * Braid process writes.
  *
- * The unit is a shopper (intent-to-treat): their FIRST entry into the worker decides their arm
+ * The unit is a shopper (intent-to-treat): their FIRST entry into the worker (for all workers
+ * together, `_all`: their first touch by Braid, a journey entry or a decision) decides their arm
  * (the logged holdout outcome, never recomputed) and starts their outcome window. Outcomes are the
  * orders after the entry (after its trigger event in log order; at or after the entry time for
  * entries without a trigger event) and before entry + window; the pre-period (CUPED) is revenue in
@@ -132,9 +133,14 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
-       select distinct on (profile_id) profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq
-       from worker_instances where ($1::text is null or worker_id = $1)
-       order by profile_id, entered_at, id
+       select distinct on (profile_id) profile_id, entered_at, holdout, version, seq from (
+         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id
+         from worker_instances where ($1::text is null or worker_id = $1)
+         union all
+         -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
+         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id
+         from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)
+       ) touches order by profile_id, entered_at, id
      ), period_units as (
        select profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
        from (

@@ -5,6 +5,8 @@ import { Canvas, crc32 } from './simulator.png.ts';
 import { compare, meanCi, pairedTotalCi, type Books, type PolicyName } from './simulator.summary.ts';
 import { parseSimConfig } from './simulator.config.ts';
 import { createBaseline } from './simulator.policies.ts';
+import { startReceiver } from './simulator.receiver.ts';
+import { siteContentOf } from './simulator.driver.ts';
 import type { SimEvent } from './simulator.types.ts';
 
 describe('reading a message as a shopper', () => {
@@ -70,6 +72,8 @@ describe('settings and baselines', () => {
     expect(() => parseSimConfig({ shopers: 5 }, {})).toThrow(/shopers/);
     expect(() => parseSimConfig({}, { days: '0' })).toThrow(/days/);
     expect(() => parseSimConfig({ upliftMix: { sure_thing: 0.5, persuadable: 0.5, lost_cause: 0.5, sleeping_dog: 0 } }, {})).toThrow(/upliftMix/);
+    expect(parseSimConfig({ appShare: 0.4 }, {}).appShare).toBe(0.4);
+    expect(() => parseSimConfig({ appShare: 1.5 }, {})).toThrow(/appShare/);
   });
   it('rules: one 10% cart email an hour after an abandoned checkout, none after an order', () => {
     const rules = createBaseline('rules', { policyStartHour: 0, consumables: new Set() });
@@ -80,5 +84,33 @@ describe('settings and baselines', () => {
     expect(out).toHaveLength(1);
     expect(out[0]!.msg).toMatchObject({ offerPct: 10, productIds: ['sp_1'] });
     expect(rules.observe([], 7, all, 1)).toEqual([]);
+  });
+});
+
+describe('the HTTP receiver and the checkout page', () => {
+  it('answers as the push, SMS and webhook providers do and hands pushes to the shoppers as they read them', async () => {
+    const r = await startReceiver();
+    try {
+      const post = (path: string, body: string, type = 'application/json') => fetch(r.url + path, { method: 'POST', headers: { 'content-type': type }, body }).then(async (res) => ({ status: res.status, body: await res.json().catch(() => null) as Record<string, unknown> | null }));
+      const push = await post('/push', JSON.stringify({ message: { token: 'tok_1', notification: { title: 'Still thinking?', body: '10% off and free 30-day returns' }, data: { url: 'https://shop.sim.example/p/sp_4' } } }));
+      expect(push.status).toBe(200);
+      expect(typeof push.body!.name).toBe('string'); // FCM answers with the message name
+      const sms = await post('/2010-04-01/Accounts/sim/Messages.json', new URLSearchParams({ To: '+15551234567', Body: 'Your cart' }).toString(), 'application/x-www-form-urlencoded');
+      expect(typeof sms.body!.sid).toBe('string'); // Twilio answers with a sid
+      expect((await post('/webhook', JSON.stringify({ messageId: 'm1', profileId: 'prf_1', content: { text: 'hi' } }))).status).toBe(200);
+      expect((await post('/nowhere', '{}')).status).toBe(404);
+      const got = r.take();
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ kind: 'push', address: 'tok_1', message: { channel: 'push', offerPct: 10, reassurance: true, productIds: ['sp_4'] } });
+      expect(r.counts()).toEqual({ push: 1, sms: 1, webhook: 1 });
+      expect(r.take()).toEqual([]);
+    } finally { await r.close(); }
+  });
+
+  it("reads Braid's checkout decision as the page shows it: reassurance, the offer's depth, or nothing", () => {
+    expect(siteContentOf({ actions: [{ type: 'reassure' }] })).toEqual({ offerPct: 0, reassurance: true });
+    expect(siteContentOf({ actions: [{ type: 'incentivize', offerId: 'off15' }, { type: 'reassure' }] })).toEqual({ offerPct: 15, reassurance: true });
+    expect(siteContentOf({ actions: [{ type: 'none' }] })).toBeUndefined();
+    expect(siteContentOf(undefined)).toBeUndefined();
   });
 });

@@ -114,7 +114,7 @@ export function writeSimulationReport(sim: Simulation, dir: string, nowMs: numbe
   const r2 = (data: Record<PolicyName, number[]>) => Object.fromEntries(POLICIES.map((p) => [p, data[p].map((v) => Math.round(v * 100) / 100)]));
   // The console's Simulator page draws its plots from these (GET /v1/simulations/latest).
   const plotSeries = { cumIncrementalContribution: r2(series(sim, 'cumContribution', true)), cumDiscount: r2(series(sim, 'cumDiscount', false)) };
-  const slim = { generatedAt, config: sim.config, seconds: sim.seconds, braidMails: sim.braidMails, figures: sim.comparison.figures, rows: sim.comparison.rows, estimates: sim.comparison.estimates, series: plotSeries };
+  const slim = { generatedAt, config: sim.config, seconds: sim.seconds, braidMails: sim.braidMails, braidCheckoutDecisions: sim.braidCheckoutDecisions, figures: sim.comparison.figures, rows: sim.comparison.rows, estimates: sim.comparison.estimates, series: plotSeries };
   writeFileSync(files.json, JSON.stringify(slim, null, 2));
   return files;
 }

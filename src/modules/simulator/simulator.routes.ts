@@ -22,6 +22,7 @@ export const SimulationResultSchema = Type.Object({
   }, { additionalProperties: true }),
   seconds: Type.Record(Type.String(), Type.Number()),
   braidMails: Type.Number(),
+  braidCheckoutDecisions: Type.Optional(Type.Number({ description: 'On-site checkout decisions Braid served (POST /v1/decide)' })),
   figures: Type.Record(Type.String(), Num, { description: 'braid_vs_rules, braid_vs_blast, discount_braid_vs_rules, msgs_braid_vs_rules (ratios), ci_coverage' }),
   rows: Type.Array(Type.Object({
     policy: Type.String({ description: POLICIES.join(' | ') }),

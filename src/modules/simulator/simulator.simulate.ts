@@ -5,6 +5,7 @@
  */
 import { runBaseline } from './simulator.run.ts';
 import { runBraidPolicy, startMailbox, type BraidTarget } from './simulator.driver.ts';
+import { startReceiver } from './simulator.receiver.ts';
 import { booksOf, compare, type Comparison, type PolicyName, type SeedResult, type Books } from './simulator.summary.ts';
 import type { SimConfig } from './simulator.types.ts';
 
@@ -16,6 +17,10 @@ export interface Simulation {
   results: SeedResult[];
   seconds: { total: number; baselines: number; braidWarmup: number; braidPolicy: number };
   braidMails: number;
+  /** Push notifications that reached app users through the simulator's HTTP receiver. */
+  braidPushes: number;
+  /** Checkout pages that asked Braid (POST /v1/decide). */
+  braidCheckoutDecisions: number;
 }
 
 export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { log?: (s: string) => void; nowMs?: () => number } = {}): Promise<Simulation> {
@@ -24,8 +29,9 @@ export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { lo
   const t0 = now();
   const results: SeedResult[] = [];
   const seconds = { total: 0, baselines: 0, braidWarmup: 0, braidPolicy: 0 };
-  let braidMails = 0;
+  let braidMails = 0, braidPushes = 0, braidCheckoutDecisions = 0;
   const mailbox = await startMailbox();
+  const receiver = await startReceiver();
   try {
     for (let k = 0; k < cfg.seeds; k++) {
       const seed = cfg.firstSeed + k;
@@ -36,15 +42,19 @@ export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { lo
       log(`seed ${seed}: baselines done in ${((now() - tb) / 1000).toFixed(1)} s; running Braid`);
       const braid = await launch(seed);
       try {
-        const r = await runBraidPolicy(cfg, seed, braid, mailbox, { log });
+        const r = await runBraidPolicy(cfg, seed, braid, mailbox, { log, receiver });
         books.braid = booksOf(r.run.ledgers, r.run.daily);
         seconds.braidWarmup += r.seconds.warmup; seconds.braidPolicy += r.seconds.policy;
-        braidMails += r.mails;
+        braidMails += r.mails; braidPushes += r.pushes; braidCheckoutDecisions += r.checkoutDecisions;
         results.push({ seed, books: books as Record<PolicyName, Books>, braidEstimate: r.estimate });
         log(`seed ${seed}: Braid done (warm-up ${r.seconds.warmup.toFixed(0)} s, policy ${r.seconds.policy.toFixed(0)} s, ${r.mails} emails)`);
-      } finally { await braid.close(); }
+      } finally {
+        const tc = now();
+        await braid.close();
+        log(`seed ${seed}: Braid closed in ${((now() - tc) / 1000).toFixed(1)} s`);
+      }
     }
-  } finally { await mailbox.close(); }
+  } finally { await mailbox.close(); await receiver.close(); }
   seconds.total = (now() - t0) / 1000;
-  return { config: cfg, comparison: compare(results), results, seconds, braidMails };
+  return { config: cfg, comparison: compare(results), results, seconds, braidMails, braidPushes, braidCheckoutDecisions };
 }

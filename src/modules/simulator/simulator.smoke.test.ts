@@ -15,12 +15,12 @@ import { DEFAULT_SIM_CONFIG } from './simulator.types.ts';
 
 describe('braid simulate (smoke)', () => {
   it('runs every policy on the same shoppers, drives Braid over HTTP, and writes the report', async () => {
-    const cfg = { ...DEFAULT_SIM_CONFIG, shoppers: 100, warmupDays: 1, days: 2, seeds: 1 };
+    const cfg = { ...DEFAULT_SIM_CONFIG, shoppers: 150, warmupDays: 1, days: 3, seeds: 1 };
     let profiles = 0;
     const sim = await simulate(cfg, async () => {
-      const s = await startTestServer({ clock: createManualClock(Date.parse(cfg.start)), config: { clockMode: 'manual' }, brain: { globalHoldoutPct: 10, attributionWindowHours: 48 } });
+      const s = await startTestServer({ clock: createManualClock(Date.parse(cfg.start)), config: { clockMode: 'manual' }, brain: { globalHoldoutPct: 10 } });
       return {
-        url: s.url, adminKey: TEST_KEYS.adminKey, writeKey: TEST_KEYS.writeKey,
+        url: s.url, adminKey: TEST_KEYS.adminKey, writeKey: TEST_KEYS.writeKey, decideKey: TEST_KEYS.decideKey,
         close: async () => {
           for (let i = 0; i < 10; i++) if ((await s.api('GET', `/v1/profiles/userId:sim_u${i}`)).status === 200) profiles++;
           await s.close();
@@ -32,8 +32,9 @@ describe('braid simulate (smoke)', () => {
     expect(r!.books.none.contribution).toBeGreaterThan(0);
     expect(r!.books.braid.revenue).toBeGreaterThan(0);
     // Warm-up is shared and nobody is contacted then: every policy starts from the same world.
-    expect(r!.books.braid.shoppers).toBe(100);
+    expect(r!.books.braid.shoppers).toBe(cfg.shoppers);
     expect(r!.books.blast.messages).toBeGreaterThan(0);
+    expect(sim.braidCheckoutDecisions).toBeGreaterThan(0); // checkout pages asked Braid through /v1/decide
     expect(Object.keys(sim.comparison.figures)).toEqual(['braid_vs_rules', 'braid_vs_blast', 'discount_braid_vs_rules', 'msgs_braid_vs_rules', 'ci_coverage']);
     const dir = mkdtempSync(join(tmpdir(), 'sim-report-'));
     try {

@@ -21,6 +21,8 @@ export interface SimConfig {
   start: string;
   /** Share of shoppers who consented to marketing email. */
   emailConsent: number;
+  /** Share of shoppers with the store's app: a push token and push consent (push reaches them through Braid; the baselines are email only). */
+  appShare: number;
   /** Mix of uplift types for email (sums to 1). */
   upliftMix: Record<UpliftType, number>;
   /** Mean sessions per shopper per day (gamma-distributed across shoppers). */
@@ -31,7 +33,7 @@ export interface SimConfig {
 
 export const DEFAULT_SIM_CONFIG: SimConfig = {
   shoppers: 2000, days: 90, warmupDays: 30, seeds: 3, firstSeed: 1, products: 120, start: '2026-01-05T00:00:00Z',
-  emailConsent: 0.7,
+  emailConsent: 0.7, appShare: 0,
   upliftMix: { sure_thing: 0.3, persuadable: 0.3, lost_cause: 0.3, sleeping_dog: 0.1 },
   visitRate: 0.08, returnCost: 6,
 };
@@ -54,6 +56,9 @@ export interface Shopper {
   userId: string;
   email: string;
   emailConsent: boolean;
+  /** Has the app: a push token (`push_token` trait) and push consent. */
+  app: boolean;
+  pushToken: string;
   /** Category weights (sum 1). */
   catWeights: number[];
   /** Preferred price level: a product at this price fits best (log-distance penalty). */
@@ -112,7 +117,10 @@ export interface SimEvent {
 
 export interface ShopperState {
   lapsed: boolean;
+  /** Unsubscribed from marketing email. */
   unsubscribed: boolean;
+  /** Turned push notifications off. */
+  pushOff: boolean;
   cart: { orderId: string; productIds: string[]; value: number; hour: number } | null;
   /** Hour a consumable rebuy falls due (null: none pending). */
   dueHour: number | null;

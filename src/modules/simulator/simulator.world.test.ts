@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../stats/index.ts';
-import { buildShopper, buildWorld, openProbability, persuasionProbability, react, unsubscribeProbability, WorldRun } from './simulator.world.ts';
+import { buildShopper, buildWorld, checkoutProbability, openProbability, persuasionProbability, react, unsubscribeProbability, WorldRun, type SiteContent } from './simulator.world.ts';
 import { DEFAULT_SIM_CONFIG, contributionOf, type SimConfig, type SimMessage, type ShopperState, type UpliftType } from './simulator.types.ts';
 
 const cfg = (over: Partial<SimConfig> = {}): SimConfig => ({ ...DEFAULT_SIM_CONFIG, shoppers: 400, days: 28, warmupDays: 7, ...over });
 const only = (t: UpliftType) => ({ sure_thing: 0, persuadable: 0, lost_cause: 0, sleeping_dog: 0, [t]: 1 });
 const msg = (over: Partial<SimMessage> = {}): SimMessage => ({ channel: 'email', offerPct: 0, reassurance: false, productIds: [], source: 'test', ...over });
-const state = (): ShopperState => ({ lapsed: false, unsubscribed: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0 });
+const state = (): ShopperState => ({ lapsed: false, unsubscribed: false, pushOff: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0 });
 
 /** The world under "email everyone who consented every `every` days with `m`" (no Braid). */
 function runWith(c: SimConfig, seed: number, m: SimMessage | null, every = 3) {
@@ -73,5 +73,25 @@ describe('the world', () => {
     const none = runWith(c, 5, null), sent = runWith(c, 5, msg({ offerPct: 20 }), 7);
     expect(sent.discount).toBeGreaterThan(0);
     expect(sent.contribution).toBeLessThan(none.contribution);
+  });
+
+  it('the checkout page: reassurance moves the returns-anxious, an offer moves deal seekers and is spent on that order', () => {
+    const s = { ...buildShopper(1, 2, cfg()), returnsAnxiety: 0.8, dealSeeking: 0.6 };
+    expect(checkoutProbability(s, 0.4, 0, true, false)).toBeGreaterThan(checkoutProbability(s, 0.4, 0, false, false));
+    expect(checkoutProbability({ ...s, returnsAnxiety: 0 }, 0.4, 0, true, false)).toBe(0.4);
+    expect(checkoutProbability(s, 0.4, 20, false, false)).toBeGreaterThan(checkoutProbability(s, 0.4, 10, false, false));
+    expect(checkoutProbability(s, 0.4, 0, false, true)).toBeCloseTo(0.28, 12);
+    // Whole worlds of one seed: the same draws, so showing nothing is the static site, and showing reassurance sells more.
+    const site = (content: SiteContent | undefined) => {
+      const run = new WorldRun(buildWorld(cfg(), 9));
+      for (let h = 0; h < run.hours; h++) { const b = run.begin(h); run.finish(b.checkouts.map(() => content)); }
+      return run.ledgers.reduce((a, l) => ({ orders: a.orders + l.orders, discount: a.discount + l.discount }), { orders: 0, discount: 0 });
+    };
+    const plain = runWith(cfg(), 9, null);
+    expect(site(undefined).orders).toBe(plain.orders);
+    expect(site({ offerPct: 0, reassurance: true }).orders).toBeGreaterThan(plain.orders);
+    const offered = site({ offerPct: 10, reassurance: false });
+    expect(offered.orders).toBeGreaterThan(plain.orders);
+    expect(offered.discount).toBeGreaterThan(0);
   });
 });

@@ -64,6 +64,8 @@ export function buildShopper(seed: number, idx: number, cfg: SimConfig): Shopper
     unsubBase: 0.001 + rng.next() * 0.004,
     churnHazard: 0.0015 + rng.next() * 0.003,
     returnRate: clamp01(0.04 + 0.15 * rng.next()),
+    // Drawn last (literal order), so a world's other traits do not depend on appShare.
+    app: rng.next() < cfg.appShare, pushToken: `sim_tok_${seed}_${idx}`,
   };
 }
 
@@ -120,9 +122,13 @@ export interface Reaction { opened: boolean; unsubscribed: boolean; persuaded: b
 export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: number, rng: Rng, products: ReadonlyMap<string, Product>): Reaction {
   st.received.push(hour);
   const out: Reaction = { opened: false, unsubscribed: false, persuaded: false, soured: false };
-  if (st.unsubscribed) return out;
+  if (msg.channel === 'push' ? st.pushOff : st.unsubscribed) return out;
   const n = recentCount(st.received, hour);
-  if (rng.next() < unsubscribeProbability(s, msg.channel, n)) { st.unsubscribed = true; out.unsubscribed = true; return out; }
+  if (rng.next() < unsubscribeProbability(s, msg.channel, n)) {
+    if (msg.channel === 'push') st.pushOff = true; else st.unsubscribed = true;
+    out.unsubscribed = true;
+    return out;
+  }
   if (rng.next() >= openProbability(s, msg.channel, n)) return out;
   out.opened = true;
   if (msg.offerPct > 0 && (!st.offer || st.offer.expiresHour < hour || st.offer.pct < msg.offerPct)) st.offer = { pct: msg.offerPct, expiresHour: hour + 7 * DAY_H };
@@ -144,9 +150,30 @@ export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: numbe
   return out;
 }
 
+/**
+ * What the site shows at checkout (from Braid's /v1/decide in the Braid run; nothing in the
+ * baselines, whose site is the store's static one): an offer applies to this order, and
+ * reassurance (free returns, delivery promise, warranty, size advice) moves the returns-anxious
+ * with the same weight as in a message.
+ */
+export interface SiteContent { offerPct: number; reassurance: boolean }
+export const REASSURANCE_WEIGHT = 0.12;
+
+/** A session that reached checkout and waits for what the site shows (see WorldRun.begin/finish). */
+export interface Checkout { shopper: number; hour: number; userId: string; productIds: string[]; value: number }
+interface PendingCheckout extends Checkout { rng: Rng; minute: number; pBuy: number }
+
+/** P(buy at checkout) once the site's content and the offer the shopper holds are known. */
+export function checkoutProbability(s: Shopper, base: number, offerPct: number, reassured: boolean, soured: boolean): number {
+  let p = base;
+  if (offerPct > 0) p += (1 - p) * s.dealSeeking * (offerPct / 100) * 2;
+  if (reassured) p += (1 - p) * REASSURANCE_WEIGHT * s.returnsAnxiety;
+  return soured ? p * 0.7 : p;
+}
+
 export const emptyLedger = (): Ledger => ({ revenue: 0, cogs: 0, discount: 0, returnsCost: 0, orders: 0, messages: 0, unsubscribed: false });
 const newState = (): ShopperState => ({
-  lapsed: false, unsubscribed: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0,
+  lapsed: false, unsubscribed: false, pushOff: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0,
 });
 
 /**
@@ -162,6 +189,7 @@ export class WorldRun {
   private readonly returns = new Map<number, Array<{ i: number; orderId: string; revenue: number; cogs: number; discount: number }>>();
   private readonly productsById: Map<string, Product>;
   private readonly warmupH: number;
+  private pending: PendingCheckout[] = [];
 
   constructor(readonly world: World) {
     this.states = world.shoppers.map(newState);
@@ -185,7 +213,10 @@ export class WorldRun {
   identities(): SimEvent[] {
     return this.world.shoppers.map((s) => ({
       type: 'identify', userId: s.userId, shopper: s.idx, hour: 0, timestamp: this.ts(0, 0),
-      traits: { email: s.email, first_name: `Shopper${s.idx}`, consent: { email_marketing: s.emailConsent } },
+      traits: {
+        email: s.email, first_name: `Shopper${s.idx}`, consent: { email_marketing: s.emailConsent, ...(s.app ? { push_marketing: true } : {}) },
+        ...(s.app ? { push_token: s.pushToken } : {}),
+      },
     }));
   }
 
@@ -199,8 +230,19 @@ export class WorldRun {
     return r;
   }
 
-  /** Advances the world through `hour` and returns its events (time-ordered within the hour). */
+  /** Advances the world through `hour` with the static site (no content at checkout) and returns its events. */
   step(hour: number): SimEvent[] {
+    const { events } = this.begin(hour);
+    events.push(...this.finish([]));
+    return events;
+  }
+
+  /**
+   * The first half of an hour: refunds and sessions up to checkout. Sessions that reached checkout
+   * wait (`checkouts`) until `finish` is told what the site showed each of them, so a policy can
+   * ask Braid for the checkout page in between. Draws are the same whatever the site shows.
+   */
+  begin(hour: number): { events: SimEvent[]; checkouts: Checkout[] } {
     const out: SimEvent[] = [];
     if (hour % DAY_H === 0) this.planDay(hour / DAY_H);
     for (const r of this.returns.get(hour) ?? []) {
@@ -220,6 +262,15 @@ export class WorldRun {
       if (st.persuadedAt === hour || st.returnAt === hour) who.add(i);
     }
     for (const i of [...who].sort((a, b) => a - b)) this.session(i, hour, out);
+    return { events: out, checkouts: [...this.pending] };
+  }
+
+  /** The second half: each waiting checkout (in `begin`'s order) with what the site showed it (`content[k]`, none when missing). */
+  finish(content: ReadonlyArray<SiteContent | undefined>): SimEvent[] {
+    const out: SimEvent[] = [];
+    const pending = this.pending;
+    this.pending = [];
+    pending.forEach((c, k) => this.checkout(c, content[k], out));
     return out;
   }
 
@@ -280,10 +331,20 @@ export class WorldRun {
     const cart = st.cart;
     const lines = cart.productIds.map((id) => this.productsById.get(id)!);
     ev('Checkout Started', minute + 5, { order_id: cart.orderId, value: cart.value, currency: 'USD', products: lines.map((p) => ({ product_id: p.id, price: p.price, quantity: 1, category: p.category })) });
-    const offer = st.offer && st.offer.expiresHour >= hour ? st.offer.pct : 0;
-    let pBuy = persuaded ? 0.85 : returning ? 0.55 : replenish ? 0.8 : s.buyPropensity * fit;
-    if (offer > 0) pBuy += (1 - pBuy) * s.dealSeeking * (offer / 100) * 2;
-    if (st.souredUntil > hour) pBuy *= 0.7;
+    const pBuy = persuaded ? 0.85 : returning ? 0.55 : replenish ? 0.8 : s.buyPropensity * fit;
+    this.pending.push({ shopper: i, hour, userId: s.userId, productIds: [...cart.productIds], value: cart.value, rng, minute, pBuy });
+  }
+
+  private checkout(c: PendingCheckout, site: SiteContent | undefined, out: SimEvent[]): void {
+    const { shopper: i, hour, rng, minute } = c;
+    const s = this.world.shoppers[i]!, st = this.states[i]!;
+    const cart = st.cart!;
+    const lines = cart.productIds.map((id) => this.productsById.get(id)!);
+    const ev = (event: string, m: number, properties: Record<string, unknown>) =>
+      out.push({ type: 'track', userId: s.userId, event, shopper: i, hour, timestamp: this.ts(hour, m), properties });
+    const held = st.offer && st.offer.expiresHour >= hour ? st.offer.pct : 0;
+    const offer = Math.max(held, site?.offerPct ?? 0);
+    const pBuy = checkoutProbability(s, c.pBuy, offer, site?.reassurance ?? false, st.souredUntil > hour);
     if (rng.next() >= pBuy) {
       // Abandoned: some come back on their own within two days (the sure things of cart recovery).
       if (st.returnAt === null && rng.next() < 0.3) st.returnAt = hour + 2 + rng.int(46);
@@ -295,7 +356,7 @@ export class WorldRun {
       products: lines.map((p) => ({ product_id: p.id, price: p.price, quantity: 1, category: p.category })),
     });
     st.cart = null; st.orders++;
-    if (offer > 0) st.offer = null;
+    if (held > 0 && held >= offer) st.offer = null;
     if (st.returnAt !== null && st.returnAt > hour) st.returnAt = null;
     const consumable = lines.find((p) => p.consumable);
     if (consumable && s.replenishDays !== null) { st.consumableId = consumable.id; st.dueHour = hour + Math.round(s.replenishDays * DAY_H * (0.85 + 0.3 * rng.next())); }

@@ -73,6 +73,25 @@ describe('schedules', () => {
     await s.braid.workers.sweep();
     expect(await journeys('wkr_daily')).toHaveLength(2);
   });
+
+  it('a condition on computed traits alone is checked from memory; the entry rule still reads the profiles it lets through', async () => {
+    const order = (userId: string) => ({ type: 'track', userId, event: 'Order Completed', properties: { order_id: `o_${userId}`, revenue: 40, products: [{ product_id: 'p1', price: 40, quantity: 1 }] } });
+    await send([
+      { type: 'identify', userId: 'buyer_gold', traits: { plan: 'gold' } }, order('buyer_gold'),
+      { type: 'identify', userId: 'buyer_basic', traits: { plan: 'basic' } }, order('buyer_basic'),
+      { type: 'identify', userId: 'browser_gold', traits: { plan: 'gold' } },
+    ]);
+    // Computed traits in memory, as a running Braid keeps them (a miss only schedules a load).
+    for (const u of ['buyer_gold', 'buyer_basic', 'browser_gold']) {
+      const id = await profileOf(u);
+      for (let i = 0; i < 200 && !s.braid.traits.peek(id); i++) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect((await s.api('POST', '/v1/workers', worker('wkr_new_buyers', { type: 'schedule', every: '1d', atHour: 14, where: { path: 'traits.lifecycle', op: 'eq', value: 'new' } }, { entry: { reentry: 'never', where: { path: 'profile.traits.plan', op: 'eq', value: 'gold' } } }))).status).toBe(201);
+    await s.braid.workers.sweep(); // sets the next slot: tomorrow 14:00
+    clock.set(Date.parse('2026-06-12T14:05:00Z'));
+    await s.braid.workers.sweep();
+    expect((await journeys('wkr_new_buyers')).map((j) => j.profileId)).toEqual([await profileOf('buyer_gold')]);
+  });
 });
 
 describe('segment entry', () => {

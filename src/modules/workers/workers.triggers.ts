@@ -4,7 +4,7 @@
  * shoppers into "lapsing"), schedules (everyone matching, every period), and catalog changes
  * (back in stock, price drop) for shoppers who showed interest in the product.
  */
-import { evaluateCondition, newId, type CoreDeps } from '../../core/index.ts';
+import { evaluateCondition, newId, type Condition, type CoreDeps } from '../../core/index.ts';
 import type { ProfileState } from '../profiles/index.ts';
 import type { Entry, LiveWorker } from './workers.engine.ts';
 import { profileScope, traitsScope } from './workers.engine.ts';
@@ -16,7 +16,15 @@ const PAGE = 1000;
 export function createTriggers(deps: CoreDeps, w: WorkersDeps, enter: (entries: Entry[]) => Promise<number>) {
   const db = deps.db;
   const sensitive = deps.config.brain.sensitiveTraits;
-  const scope = (p: ProfileState) => ({ profile: profileScope(p, sensitive), traits: traitsScope(w.traits?.peek(p.id), deps.clock.now()) });
+  // Built on first use: a sweep over every profile mostly asks about traits, and copying each
+  // profile's scope (sensitive traits filtered) costs more than the condition itself.
+  const scope = (p: ProfileState) => {
+    let profile: Record<string, unknown> | undefined, traits: Record<string, unknown> | undefined, tDone = false;
+    return {
+      get profile() { return (profile ??= profileScope(p, sensitive)); },
+      get traits() { if (!tDone) { traits = traitsScope(w.traits?.peek(p.id), deps.clock.now()); tDone = true; } return traits; },
+    };
+  };
   const lastSweep = new Map<string, number>();
   const lastSeen = new Map<string, { stock: number; price: number }>();
 
@@ -50,6 +58,17 @@ export function createTriggers(deps: CoreDeps, w: WorkersDeps, enter: (entries: 
     }
   }
 
+  async function scanIds(each: (ids: string[]) => Promise<void>): Promise<void> {
+    let after = '';
+    for (;;) {
+      const ids = await w.profiles.scanIds(after, PAGE * 5);
+      if (ids.length === 0) return;
+      await each(ids);
+      after = ids[ids.length - 1]!;
+      if (ids.length < PAGE * 5) return;
+    }
+  }
+
   return {
     /** Profiles changed by a projection batch: segment entries. */
     async onProfiles(live: ReadonlyMap<string, LiveWorker>, profiles: ProfileState[]): Promise<number> {
@@ -76,14 +95,22 @@ export function createTriggers(deps: CoreDeps, w: WorkersDeps, enter: (entries: 
           // Claim the slot first: another process (or a crash and restart) does not run it again.
           const claimed = await db.query(`update worker_schedules set next_at = $3 where worker_id = $1 and next_at = $2`, [l.def.id, next, nextSlot(nowMs + 1, t.everyMs, t.atHour)]);
           if (claimed.affectedRows === 0) continue;
-          await scan(async (page) => {
+          const admit = async (page: ProfileState[]) => {
             const entries: Entry[] = [];
             for (const p of page) {
               if (!evaluateCondition(t.where, scope(p), nowMs) || (l.def.entry.where && !evaluateCondition(l.def.entry.where, scope(p), nowMs))) continue;
               entries.push({ def: l.def, version: l.version, profileId: p.id, key: null, entryKey: `${l.def.id}:t${next}:${p.id}`, seq: 0 });
             }
             n += await enter(entries);
-          });
+          };
+          // A condition on computed traits alone (in memory) is checked on ids first; only the
+          // profiles it lets through are read (a daily reminder need not read every profile).
+          if (w.scanProfiles && readsOnly(t.where, 'traits.')) {
+            await scanIds(async (ids) => {
+              const hits = ids.filter((id) => evaluateCondition(t.where, { traits: traitsScope(w.traits?.peek(id), nowMs) }, nowMs));
+              if (hits.length > 0) { const got = await w.profiles.getMany(hits); await admit(hits.map((id) => got.get(id)).filter((p): p is ProfileState => !!p)); }
+            });
+          } else await scan(admit);
         }
       }
       return n;
@@ -135,6 +162,14 @@ export function createTriggers(deps: CoreDeps, w: WorkersDeps, enter: (entries: 
       for (const c of cat.all()) lastSeen.set(c.product.id, { stock: c.totalStock, price: c.lead?.effectivePrice ?? 0 });
     },
   };
+}
+
+/** Whether every path the condition reads starts with `prefix`. */
+export function readsOnly(c: Condition, prefix: string): boolean {
+  if ('all' in c) return c.all.every((x) => readsOnly(x, prefix));
+  if ('any' in c) return c.any.every((x) => readsOnly(x, prefix));
+  if ('not' in c) return readsOnly(c.not, prefix);
+  return c.path.startsWith(prefix);
 }
 
 function interested(p: ProfileState, productId: string, audience: CatalogTrigger['audience']): boolean {
