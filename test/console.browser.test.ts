@@ -404,5 +404,5 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     expect((await fetch(s.url + '/docs')).status).toBe(200);
     const deep = await fetch(s.url + '/shoppers/prf_x');
     expect(deep.headers.get('content-type')).toContain('text/html');
-  });
+  }, 120_000); // five pages with their reports: 3.4 s alone, over 30 s once inside a loaded CI run
 });
