@@ -5,7 +5,7 @@
  * announces what it touched through `onChange`, so a read-through cache (the decision engine's
  * in-memory catalog) can sit in front of this interface later and invalidate precisely.
  */
-import { invalid, notFound, type CoreDeps, type Queryable } from '../../core/index.ts';
+import { decodeCursor, encodeCursor, invalid, notFound, type CoreDeps, type Queryable } from '../../core/index.ts';
 import { parseGmcFeed } from './catalog.gmc.ts';
 import { joinPath, normalizeProducts, type NormProduct } from './catalog.normalize.ts';
 import { isEmptyPatch, mergePrice, needsVersion, type PriceState } from './catalog.pricing.ts';
@@ -47,18 +47,6 @@ export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 200;
 const FEED_CHUNK = 500;
 const MAX_REPORTED_ERRORS = 1000;
-
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify([lastId]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
-  } catch { /* reported below */ }
-  throw invalid('cursor', 'is not a cursor returned by this endpoint');
-}
 
 function validTimezone(tz: string): boolean {
   try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; }
@@ -172,12 +160,12 @@ export function createCatalog(deps: CoreDeps): CatalogService {
     async listProducts(opts = {}) {
       const limit = opts.limit ?? DEFAULT_PAGE;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid('limit', `must be an integer from 1 to ${MAX_PAGE}`);
-      const after = opts.cursor === undefined || opts.cursor === '' ? undefined : decodeCursor(opts.cursor);
+      const after = opts.cursor === undefined || opts.cursor === '' ? undefined : decodeCursor(opts.cursor, ['s'])[0] as string;
       // One extra id tells whether another page exists without a count.
       const ids = await store.pageProductIds(db, after, limit + 1);
       const page = ids.slice(0, limit);
       const items = await store.loadProducts(db, page, clock.now());
-      return { items, nextCursor: ids.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+      return { items, nextCursor: ids.length > limit ? encodeCursor([page[page.length - 1]!]) : null };
     },
 
     async setStock(updates) {

@@ -124,8 +124,9 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
     const work = (async () => {
       const { retry } = await deliverBatch(ctx, jobs.flatMap((j) => jobMessageIds(j.data)));
       // A job with any transient failure is failed as a whole; its retry re-attempts only those (see IDS_PER_JOB).
-      const again = jobs.filter((j) => jobMessageIds(j.data).some((id) => retry.has(id))).map((j) => j.id);
-      const done = jobs.filter((j) => !jobMessageIds(j.data).some((id) => retry.has(id))).map((j) => j.id);
+      const done: string[] = [];
+      const again: string[] = [];
+      for (const j of jobs) (jobMessageIds(j.data).some((id) => retry.has(id)) ? again : done).push(j.id);
       if (done.length) await b.complete(DELIVERY_QUEUE, done);
       if (again.length) await b.fail(DELIVERY_QUEUE, again);
       // A full batch means more are likely waiting: fetch again at once instead of after the poll interval.

@@ -4,7 +4,7 @@
  * id, phone, external ids; a `prf_` id matches itself), in (value, type) order, one row per
  * matching identity with the profile it belongs to.
  */
-import { invalid, type Queryable } from '../../core/index.ts';
+import { decodeCursor, encodeCursor, type Queryable } from '../../core/index.ts';
 
 export interface ProfileHit {
   profileId: string; userId: string | null; email: string | null; name: string | null;
@@ -13,17 +13,6 @@ export interface ProfileHit {
 }
 export interface ProfilePage { items: ProfileHit[]; nextCursor: string | null }
 
-/** Opaque cursor: the sort key of the last row of the previous page. */
-export function encodeCursor(key: string[]): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-export function decodeCursor(cursor: string, parts: number): string[] {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === parts && key.every((k) => typeof k === 'string')) return key as string[];
-  } catch { /* reported below */ }
-  throw invalid('cursor', 'is not a cursor this search returned');
-}
 /** `q` as a LIKE prefix pattern with its own wildcards escaped. */
 export function likePrefix(q: string): string {
   return q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
@@ -47,7 +36,7 @@ function hit(r: Row): ProfileHit {
 export async function searchProfiles(db: Queryable, q: { q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<ProfilePage> {
   const text = q.q?.trim() ?? '';
   if (text === '') {
-    const [after] = q.cursor ? decodeCursor(q.cursor, 1) : [''];
+    const [after] = q.cursor ? decodeCursor(q.cursor, ['s']) as string[] : [''];
     const r = await db.query<Row>(`select ${COLS} from profiles p where p.id > $1 order by p.id limit $2`, [after, q.limit + 1]);
     const rows = r.rows.slice(0, q.limit);
     return { items: rows.map(hit), nextCursor: r.rows.length > q.limit ? encodeCursor([rows[rows.length - 1]!.id]) : null };
@@ -56,7 +45,7 @@ export async function searchProfiles(db: Queryable, q: { q?: string | undefined;
     const r = await db.query<Row>(`select ${COLS} from profiles p where p.id = $1`, [text]);
     return { items: r.rows.map(hit), nextCursor: null };
   }
-  const [afterValue, afterType] = q.cursor ? decodeCursor(q.cursor, 2) : ['', ''];
+  const [afterValue, afterType] = q.cursor ? decodeCursor(q.cursor, ['s', 's']) as string[] : ['', ''];
   const r = await db.query<Row>(`select ${COLS}, i.type as m_type, i.value as m_value
       from identities i join profiles p on p.id = i.profile_id
      where i.value like $1 escape '\\' and (i.value, i.type) > ($2, $3)

@@ -14,6 +14,7 @@
 import { invalid } from '../../core/index.ts';
 import {
   computeUpliftAtTop, computeUpliftCurves, createRng, evaluateUpliftScores, fitTwoModelUplift, predictUplift, sampleUpliftCurve, type OutcomeKind,
+  type UpliftEvaluation,
 } from '../stats/index.ts';
 import type { UnitRow } from './reports.types.ts';
 
@@ -72,7 +73,8 @@ export interface UpliftOptions {
   l2?: number;
 }
 
-export interface UpliftReport {
+/** Qini, AUUC and the average effect (stats' evaluation) on the test half, with the experiment's split. */
+export interface UpliftReport extends UpliftEvaluation {
   treatment: string;
   control: string;
   outcome: string;
@@ -80,13 +82,6 @@ export interface UpliftReport {
   features: string[];
   train: { units: number; treated: number; control: number };
   test: { units: number; treated: number; control: number };
-  qiniCoefficient: number;
-  qiniArea: number;
-  qiniAreaRandom: number;
-  auuc: number;
-  auucRandom: number;
-  /** Ȳ_T − Ȳ_C on the whole test half: what random targeting yields at any k, in expectation. */
-  averageTreatmentEffect: number;
   topFraction: number;
   upliftAtTop: number;
   randomUpliftAtTop: number;

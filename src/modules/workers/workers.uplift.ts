@@ -20,7 +20,7 @@
  */
 import {
   computeUpliftAtTop, computeUpliftCurves, evaluateUpliftScores, fitTransformedOutcomeUplift, fitTwoModelUplift, predictTransformedOutcome, predictUplift,
-  sampleUpliftCurve, type LinearModel, type OutcomeKind,
+  sampleUpliftCurve, type LinearModel, type OutcomeKind, type UpliftEvaluation as ScoreEvaluation,
 } from '../stats/index.ts';
 import type { ProfileState } from '../profiles/index.ts';
 import type { UpliftSpec, UpliftStamp } from './workers.types.ts';
@@ -69,16 +69,10 @@ export type UpliftParams =
   | { method: 'two_model'; kind: OutcomeKind; treated: LinearModel; control: LinearModel }
   | { method: 'transformed_outcome'; model: LinearModel; treatedShare: number };
 
-export interface UpliftEvaluation {
+/** The score evaluation of stats (Qini, AUUC, average effect) on the test half, plus the split and the threshold's effect. */
+export interface UpliftEvaluation extends ScoreEvaluation {
   train: { units: number; treated: number; control: number };
   test: { units: number; treated: number; control: number };
-  qiniCoefficient: number;
-  qiniArea: number;
-  qiniAreaRandom: number;
-  auuc: number;
-  auucRandom: number;
-  /** Ȳ_T − Ȳ_C over the whole test half (what random targeting yields). */
-  averageTreatmentEffect: number;
   topFraction: number;
   upliftAtTop: number;
   /** At the worker's threshold, on the test half: the share admitted and the observed Ȳ_T − Ȳ_C among admitted and skipped. */
