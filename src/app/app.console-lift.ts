@@ -1,14 +1,14 @@
 /**
  * The console overview's lift chart: incremental contribution per shopper of one placement against
  * the global control group, week by week (cumulative windows ending each week), with the report's
- * confidence band. Unlike GET /v1/reports/holdout, a window without both arms is a null point, not
- * a 400: the console asks for every placement and must not fail on quiet ones. Aggregated in SQL
- * (reports' placementLiftBuckets): a request reads a few rows per week, never every order.
+ * confidence band. Unlike GET /v1/reports/placements/{placement}, a window without both arms is a
+ * null point: the console asks for every placement and must not fail on quiet ones. It is the
+ * placement report's series (one SQL aggregate: a request reads a few rows per week, never every
+ * order), so the last point equals the placement report over the same period.
  */
 import { Type } from 'typebox';
-import type { Config, HttpServer, Queryable } from '../core/index.ts';
-import type { DecisionService } from '../modules/decisioning/index.ts';
-import { buildLiftPoints, placementLiftBuckets } from '../modules/reports/index.ts';
+import type { HttpServer } from '../core/index.ts';
+import type { WorkerReports } from '../modules/reports/index.ts';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -18,7 +18,7 @@ export function weekEnds(nowMs: number, weeks: number): number[] {
   return Array.from({ length: weeks }, (_, i) => nowMs - (weeks - 1 - i) * WEEK);
 }
 
-export function registerConsoleLift(http: HttpServer, c: { db: Queryable; decisioning: DecisionService; config: Config; nowMs: () => number }): void {
+export function registerConsoleLift(http: HttpServer, c: { reports: WorkerReports; nowMs: () => number }): void {
   http.get('/v1/console/lift', {
     schema: {
       tags: ['reports'], summary: 'Weekly incremental contribution per shopper of a placement vs the global control group, with confidence bands (null where an arm is empty)',
@@ -36,9 +36,14 @@ export function registerConsoleLift(http: HttpServer, c: { db: Queryable; decisi
   }, async (req) => {
     const { placement, weeks } = req.query as { placement: string; weeks: number };
     const ends = weekEnds(c.nowMs(), weeks);
-    const sinceMs = ends[0]! - WEEK;
-    await c.decisioning.log.flush(); // this process's buffered decisions count too
-    const buckets = await placementLiftBuckets(c.db, { placement, sinceMs, untilMs: ends[ends.length - 1]!, bucketMs: WEEK, windowMs: c.config.brain.attributionWindowHours * 3_600_000 });
-    return { placement, points: buildLiftPoints(buckets, ends, c.config.brain.globalHoldoutPct) };
+    const series = await c.reports.placementSeries(placement, { sinceMs: ends[0]! - WEEK, untilMs: ends[ends.length - 1]!, bucketMs: WEEK });
+    return {
+      placement,
+      points: series.points.map((p) => {
+        const e = p.cumulative.contributionPerShopper;
+        const lift = e && [e.estimate, e.ciLow, e.ciHigh].every(Number.isFinite) ? { estimate: e.estimate, ciLow: e.ciLow, ciHigh: e.ciHigh } : null;
+        return { until: p.end, units: p.cumulative.treated + p.cumulative.holdout, treated: p.cumulative.treated, control: p.cumulative.holdout, lift };
+      }),
+    };
   });
 }

@@ -19,7 +19,7 @@ import { createConsent, registerConsentRoutes, type ConsentService } from '../mo
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
 import {
-  createReports, createWorkerReports, registerDecisionReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
+  createReports, createWorkerReports, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
 } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
@@ -155,7 +155,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerReportRoutes(http, reports);
   registerOfferRoutes(http, offers);
   registerDecisionRoutes(http, decisioning, profiles);
-  registerDecisionReportRoutes(http, { decisioning, profiles, catalog: catalogCache, config, nowMs: () => clock.now() });
+  registerDecisionReportRoutes(http, decisioning);
   registerRecommendationRoutes(http, recommendations, profiles);
   registerContentRoutes(http, content, { offer: (id) => offers.get(id) });
   registerChannelRoutes(http, channels, { identity, profiles });
@@ -183,9 +183,11 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
       return { settled: settled && pending() === 0, pendingDeliveries: pending() };
     },
   });
-  registerWorkerReportRoutes(http, createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() }));
+  const workerReports = createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() });
+  registerWorkerReportRoutes(http, workerReports);
+  registerPlacementReportRoutes(http, workerReports, () => clock.now());
   registerSimulationRoutes(http, { dataDir: config.dataDir });
-  registerConsoleLift(http, { db, decisioning, config, nowMs: () => clock.now() });
+  registerConsoleLift(http, { reports: workerReports, nowMs: () => clock.now() });
   await registerConsole(http);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.

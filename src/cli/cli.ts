@@ -18,6 +18,8 @@ Commands:
                                       Per-arm lift with Welch CIs, SRM, CUPED (--uplift ARM --outcome O: uplift)
   report workers [ID|_all] [--since ISO] [--until ISO] [--cohort lifecycle|tier|channel] [--json]
                                       Incremental contribution per worker vs its holdout (_all: vs the global control group)
+  report placement NAME [--since ISO] [--until ISO] [--cohort lifecycle|tier|channel] [--json]
+                                      Incremental contribution of a decision placement vs the global control group
   report uplift ID [--since ISO] [--json]
                                       A targeted worker's uplift model (entry.uplift): Qini, AUUC, top 30% vs random, who it let in
   report attribution [--since ISO] [--until ISO] [--json]
@@ -89,7 +91,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'report': {
         const [, what, id] = args.positionals;
-        if (what === 'workers' || what === 'attribution' || what === 'uplift') {
+        if (what === 'workers' || what === 'attribution' || what === 'uplift' || what === 'placement') {
           const { reportWorkers } = await import('./report-workers.ts');
           return await withClient(args, env, io, (c) => reportWorkers(c, what, what === 'attribution' ? undefined : id, args, io));
         }

@@ -73,6 +73,17 @@ describe('braid report workers / attribution', () => {
     expect(await reportWorkers(client, 'workers', 'wkr_nope', parseArgs([]), missing)).toBe(1);
   }, 60_000);
 
+  it('prints a placement against the global control group', async () => {
+    // 30 shoppers decided for on site; with no global control group configured here the report says an arm is missing.
+    for (let i = 0; i < 30; i++) expect((await s.api('POST', '/v1/decide', { ref: `userId:c_${i}`, placement: 'home_hero' })).status).toBe(200);
+    const out = captureIo();
+    expect(await reportWorkers(client, 'placement', 'home_hero', parseArgs([]), out)).toBe(0);
+    expect(out.out()).toMatch(/^Placement home_hero: shoppers first decided for there/m);
+    expect(out.out()).toContain('Treated 30, global control group (holdout) 0');
+    expect(out.out()).toContain('Incremental contribution: – (needs shoppers in both arms)');
+    expect(await reportWorkers(client, 'placement', undefined, parseArgs([]), captureIo())).toBe(2);
+  }, 60_000);
+
   it('prints a targeted worker\'s uplift model beside random targeting, and says when a worker has none', async () => {
     const none = captureIo();
     expect(await reportWorkers(client, 'uplift', 'wkr_cli', parseArgs([]), none)).toBe(0);

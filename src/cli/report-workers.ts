@@ -23,6 +23,9 @@ export interface WorkerReportBody extends Body {
   worker: { id: string; name: string | null }; since: string; until: string; windowHours: number; globalControlExcluded?: number;
   cohort?: string; cohorts?: Array<{ cohort: string } & Body>;
 }
+export interface PlacementReportBody extends Body {
+  placement: string; since: string; until: string; windowHours: number; cohort?: string; cohorts?: Array<{ cohort: string } & Body>;
+}
 export interface WorkersListBody { since: string; until: string; windowHours: number; workers: Array<{ id: string; name: string; status: string; units: Body['units']; srmMismatch: boolean | null; incremental: Incremental }> }
 export interface AttributionBody {
   since: string; until: string; windowHours: number; orders: number; revenue: number; contribution: number;
@@ -84,11 +87,21 @@ function metricsTable(b: Body): string {
 }
 
 export function formatWorkerReport(r: WorkerReportBody): string {
-  const out = [
+  return formatBody(r, [
     `${r.worker.name ?? r.worker.id} (${r.worker.id}): shoppers who first entered ${r.since.slice(0, 10)} – ${r.until.slice(0, 10)}; outcomes within ${r.windowHours}h of entry`,
     `Treated ${formatCount(r.units.treated)}, holdout ${formatCount(r.units.holdout)}${r.globalControlExcluded ? `; ${formatCount(r.globalControlExcluded)} in the global control group left out` : ''}`,
-    srmLine(r), ...headline(r.incremental), '', metricsTable(r),
-  ];
+  ]);
+}
+
+export function formatPlacementReport(r: PlacementReportBody): string {
+  return formatBody(r, [
+    `Placement ${r.placement}: shoppers first decided for there ${r.since.slice(0, 10)} – ${r.until.slice(0, 10)}; outcomes within ${r.windowHours}h`,
+    `Treated ${formatCount(r.units.treated)}, global control group (holdout) ${formatCount(r.units.holdout)}`,
+  ]);
+}
+
+function formatBody(r: Body & { cohort?: string; cohorts?: Array<Body & { cohort: string }> }, head: string[]): string {
+  const out = [...head, srmLine(r), ...headline(r.incremental), '', metricsTable(r)];
   for (const c of r.cohorts ?? []) out.push('', `${r.cohort} = ${c.cohort}: treated ${formatCount(c.units.treated)}, holdout ${formatCount(c.units.holdout)}`, ...headline(c.incremental).map((l) => '  ' + l));
   return out.join('\n') + '\n';
 }
@@ -139,9 +152,9 @@ export function formatUplift(u: UpliftBody): string {
   return out.join('\n') + '\n';
 }
 
-export async function reportWorkers(client: BraidClient, what: 'workers' | 'attribution' | 'uplift', id: string | undefined, args: ParsedArgs, io: CliIo): Promise<number> {
+export async function reportWorkers(client: BraidClient, what: 'workers' | 'attribution' | 'uplift' | 'placement', id: string | undefined, args: ParsedArgs, io: CliIo): Promise<number> {
   const q = new URLSearchParams();
-  for (const k of ['since', 'until', 'alpha', ...(id && what === 'workers' ? ['cohort'] : [])]) if (typeof args.flags[k] === 'string') q.set(k, args.flags[k] as string);
+  for (const k of ['since', 'until', 'alpha', ...(id && (what === 'workers' || what === 'placement') ? ['cohort'] : [])]) if (typeof args.flags[k] === 'string') q.set(k, args.flags[k] as string);
   if (what === 'uplift') {
     if (!id) { io.stderr.write('braid report uplift: name the worker (`braid report uplift ID`)\n'); return 2; }
     q.delete('alpha');
@@ -151,12 +164,15 @@ export async function reportWorkers(client: BraidClient, what: 'workers' | 'attr
     io.stdout.write(args.flags.json === true ? JSON.stringify(res.body, null, 2) + '\n' : formatUplift(res.body as UpliftBody));
     return 0;
   }
-  const base = what === 'attribution' ? '/v1/reports/attribution' : id ? `/v1/reports/workers/${encodeURIComponent(id)}` : '/v1/reports/workers';
+  if (what === 'placement' && !id) { io.stderr.write('braid report placement: name the placement (`braid report placement NAME`)\n'); return 2; }
+  const base = what === 'attribution' ? '/v1/reports/attribution' : what === 'placement' ? `/v1/reports/placements/${encodeURIComponent(id!)}`
+    : id ? `/v1/reports/workers/${encodeURIComponent(id)}` : '/v1/reports/workers';
   const res = await client.request({ method: 'GET', path: `${base}${q.size > 0 ? `?${q}` : ''}`, auth: 'admin' });
   if (res.status === 404) { io.stderr.write(`No worker ${id}\n`); return 1; }
   if (res.status !== 200) { io.stderr.write(`Could not report: ${errorText(res)}\n`); return 1; }
   if (args.flags.json === true) { io.stdout.write(JSON.stringify(res.body, null, 2) + '\n'); return 0; }
-  io.stdout.write(what === 'attribution' ? formatAttribution(res.body as AttributionBody) : id ? formatWorkerReport(res.body as WorkerReportBody) : formatWorkersList(res.body as WorkersListBody));
+  io.stdout.write(what === 'attribution' ? formatAttribution(res.body as AttributionBody) : what === 'placement' ? formatPlacementReport(res.body as PlacementReportBody)
+    : id ? formatWorkerReport(res.body as WorkerReportBody) : formatWorkersList(res.body as WorkersListBody));
   // A targeted worker's report ends with its uplift model (the population the holdout measures).
   if (what === 'workers' && id && id !== '_all') {
     const u = await client.request({ method: 'GET', path: `/v1/reports/workers/${encodeURIComponent(id)}/uplift${q.has('since') ? `?since=${encodeURIComponent(q.get('since')!)}` : ''}`, auth: 'admin' });

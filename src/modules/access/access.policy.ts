@@ -117,7 +117,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /v1/recommendations': 'recommendations:read', 'POST /v1/recommendations/rerank': 'recommendations:read',
   'POST /v1/recommendations/retrain': 'recommendations:write', 'GET /v1/recommendations/status': 'recommendations:read',
   // reports (POSTs compute or import experiment data; they send nothing)
-  'GET /v1/reports/holdout': 'reports:read', 'POST /v1/reports/ope': 'reports:write',
+  'GET /v1/reports/holdout': 'reports:read', 'GET /v1/reports/placements/:placement': 'reports:read', 'GET /v1/reports/placements/:placement/series': 'reports:read', 'POST /v1/reports/ope': 'reports:write',
   'GET /v1/reports/workers': 'reports:read', 'GET /v1/reports/workers/:id': 'reports:read', 'GET /v1/reports/overview': 'reports:read',
   'GET /v1/reports/workers/:id/series': 'reports:read', 'GET /v1/reports/workers/:id/arms': 'reports:read', 'GET /v1/reports/workers/:id/uplift': 'reports:read', 'GET /v1/reports/attribution': 'reports:read',
   // Simulation mode only (BRAID_CLOCK=manual): reading the clock is harmless, moving it is a setting.

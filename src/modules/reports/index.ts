@@ -11,7 +11,6 @@ export { buildExperimentReport, orderArms, summarizeUnitRows, type SummarizeOpti
 export { mapExperimentRows, parseCsvRecords, validateMapping, type CsvRecord, type MappedRows } from './reports.csv.ts';
 export { buildFeatureEncoder, evaluateUplift, type FeatureEncoder, type UpliftOptions, type UpliftReport } from './reports.uplift.ts';
 export { registerDecisionReportRoutes, evaluatePolicy } from './reports.decisions.ts';
-export { holdoutUnit, reportHoldout, HOLDOUT_OUTCOMES } from './reports.holdout.ts';
 export { evaluateOnDecisionLog, parseTargetPolicy, targetDistribution, type TargetPolicy, type DecisionLogEvaluation } from './reports.policy.ts';
 export { evaluatePolicyOnLog, type LogRecord, type PolicyEvaluation, type PolicyEvaluationOptions } from './reports.ope.ts';
 export { createSyntheticBanditWorld, measureOpeCoverage, type CoverageResult, type SyntheticBanditWorld } from './reports.synthetic.ts';
@@ -20,8 +19,8 @@ export type {
   ArmComparison, ArmStats, ArmSummary, CovariateValue, CupedResult, Experiment, ExperimentMapping, ExperimentReport, ImportResult,
   MetricReport, ReportInput, RowError, UnitRow,
 } from './reports.types.ts';
-export { createWorkerReports, ALL_WORKERS, type WorkerReports, type WorkerReport, type WorkerReportQuery } from './reports.workers.service.ts';
+export { createWorkerReports, ALL_WORKERS, type WorkerReports, type WorkerReport, type WorkerReportQuery, type PlacementReport } from './reports.workers.service.ts';
 export { registerWorkerReportRoutes } from './reports.workers.routes.ts';
 export { buildWorkerReport, buildSeries, armStatsOf, expectedHoldoutShare, type Incrementality, type SeriesPoint } from './reports.workers.ts';
 export { WORKER_METRICS, COHORTS, type Cohort, type UnitAggregate } from './reports.workers.store.ts';
-export { placementLiftBuckets, buildLiftPoints, type LiftBucket, type LiftPoint } from './reports.placement-lift.ts';
+export { registerPlacementReportRoutes } from './reports.placements.routes.ts';

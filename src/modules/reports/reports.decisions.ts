@@ -1,13 +1,10 @@
 /**
- * Reports over Braid's own decision log (admin): off-policy evaluation (POST /v1/reports/ope) and
- * holdout-based incrementality per placement (GET /v1/reports/holdout).
+ * Off-policy evaluation over Braid's own decision log (POST /v1/reports/ope). Holdout-based
+ * incrementality per placement is reports.placements.routes.
  */
 import { Type } from 'typebox';
-import { invalid, type Config, type HttpServer } from '../../core/index.ts';
-import type { CatalogCache } from '../catalog/index.ts';
+import type { HttpServer } from '../../core/index.ts';
 import type { DecisionService } from '../decisioning/index.ts';
-import type { ProfileService } from '../profiles/index.ts';
-import { reportHoldout } from './reports.holdout.ts';
 import { evaluateOnDecisionLog, parseTargetPolicy, type DecisionLogEvaluation } from './reports.policy.ts';
 
 const MAX_ROWS = 500_000;
@@ -20,28 +17,7 @@ export async function evaluatePolicy(decisions: DecisionService, body: { policy:
   return evaluateOnDecisionLog(rows, policy, { alpha: body.alpha, types });
 }
 
-export function registerDecisionReportRoutes(http: HttpServer, c: { decisioning: DecisionService; profiles: ProfileService; catalog: CatalogCache; config: Config; nowMs: () => number }): void {
-  const decisions = c.decisioning;
-  http.get('/v1/reports/holdout', {
-    schema: {
-      tags: ['reports'], summary: 'Incrementality of a placement against the persistent global control group: conversion, revenue, discount and contribution per shopper, Welch CIs, SRM, CUPED',
-      querystring: Type.Object({
-        placement: Type.String({ minLength: 1, maxLength: 100 }),
-        since: Type.Optional(Type.String({ format: 'date-time', description: 'Default: 30 days ago' })),
-        until: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
-        alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 0.5 })),
-      }),
-    },
-  }, async (req) => {
-    const untilMs = req.query.until ? Date.parse(req.query.until) : c.nowMs();
-    const sinceMs = req.query.since ? Date.parse(req.query.since) : untilMs - 30 * 86_400_000;
-    if (!(sinceMs < untilMs)) throw invalid('since', 'must be before until');
-    return reportHoldout(
-      { decisioning: decisions, profiles: c.profiles, catalog: c.catalog, holdoutPct: c.config.brain.globalHoldoutPct, windowHours: c.config.brain.attributionWindowHours },
-      { placement: req.query.placement, sinceMs, untilMs, alpha: req.query.alpha },
-    );
-  });
-
+export function registerDecisionReportRoutes(http: HttpServer, decisions: DecisionService): void {
   http.post('/v1/reports/ope', {
     schema: {
       tags: ['reports'], summary: 'Off-policy evaluation: what a target policy would have earned on the logged traffic (IPS, SNIPS, DM, DR with CIs)',

@@ -115,6 +115,12 @@ describe('worker reports', () => {
     // CUPED on pre-period revenue is reported with its variance reduction.
     expect(metric('contribution').comparisons[0].cuped.covariate).toBe('pre_revenue');
     expect(typeof inc.contributionPerShopperCuped.varianceReduction).toBe('number');
+    // The placement the worker decided at: its units are the shoppers decided for there. Held-out
+    // and global-control journeys skip their decide steps, so it has no control units (no lift):
+    // a journey's placement is measured by its worker's report.
+    const pl = (await s.api('GET', '/v1/reports/placements/email_cart_recovery')).body;
+    expect(pl.units).toEqual({ total: treated.length, treated: treated.length, holdout: 0 });
+    expect(pl.metrics).toEqual([]);
 
     // Cohorts partition the shoppers; the series' last point is the whole report.
     const byLifecycle = (await s.api('GET', '/v1/reports/workers/wkr_nudge?cohort=lifecycle')).body;
@@ -174,6 +180,8 @@ describe('worker reports', () => {
     expect(w.incremental.contributionPerShopper).not.toBeNull();
     const p = a.touches.find((x: { kind: string; id: string }) => x.kind === 'placement' && x.id === 'pdp_modules');
     expect(p).toMatchObject({ orders: 1, revenue: 50, contribution: -10 });
+    // Beside it, the placement's holdout-based truth: one treated shopper, no control units yet.
+    expect(p.incremental).toMatchObject({ treatedShoppers: 1, holdoutShoppers: 0, contributionPerShopper: null });
     expect(a.orders).toBe(ORDERS.length + 1);
     expect(a.unattributed.orders).toBe(ORDERS.length - mine.length);
 

@@ -11,12 +11,12 @@ import { COHORTS, type Cohort } from './reports.workers.store.ts';
 import { ALL_WORKERS, type WorkerReportQuery, type WorkerReports } from './reports.workers.service.ts';
 
 const tags = ['reports'];
-const Num = Type.Union([Type.Number(), Type.Null()]);
+export const Num = Type.Union([Type.Number(), Type.Null()]);
 const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }) });
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
-const Estimate = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num, pValue: Num, df: Num });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Total = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num }, { description: 'Incremental contribution on the treated shoppers (per-shopper lift × treated shoppers)' });
+export const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
+export const Estimate = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num, pValue: Num, df: Num });
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+export const Total = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num }, { description: 'Incremental contribution on the treated shoppers (per-shopper lift × treated shoppers)' });
 const Incremental = Type.Object({
   treatedShoppers: Type.Integer(), holdoutShoppers: Type.Integer(),
   contributionPerShopper: Nullable(Estimate),
@@ -35,7 +35,7 @@ const Metric = Type.Object({
     cuped: Type.Optional(Type.Object({ covariate: Type.String(), theta: Num, varianceReduction: Num, absolute: Estimate, relative: Estimate })),
   })),
 });
-const bodyFields = {
+export const bodyFields = {
   control: Type.String(), alpha: Type.Number(), units: Units, expectedHoldoutShare: Type.Number(),
   arms: Type.Array(Type.Object({ arm: Type.String(), n: Type.Integer(), share: Type.Number() })),
   srm: Nullable(Srm), incremental: Incremental, metrics: Type.Array(Metric),
@@ -48,15 +48,15 @@ const WorkerReportSchema = Type.Object({
   cohort: Type.Optional(Type.String()),
   cohorts: Type.Optional(Type.Array(Type.Object({ cohort: Type.String(), ...bodyFields }))),
 });
-const Period = {
+export const Period = {
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers who first entered from (default: 90 days before until)' })),
   until: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers who first entered before (default: now)' })),
   alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 0.5, description: '1 − confidence level (default 0.05)' })),
 };
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: `A worker id, or ${ALL_WORKERS} for all workers against the global control group` }) });
-const BUCKETS: Record<string, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+export const BUCKETS: Record<string, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
 
-function periodOf(q: { since?: string; until?: string; alpha?: number }): WorkerReportQuery {
+export function periodOf(q: { since?: string; until?: string; alpha?: number }): WorkerReportQuery {
   const out: WorkerReportQuery = {};
   if (q.since) out.sinceMs = Date.parse(q.since);
   if (q.until) out.untilMs = Date.parse(q.until);

@@ -32,12 +32,24 @@ export interface WorkerReport extends WorkerReportBody {
 }
 
 export interface AttributionRow extends TouchCredit {
-  /** Holdout-based truth for workers over the same period (null for placements: see /v1/reports/holdout). */
+  /** Holdout-based truth over the same period: the worker's holdout, or the placement's global control group. */
   incremental: Incrementality | null;
+}
+
+/** A placement's incrementality against the global control group (units: first decision there in the period). */
+export interface PlacementReport extends WorkerReportBody {
+  placement: string;
+  since: string;
+  until: string;
+  windowHours: number;
+  cohort?: Cohort | undefined;
+  cohorts?: Array<{ cohort: string } & WorkerReportBody> | undefined;
 }
 
 export interface WorkerReports {
   worker(id: string, q?: WorkerReportQuery): Promise<WorkerReport>;
+  placement(placement: string, q?: WorkerReportQuery): Promise<PlacementReport>;
+  placementSeries(placement: string, q: WorkerReportQuery & { bucketMs: number }): Promise<{ placement: string; since: string; until: string; bucketMs: number; points: SeriesPoint[] }>;
   list(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; workers: Array<{ id: string; name: string; status: string; units: WorkerReportBody['units']; srmMismatch: boolean | null; incremental: Incrementality }> }>;
   series(id: string, q: WorkerReportQuery & { bucketMs: number }): Promise<{ worker: string; since: string; until: string; bucketMs: number; points: SeriesPoint[] }>;
   uplift(id: string, q?: WorkerReportQuery): Promise<WorkerUpliftReport>;
@@ -86,12 +98,14 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     try { return (await d.workers.get(id)).definition.name ?? id; } catch { return null; }
   }
 
-  async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined } = {}) {
+  /** `id`: a worker, ALL_WORKERS, or with `placement` set the units of that placement. */
+  async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined; placement?: string | undefined } = {}) {
     const { sinceMs, untilMs } = period(q);
     const { rows, globalControlExcluded } = await aggregateUnits(d.db, {
-      workerId: id === ALL_WORKERS ? null : id, sinceMs, untilMs, windowMs: (q.windowHours ?? windowHours) * 3_600_000, contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
+      workerId: id === ALL_WORKERS || extra.placement ? null : id, placement: extra.placement, sinceMs, untilMs, windowMs: (q.windowHours ?? windowHours) * 3_600_000,
+      contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
     });
-    return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: await pctOfVersions(id, rows) };
+    return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: extra.placement ? () => globalPct : await pctOfVersions(id, rows) };
   }
 
   async function worker(id: string, q: WorkerReportQuery = {}): Promise<WorkerReport> {
@@ -106,8 +120,25 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     return out;
   }
 
+  async function placement(name: string, q: WorkerReportQuery = {}): Promise<PlacementReport> {
+    await d.flushDecisions?.(); // this process's buffered decisions are units too
+    const { rows, sinceMs, untilMs, pctOf } = await aggregate(ALL_WORKERS, q, { cohort: q.cohort, placement: name });
+    const out: PlacementReport = {
+      placement: name, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours: q.windowHours ?? windowHours,
+      ...buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha),
+    };
+    if (q.cohort) { out.cohort = q.cohort; out.cohorts = buildCohortReports(rows, pctOf, q.alpha); }
+    return out;
+  }
+
   return {
     worker,
+    placement,
+    async placementSeries(placement, q) {
+      await d.flushDecisions?.();
+      const { rows, sinceMs, untilMs, pctOf } = await aggregate(ALL_WORKERS, q, { bucketMs: q.bucketMs, placement });
+      return { placement, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), bucketMs: q.bucketMs, points: buildSeries(rows, sinceMs, untilMs, q.bucketMs, pctOf, q.alpha) };
+    },
     async list(q = {}) {
       const { sinceMs, untilMs } = period(q);
       const ids = [ALL_WORKERS, ...(await d.workers.list()).map((w) => w.id)];
@@ -144,7 +175,8 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
       for (const c of credits) {
         if (c.kind === 'none') continue;
         // Journeys whose outcome windows can reach these orders: entries from one window earlier.
-        const incremental = c.kind === 'worker' ? (await worker(c.id, { sinceMs: sinceMs - windowMs, untilMs, alpha: q.alpha })).incremental : null;
+        const since = { sinceMs: sinceMs - windowMs, untilMs, alpha: q.alpha };
+        const incremental = (c.kind === 'worker' ? await worker(c.id, since) : await placement(c.id, since)).incremental;
         touches.push({ ...c, incremental });
       }
       const sum = (k: 'orders' | 'revenue' | 'contribution') => credits.reduce((s, c) => s + c[k], 0);

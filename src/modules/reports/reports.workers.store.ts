@@ -31,6 +31,12 @@ export type Cohort = (typeof COHORTS)[number];
 export interface UnitQuery {
   /** null: every worker (the arms are then the global control group vs everyone else). */
   workerId: string | null;
+  /**
+   * With workerId null: the units are the shoppers decided for at this placement instead, their
+   * FIRST decision there in [since, until) picks the arm (global control group vs everyone else)
+   * and starts the window; messages are the deliveries that carried a decision at the placement.
+   */
+  placement?: string | undefined;
   sinceMs: number;
   untilMs: number;
   windowMs: number;
@@ -114,10 +120,36 @@ export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: Unit
 
 const EXCLUDED = 'excluded';
 
+/** Units of a worker ($1) or of all workers ($1 null): first journey entries, and for _all decisions too. */
+const WORKER_FIRST = `select distinct on (profile_id) profile_id, entered_at, holdout, version, seq from (
+         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id
+         from worker_instances where ($1::text is null or worker_id = $1) and $8::text is null
+         union all
+         -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
+         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id
+         from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)
+       ) touches order by profile_id, entered_at, id`;
+
+/** Units of a placement ($8): the first decision there in the period. */
+const PLACEMENT_FIRST = `select distinct on (profile_id) profile_id, (extract(epoch from at) * 1000)::int8 as entered_at,
+         case when grp = 'control' then 'global_control' end as holdout, 0 as version, null::bigint as seq
+       from decisions where placement = $8::text and profile_id is not null and at >= to_timestamp($2 / 1000.0) and at < to_timestamp($3 / 1000.0)
+       order by profile_id, at, id`;
+
+/** Messages of a worker ($1) or of all workers, by the journey's (current) profile. */
+const WORKER_DELIVERIES = `select wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
+         where ($1::text is null or (d.worker_id = $1 and wi.worker_id = $1)) and d.status <> 'suppressed'`;
+
+/** Messages that carried a decision made at the placement ($8), by the decision's profile. */
+const PLACEMENT_DELIVERIES = `select dc.profile_id, d.created_at, d.channel from deliveries d join decisions dc on dc.id = d.decision_id
+         where dc.placement = $8::text and d.status <> 'suppressed'`;
+
 async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
   const win = `$4::float8 * interval '1 millisecond'`;
   const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
-  const bucket = q.bucketMs ? `floor((u.entered_at - $2::int8) / $7::float8)::int` : 'null::int';
+  // Every parameter is referenced (Postgres must type each): $7 null gives null buckets, $8 null worker units.
+  const bucket = 'floor((u.entered_at - $2::int8) / $7::float8)::int';
+  const delivered = q.placement ? PLACEMENT_DELIVERIES : WORKER_DELIVERIES;
   const channels = Object.keys(q.contactCosts);
   // Sufficient statistics come from three parts that add up (n from the first only):
   //  all units: n;  units with an order (either side of entry) or an unsubscribe: every metric;
@@ -133,14 +165,7 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
-       select distinct on (profile_id) profile_id, entered_at, holdout, version, seq from (
-         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id
-         from worker_instances where ($1::text is null or worker_id = $1)
-         union all
-         -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
-         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id
-         from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)
-       ) touches order by profile_id, entered_at, id
+       ${q.placement ? PLACEMENT_FIRST : WORKER_FIRST}
      ), period_units as (
        select profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
        from (
@@ -167,10 +192,7 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
        from ord left join cogs on cogs.order_id = ord.order_id group by ord.profile_id
      ), msgs as (
        select u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
-       from (
-         select wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
-         where ($1::text is null or (d.worker_id = $1 and wi.worker_id = $1)) and d.status <> 'suppressed'
-       ) d join units u on u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
+       from (${delivered}) d join units u on u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
        left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
        group by u.profile_id
      ), unsub as (
@@ -204,7 +226,7 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
      select arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
        sum(s_pre) as s_pre, sum(q_pre) as q_pre, sum(s_rev_orders) as s_rev_orders
      from parts group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
-    [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), ...(q.bucketMs ? [q.bucketMs] : [])]);
+    [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), q.bucketMs ?? null, q.placement ?? null]);
   return r.rows.map((row) => {
     const f = (k: string) => Number(row[k] ?? 0);
     const sums = {} as UnitAggregate['sums'];
