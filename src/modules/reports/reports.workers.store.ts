@@ -37,12 +37,19 @@ export interface UnitQuery {
   cohort?: Cohort | undefined;
   /** Group entries into buckets of this length from `sinceMs` (time series). */
   bucketMs?: number | undefined;
+  /**
+   * A/B/n arms of one experiment of the worker: the treated are split by the arm their first
+   * journey recorded for this key (`worker_instances.arms`), `unassigned` when that journey's
+   * version had no such experiment. Needs a workerId.
+   */
+  armKey?: string | undefined;
   contactCosts: Record<string, number>;
 }
 
 /** One group's sums: n, and per metric Σy, Σy², Σ(pre·y); Σpre, Σpre², Σ(revenue·orders). */
 export interface UnitAggregate {
-  arm: 'holdout' | 'treated';
+  /** holdout or treated; with `armKey`: holdout, an arm's name, or unassigned. */
+  arm: string;
   version: number;
   cohort: string | null;
   bucket: number | null;
@@ -113,12 +120,21 @@ export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: Unit
 }
 
 const EXCLUDED = 'excluded';
+/** The arm of treated units whose first journey's version had no such experiment. */
+export const UNASSIGNED = 'unassigned';
 
 async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
   const win = `$4::float8 * interval '1 millisecond'`;
   const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
   const bucket = q.bucketMs ? `floor((u.entered_at - $2::int8) / $7::float8)::int` : 'null::int';
   const channels = Object.keys(q.contactCosts);
+  const params: unknown[] = [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), ...(q.bucketMs ? [q.bucketMs] : [])];
+  let treatedArm = `'treated'`;
+  if (q.armKey !== undefined) {
+    if (q.workerId === null) throw new Error('aggregateUnits: arms need a worker');
+    params.push(q.armKey);
+    treatedArm = `coalesce(arms ->> $${params.length}::text, '${UNASSIGNED}')`;
+  }
   // Sufficient statistics come from three parts that add up (n from the first only):
   //  all units: n;  units with an order (either side of entry) or an unsubscribe: every metric;
   //  the other units with messages: only messages, contact cost and contribution (= −contact cost)
@@ -133,12 +149,12 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
-       select distinct on (profile_id) profile_id, entered_at, holdout, version, seq from (
-         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id
+       select distinct on (profile_id) profile_id, entered_at, holdout, version, seq, arms from (
+         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, arms
          from worker_instances where ($1::text is null or worker_id = $1)
          union all
          -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
-         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id
+         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id, null::jsonb
          from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)
        ) touches order by profile_id, entered_at, id
      ), period_units as (
@@ -146,7 +162,7 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
        from (
          select profile_id, entered_at, to_timestamp(entered_at::float8 / 1000) as t0, seq, version,
            case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
-                when holdout = 'global_control' then '${EXCLUDED}' else (case when holdout is null then 'treated' else 'holdout' end) end as arm
+                when holdout = 'global_control' then '${EXCLUDED}' else (case when holdout is null then ${treatedArm} else 'holdout' end) end as arm
          from first_entry where entered_at >= $2 and entered_at < $3
        ) x
      ), all_units as (
@@ -204,13 +220,13 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
      select arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
        sum(s_pre) as s_pre, sum(q_pre) as q_pre, sum(s_rev_orders) as s_rev_orders
      from parts group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
-    [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), ...(q.bucketMs ? [q.bucketMs] : [])]);
+    params);
   return r.rows.map((row) => {
     const f = (k: string) => Number(row[k] ?? 0);
     const sums = {} as UnitAggregate['sums'];
     for (const m of WORKER_METRICS) sums[m] = { sum: f(`s_${m}`), sumSq: f(`q_${m}`), sumPreY: f(`x_${m}`) };
     return {
-      arm: row.arm as UnitAggregate['arm'], version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
+      arm: row.arm as string, version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
       bucket: row.bucket === null || row.bucket === undefined ? null : Number(row.bucket), n: f('n'), sums,
       pre: { sum: f('s_pre'), sumSq: f('q_pre') }, sumRevenueOrders: f('s_rev_orders'),
     };
