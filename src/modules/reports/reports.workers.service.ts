@@ -153,9 +153,10 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     },
     async arms(id, q = {}) {
       if (id === ALL_WORKERS) throw invalid('id', 'arms belong to one worker: name it');
-      const current = await d.workers.get(id).catch(() => undefined);
-      if (!current) throw notFound(`Worker ${id}`);
-      const experiments = experimentsOf(current.definition.steps);
+      const record = await d.workers.get(id).catch(() => undefined);
+      if (!record) throw notFound(`Worker ${id}`);
+      const current = parseWorkerDefinition(record.definition); // the stored document of the newest version
+      const experiments = experimentsOf(current.steps);
       if (experiments.length === 0) throw invalid('experiment', `${id} has no arms in its current version (steps with arms: docs/workers.md)`);
       const experiment = q.experiment === undefined ? experiments[0]! : experiments.find((e) => e.key === q.experiment);
       if (!experiment) throw invalid('experiment', `${id} has no experiment "${q.experiment}" (it has: ${experiments.map((e) => e.key).join(', ')})`);
@@ -171,9 +172,9 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
           designs.set(v, { holdoutPct: def.holdoutPct, weights: e && Object.fromEntries(e.arms.map((a) => [a.name, a.weight])) });
         } catch { designs.set(v, { holdoutPct: 0 }); }
       }
-      const body = buildArmsReport(rows, experiment.arms.map((a) => a.name), control, (v) => designs.get(v) ?? { holdoutPct: current.definition.holdoutPct, weights: Object.fromEntries(experiment.arms.map((a) => [a.name, a.weight])) }, q.alpha);
+      const body = buildArmsReport(rows, experiment.arms.map((a) => a.name), control, (v) => designs.get(v) ?? { holdoutPct: current.holdoutPct, weights: Object.fromEntries(experiment.arms.map((a) => [a.name, a.weight])) }, q.alpha);
       return {
-        worker: { id, name: current.definition.name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(),
+        worker: { id, name: current.name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(),
         windowHours: q.windowHours ?? windowHours, globalControlExcluded, experiment, experiments, ...body,
       };
     },
