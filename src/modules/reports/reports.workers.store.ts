@@ -150,7 +150,7 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
        select distinct on (profile_id) profile_id, entered_at, holdout, version, seq, arms from (
-         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, arms
+         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, ${q.armKey !== undefined ? 'arms' : 'null::jsonb as arms'}
          from worker_instances where ($1::text is null or worker_id = $1)
          union all
          -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
