@@ -233,4 +233,15 @@ describe('A/B/n arms of a worker', () => {
     expect((await s.api('GET', '/v1/reports/workers/wkr_ab/arms?control=nope')).body.error.field).toBe('control');
     expect((await s.api('GET', '/v1/reports/workers/wkr_missing/arms')).status).toBe(404);
   });
+
+  it('still reports an experiment a newer version dropped, from the journeys that ran it', async () => {
+    const before = (await s.api('GET', '/v1/reports/workers/wkr_ab/arms')).body;
+    const plain = { ...WORKER, steps: [{ id: 'pick', type: 'decide', placement: 'email_cart_recovery' }, { id: 'mail', type: 'send', channel: 'email', template: 'cart_recovery' }] };
+    expect((await s.api('PUT', '/v1/workers/wkr_ab', plain)).status).toBe(200);
+    const after = (await s.api('GET', '/v1/reports/workers/wkr_ab/arms')).body;
+    expect(after.experiments).toEqual([]);
+    expect(after.experiment.key).toBe('promo');
+    expect(after.arms).toEqual(before.arms);
+    expect((await s.api('GET', '/v1/reports/workers/wkr_ab/arms?experiment=promo')).body.units).toEqual(before.units);
+  });
 });

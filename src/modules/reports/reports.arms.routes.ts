@@ -44,7 +44,7 @@ export function registerArmsReportRoute(http: HttpServer, reports: WorkerReports
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
       querystring: Type.Object({
         ...Period,
-        experiment: Type.Optional(Type.String({ maxLength: 40, description: 'Experiment key (default: the first of the current version)' })),
+        experiment: Type.Optional(Type.String({ maxLength: 40, description: 'Experiment key (default: the first of the current version; an older version\'s is reported from the journeys that ran it)' })),
         control: Type.Optional(Type.String({ maxLength: 40, description: 'Arm to compare the others with (default: the experiment\'s first arm)' })),
         windowHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 366, description: 'Outcome window after each entry, hours (default BRAID_ATTRIBUTION_WINDOW_HOURS)' })),
       }),

@@ -39,9 +39,9 @@ export interface ArmsReport extends ArmsReportBody {
   until: string;
   windowHours: number;
   globalControlExcluded: number;
-  /** The experiment reported, as the current worker version defines it. */
+  /** The experiment reported, as the newest version that has it defines it. */
   experiment: WorkerExperiment;
-  /** Every experiment of the current version (`?experiment=` picks one; default the first). */
+  /** Every experiment of the current version (`?experiment=` picks one, also one an older version had; default the first). */
   experiments: WorkerExperiment[];
 }
 
@@ -157,9 +157,18 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
       if (!record) throw notFound(`Worker ${id}`);
       const current = parseWorkerDefinition(record.definition); // the stored document of the newest version
       const experiments = experimentsOf(current.steps);
-      if (experiments.length === 0) throw invalid('experiment', `${id} has no arms in its current version (steps with arms: docs/workers.md)`);
-      const experiment = q.experiment === undefined ? experiments[0]! : experiments.find((e) => e.key === q.experiment);
-      if (!experiment) throw invalid('experiment', `${id} has no experiment "${q.experiment}" (it has: ${experiments.map((e) => e.key).join(', ')})`);
+      let experiment = q.experiment === undefined ? experiments[0] : experiments.find((e) => e.key === q.experiment);
+      // An experiment a newer version dropped is still reported from the journeys that ran it (newest version that had it).
+      for (let v = record.version - 1; !experiment && v >= 1; v--) {
+        try {
+          const old = experimentsOf(parseWorkerDefinition(await d.workers.version(id, v)).steps);
+          experiment = q.experiment === undefined ? old[0] : old.find((e) => e.key === q.experiment);
+        } catch { /* a version that no longer parses has no experiment to report */ }
+      }
+      if (!experiment) {
+        throw invalid('experiment', q.experiment === undefined ? `${id} has no steps with arms in any version (docs/workers.md "Arms")`
+          : `${id} has no experiment "${q.experiment}" in any version${experiments.length ? ` (current: ${experiments.map((e) => e.key).join(', ')})` : ''}`);
+      }
       const control = q.control ?? experiment.arms[0]!.name;
       if (!experiment.arms.some((a) => a.name === control)) throw invalid('control', `experiment "${experiment.key}" has no arm "${control}" (arms: ${experiment.arms.map((a) => a.name).join(', ')})`);
       const { rows, globalControlExcluded, sinceMs, untilMs } = await aggregate(id, q, { armKey: experiment.key });
