@@ -20,6 +20,8 @@ Commands:
                                       Incremental contribution per worker vs its holdout (_all: vs the global control group)
   report placement NAME [--since ISO] [--until ISO] [--cohort lifecycle|tier|channel] [--json]
                                       Incremental contribution of a decision placement vs the global control group
+  report arms ID [--experiment KEY] [--control ARM] [--since ISO] [--json]
+                                      A worker's A/B/n arms: each arm vs the control arm and vs the holdout, SRM against the weights
   report uplift ID [--since ISO] [--json]
                                       A targeted worker's uplift model (entry.uplift): Qini, AUUC, top 30% vs random, who it let in
   report attribution [--since ISO] [--until ISO] [--json]
@@ -95,7 +97,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
           const { reportWorkers } = await import('./report-workers.ts');
           return await withClient(args, env, io, (c) => reportWorkers(c, what, what === 'attribution' ? undefined : id, args, io));
         }
-        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`, \`report workers [ID]\`, \`report uplift ID\` or \`report attribution\`.\n\n${USAGE}\n`); return 2; }
+        if (what === 'arms') {
+          const { reportArms } = await import('./report-arms.ts');
+          return await withClient(args, env, io, (c) => reportArms(c, id, args, io));
+        }
+        if (what !== 'experiment' || !id) { io.stderr.write(`braid report: use \`report experiment ID\`, \`report workers [ID]\`, \`report arms ID\`, \`report uplift ID\` or \`report attribution\`.\n\n${USAGE}\n`); return 2; }
         const { reportExperiment } = await import('./report.ts');
         return await withClient(args, env, io, (c) => reportExperiment(c, id, args, io));
       }

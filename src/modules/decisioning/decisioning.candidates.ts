@@ -193,6 +193,7 @@ export function buildCandidates(input: CandidateInput): { candidates: Candidate[
       if (cooling(key, Math.max(pl.cooldownMinutes, o.cooldownDays * 1440))) { remove(key, 'cooldown', `offered within ${o.cooldownDays} days`); continue; }
       const check = checkOffer({ offer: o, policy: input.policy, tier: input.personalized ? tier : { customer: 'new', value: 'low' }, lines, placement: pl.id, spentToday: input.spentToday(o.id) });
       if (!check.ok) { remove(key, check.rule, check.detail); continue; }
+      if (r?.maxDepth !== undefined && check.depth > r.maxDepth + 1e-9) { remove(key, 'restricted', `${(check.depth * 100).toFixed(1)}% off, deeper than the request's candidates.maxDepth`); continue; }
       out.push({
         key, type, arm: key, productIds: linesInScope(o, lines).map((l) => l.productId), offerId: o.id, blockIds: [], theme: o.kind,
         margin: round2(lines.reduce((s, l) => s + (l.price - (l.cost ?? 0)) * l.quantity, 0)), cost: check.discount, depth: check.depth,
@@ -202,6 +203,6 @@ export function buildCandidates(input: CandidateInput): { candidates: Candidate[
     }
   }
 
-  if (pl.allowNone) out.push({ key: 'none', type: 'none', arm: 'none', productIds: [], blockIds: [], margin: B, cost: 0, depth: 0, relevance: 0, riskReducer: false, prefMatch: 0, source: 'policy' });
+  if (pl.allowNone && !(r?.allowNone === false && out.length > 0)) out.push({ key: 'none', type: 'none', arm: 'none', productIds: [], blockIds: [], margin: B, cost: 0, depth: 0, relevance: 0, riskReducer: false, prefMatch: 0, source: 'policy' });
   return { candidates: out, removed };
 }

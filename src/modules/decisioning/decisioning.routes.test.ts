@@ -127,3 +127,21 @@ describe('POST /v1/decide', () => {
     expect(m.body.updates).toBeGreaterThan(0);
   });
 });
+
+describe('candidate restrictions for experiments', () => {
+  it('caps the discount depth (maxDepth) and, with allowNone false, chooses the one offer allowed instead of silence', async () => {
+    await batch([
+      { type: 'identify', userId: 'u_arm', traits: { email: 'u_arm@example.com' } },
+      { type: 'track', userId: 'u_arm', event: 'Product Added', properties: { product_id: 'p1', price: 50, quantity: 1, cart_id: 'c_arm' } },
+    ]);
+    const shallow = await decide({ ref: 'userId:u_arm', placement: 'cart_nudge', candidates: { types: ['incentivize'], maxDepth: 0.05 } });
+    expect(shallow.status).toBe(200);
+    expect(shallow.body.reasons.removed).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'offer:o10', rule: 'restricted' })]));
+    expect(shallow.body.actions.every((a: { offerId?: string }) => a.offerId === undefined)).toBe(true);
+    const forced = await decide({ ref: 'userId:u_arm', placement: 'cart_nudge', candidates: { types: ['incentivize'], offerIds: ['o10'], allowNone: false }, context: { source: { arms: { promo: 'ten' } } } });
+    expect(forced.status).toBe(200);
+    expect(forced.body.actions.map((a: { type: string; offerId?: string }) => [a.type, a.offerId])).toEqual([['incentivize', 'o10']]);
+    expect((await api('GET', `/v1/decisions/${forced.body.decisionId}`)).body.explanation.context.source.arms).toEqual({ promo: 'ten' });
+    expect((await decide({ ref: 'userId:u_arm', placement: 'cart_nudge', candidates: { maxDepth: 2 } })).status).toBe(400);
+  });
+});

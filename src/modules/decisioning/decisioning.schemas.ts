@@ -60,6 +60,7 @@ export const ContextSchema = Type.Object({
     creativeId: Type.Optional(Type.String({ maxLength: 100 })),
     campaignId: Type.Optional(Type.String({ maxLength: 200 })),
     channel: Type.Optional(Type.String({ maxLength: 50 })),
+    arms: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 40 }), { description: 'A/B/n arms of the journey or campaign that asks (experiment key → arm), logged with the decision' })),
   }, { additionalProperties: false })),
   page: Type.Optional(Type.Object({
     productId: Type.Optional(Type.String({ maxLength: 200 })),
@@ -80,6 +81,8 @@ export const DecideRequestSchema = Type.Object({
     excludeProductIds: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 500 })),
     offerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
     actionIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
+    maxDepth: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Remove offers giving away more than this share of the basket (0.1 = 10%)' })),
+    allowNone: Type.Optional(Type.Boolean({ description: 'false: choose a candidate when any survives the guardrails (silence only when none does)' })),
   }, { additionalProperties: false, description: 'Restrictions: only these may be chosen (never a way around a guardrail)' })),
 }, { additionalProperties: false });
 

@@ -67,7 +67,11 @@ export interface DecideContext {
   store?: string | undefined;
   location?: Record<string, unknown> | undefined;
   weather?: Record<string, unknown> | undefined;
-  source?: { decisionId?: string | undefined; creativeId?: string | undefined; campaignId?: string | undefined; channel?: string | undefined } | undefined;
+  source?: {
+    decisionId?: string | undefined; creativeId?: string | undefined; campaignId?: string | undefined; channel?: string | undefined;
+    /** A/B/n arms of the journey that asks (experiment key → arm), logged with the decision as its exposure. */
+    arms?: Record<string, string> | undefined;
+  } | undefined;
   page?: { productId?: string | undefined; productIds?: string[] | undefined; category?: string | undefined; query?: string | undefined } | undefined;
 }
 
@@ -77,6 +81,10 @@ export interface CandidateRestriction {
   excludeProductIds?: string[] | undefined;
   offerIds?: string[] | undefined;
   actionIds?: string[] | undefined;
+  /** Offers giving away more than this share of the basket (0..1) are removed (an arm's discount depth). */
+  maxDepth?: number | undefined;
+  /** false: the brain must choose a candidate when any survives the guardrails (an arm that tests an offer); silence only when none does. */
+  allowNone?: boolean | undefined;
 }
 
 export interface DecideRequest {

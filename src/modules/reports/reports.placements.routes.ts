@@ -12,11 +12,10 @@
 import { Type } from 'typebox';
 import { invalid, type HttpServer } from '../../core/index.ts';
 import { nullifyNonFinite } from './reports.routes.ts';
-import { BUCKETS, Estimate, Nullable, Num, Period, Total, bodyFields, errors, periodOf } from './reports.workers.routes.ts';
+import { BUCKETS, Estimate, Nullable, Num, Period, Total, bodyFields, errors, periodOf, tags } from './reports.workers.schemas.ts';
 import type { WorkerReportQuery, WorkerReports } from './reports.workers.service.ts';
 import { COHORTS, type Cohort } from './reports.workers.store.ts';
 
-const tags = ['reports'];
 const DAY = 86_400_000;
 const Placement = Type.String({ minLength: 1, maxLength: 100, description: 'A decision placement, e.g. checkout_assist' });
 const PlacementReportSchema = Type.Object({

@@ -8,62 +8,12 @@ import { Type } from 'typebox';
 import { invalid, type HttpServer } from '../../core/index.ts';
 import { nullifyNonFinite } from './reports.routes.ts';
 import { COHORTS, type Cohort } from './reports.workers.store.ts';
-import { ALL_WORKERS, type WorkerReportQuery, type WorkerReports } from './reports.workers.service.ts';
+import { ALL_WORKERS, type WorkerReports } from './reports.workers.service.ts';
+import {
+  BUCKETS, errors, Estimate, Id, Incremental, Nullable, Num, Period, periodOf, tags, Total, Units, WorkerReportSchema,
+} from './reports.workers.schemas.ts';
+import { registerArmsReportRoute } from './reports.arms.routes.ts';
 
-const tags = ['reports'];
-export const Num = Type.Union([Type.Number(), Type.Null()]);
-const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }) });
-export const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
-export const Estimate = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num, pValue: Num, df: Num });
-export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-export const Total = Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num }, { description: 'Incremental contribution on the treated shoppers (per-shopper lift × treated shoppers)' });
-const Incremental = Type.Object({
-  treatedShoppers: Type.Integer(), holdoutShoppers: Type.Integer(),
-  contributionPerShopper: Nullable(Estimate),
-  contributionPerShopperCuped: Nullable(Type.Object({ estimate: Num, stdError: Num, ciLow: Num, ciHigh: Num, pValue: Num, df: Num, varianceReduction: Num })),
-  contributionTotal: Nullable(Total),
-  revenuePerShopper: Nullable(Estimate), conversionRate: Nullable(Estimate),
-  incrementalSpendPerShopper: Num, costPerIncrementalContribution: Num,
-});
-const Units = Type.Object({ total: Type.Integer(), treated: Type.Integer(), holdout: Type.Integer() });
-const Srm = Type.Object({ chiSquare: Num, df: Type.Integer(), pValue: Num, expected: Type.Array(Type.Number()), mismatch: Type.Boolean(), arms: Type.Array(Type.String()) });
-const Metric = Type.Object({
-  metric: Type.String(), kind: Type.String(),
-  arms: Type.Array(Type.Object({ arm: Type.String(), n: Type.Integer(), mean: Num, stdDev: Num })),
-  comparisons: Type.Array(Type.Object({
-    arm: Type.String(), absolute: Estimate, relative: Estimate,
-    cuped: Type.Optional(Type.Object({ covariate: Type.String(), theta: Num, varianceReduction: Num, absolute: Estimate, relative: Estimate })),
-  })),
-});
-export const bodyFields = {
-  control: Type.String(), alpha: Type.Number(), units: Units, expectedHoldoutShare: Type.Number(),
-  arms: Type.Array(Type.Object({ arm: Type.String(), n: Type.Integer(), share: Type.Number() })),
-  srm: Nullable(Srm), incremental: Incremental, metrics: Type.Array(Metric),
-};
-const WorkerReportSchema = Type.Object({
-  worker: Type.Object({ id: Type.String(), name: Nullable(Type.String()) }),
-  since: Type.String(), until: Type.String(), windowHours: Type.Number(),
-  ...bodyFields,
-  globalControlExcluded: Type.Optional(Type.Integer()),
-  cohort: Type.Optional(Type.String()),
-  cohorts: Type.Optional(Type.Array(Type.Object({ cohort: Type.String(), ...bodyFields }))),
-});
-export const Period = {
-  since: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers who first entered from (default: 90 days before until)' })),
-  until: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers who first entered before (default: now)' })),
-  alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 0.5, description: '1 − confidence level (default 0.05)' })),
-};
-const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: `A worker id, or ${ALL_WORKERS} for all workers against the global control group` }) });
-export const BUCKETS: Record<string, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
-
-export function periodOf(q: { since?: string; until?: string; alpha?: number }): WorkerReportQuery {
-  const out: WorkerReportQuery = {};
-  if (q.since) out.sinceMs = Date.parse(q.since);
-  if (q.until) out.untilMs = Date.parse(q.until);
-  if (out.sinceMs !== undefined && out.untilMs !== undefined && !(out.sinceMs < out.untilMs)) throw invalid('since', 'must be before until');
-  if (q.alpha !== undefined) out.alpha = q.alpha;
-  return out;
-}
 
 export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerReports): void {
   http.get('/v1/reports/workers', {
@@ -165,4 +115,6 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
       },
     },
   }, async (req) => nullifyNonFinite(await reports.attribution(periodOf(req.query))));
+
+  registerArmsReportRoute(http, reports);
 }

@@ -5,8 +5,9 @@
  * (reports.workers). The intended split for the SRM check comes from each journey's worker
  * version (its holdoutPct) and the configured global control share.
  */
-import { notFound, type Clock, type Config, type Db } from '../../core/index.ts';
-import { parseWorkerDefinition, type UpliftEvaluation, type WorkersService } from '../workers/index.ts';
+import { invalid, notFound, type Clock, type Config, type Db } from '../../core/index.ts';
+import { experimentsOf, parseWorkerDefinition, type UpliftEvaluation, type WorkerExperiment, type WorkersService } from '../workers/index.ts';
+import { buildArmsReport, type ArmsReportBody, type VersionDesign } from './reports.arms.ts';
 import {
   buildCohortReports, buildSeries, buildWorkerReport, expectedHoldoutShare, type Incrementality, type SeriesPoint, type WorkerReportBody,
 } from './reports.workers.ts';
@@ -31,6 +32,19 @@ export interface WorkerReport extends WorkerReportBody {
   cohorts?: Array<{ cohort: string } & WorkerReportBody> | undefined;
 }
 
+/** A worker's A/B/n arms (one experiment): docs/proof.md "Arms". */
+export interface ArmsReport extends ArmsReportBody {
+  worker: { id: string; name: string | null };
+  since: string;
+  until: string;
+  windowHours: number;
+  globalControlExcluded: number;
+  /** The experiment reported, as the newest version that has it defines it. */
+  experiment: WorkerExperiment;
+  /** Every experiment of the current version (`?experiment=` picks one, also one an older version had; default the first). */
+  experiments: WorkerExperiment[];
+}
+
 export interface AttributionRow extends TouchCredit {
   /** Holdout-based truth over the same period: the worker's holdout, or the placement's global control group. */
   incremental: Incrementality | null;
@@ -53,6 +67,7 @@ export interface WorkerReports {
   list(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; workers: Array<{ id: string; name: string; status: string; units: WorkerReportBody['units']; srmMismatch: boolean | null; incremental: Incrementality }> }>;
   series(id: string, q: WorkerReportQuery & { bucketMs: number }): Promise<{ worker: string; since: string; until: string; bucketMs: number; points: SeriesPoint[] }>;
   uplift(id: string, q?: WorkerReportQuery): Promise<WorkerUpliftReport>;
+  arms(id: string, q?: WorkerReportQuery & { experiment?: string | undefined; control?: string | undefined }): Promise<ArmsReport>;
   attribution(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; orders: number; revenue: number; contribution: number; unattributed: { orders: number; revenue: number; contribution: number }; touches: AttributionRow[] }>;
 }
 
@@ -98,12 +113,12 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     try { return (await d.workers.get(id)).definition.name ?? id; } catch { return null; }
   }
 
-  /** `id`: a worker, ALL_WORKERS, or with `placement` set the units of that placement. */
-  async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined; placement?: string | undefined } = {}) {
+  /** `id`: a worker, ALL_WORKERS, or with `placement` set the units of that placement; `armKey`: a worker's arms of that experiment. */
+  async function aggregate(id: string, q: WorkerReportQuery, extra: { cohort?: Cohort | undefined; bucketMs?: number | undefined; placement?: string | undefined; armKey?: string | undefined } = {}) {
     const { sinceMs, untilMs } = period(q);
     const { rows, globalControlExcluded } = await aggregateUnits(d.db, {
       workerId: id === ALL_WORKERS || extra.placement ? null : id, placement: extra.placement, sinceMs, untilMs, windowMs: (q.windowHours ?? windowHours) * 3_600_000,
-      contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs,
+      contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs, armKey: extra.armKey,
     });
     return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: extra.placement ? () => globalPct : await pctOfVersions(id, rows) };
   }
@@ -164,6 +179,42 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
         spec: st.spec && { minScore: st.spec.minScore, outcome: st.spec.outcome, model: st.spec.model, explorePct: st.spec.explorePct, minUnits: st.spec.minUnits, retrainHours: st.spec.retrainMs / 3_600_000 },
         model: m && { trainedAt: new Date(m.trainedAt).toISOString(), outcome: m.outcome, method: m.params.method, features: m.features, evaluation: { ...m.evaluation } },
         admissions: st.admissions,
+      };
+    },
+    async arms(id, q = {}) {
+      if (id === ALL_WORKERS) throw invalid('id', 'arms belong to one worker: name it');
+      const record = await d.workers.get(id).catch(() => undefined);
+      if (!record) throw notFound(`Worker ${id}`);
+      const current = parseWorkerDefinition(record.definition); // the stored document of the newest version
+      const experiments = experimentsOf(current.steps);
+      let experiment = q.experiment === undefined ? experiments[0] : experiments.find((e) => e.key === q.experiment);
+      // An experiment a newer version dropped is still reported from the journeys that ran it (newest version that had it).
+      for (let v = record.version - 1; !experiment && v >= 1; v--) {
+        try {
+          const old = experimentsOf(parseWorkerDefinition(await d.workers.version(id, v)).steps);
+          experiment = q.experiment === undefined ? old[0] : old.find((e) => e.key === q.experiment);
+        } catch { /* a version that no longer parses has no experiment to report */ }
+      }
+      if (!experiment) {
+        throw invalid('experiment', q.experiment === undefined ? `${id} has no steps with arms in any version (docs/workers.md "Arms")`
+          : `${id} has no experiment "${q.experiment}" in any version${experiments.length ? ` (current: ${experiments.map((e) => e.key).join(', ')})` : ''}`);
+      }
+      const control = q.control ?? experiment.arms[0]!.name;
+      if (!experiment.arms.some((a) => a.name === control)) throw invalid('control', `experiment "${experiment.key}" has no arm "${control}" (arms: ${experiment.arms.map((a) => a.name).join(', ')})`);
+      const { rows, globalControlExcluded, sinceMs, untilMs } = await aggregate(id, q, { armKey: experiment.key });
+      // Each version's intended split, read once (versions are immutable).
+      const designs = new Map<number, VersionDesign>();
+      for (const v of new Set(rows.map((r) => r.version))) {
+        try {
+          const def = parseWorkerDefinition(await d.workers.version(id, v));
+          const e = experimentsOf(def.steps).find((x) => x.key === experiment.key);
+          designs.set(v, { holdoutPct: def.holdoutPct, weights: e && Object.fromEntries(e.arms.map((a) => [a.name, a.weight])) });
+        } catch { designs.set(v, { holdoutPct: 0 }); }
+      }
+      const body = buildArmsReport(rows, experiment.arms.map((a) => a.name), control, (v) => designs.get(v) ?? { holdoutPct: current.holdoutPct, weights: Object.fromEntries(experiment.arms.map((a) => [a.name, a.weight])) }, q.alpha);
+      return {
+        worker: { id, name: current.name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(),
+        windowHours: q.windowHours ?? windowHours, globalControlExcluded, experiment, experiments, ...body,
       };
     },
     async attribution(q = {}) {

@@ -43,12 +43,19 @@ export interface UnitQuery {
   cohort?: Cohort | undefined;
   /** Group entries into buckets of this length from `sinceMs` (time series). */
   bucketMs?: number | undefined;
+  /**
+   * A/B/n arms of one experiment of the worker: the treated are split by the arm their first
+   * journey recorded for this key (`worker_instances.arms`), `unassigned` when that journey's
+   * version had no such experiment. Needs a workerId.
+   */
+  armKey?: string | undefined;
   contactCosts: Record<string, number>;
 }
 
 /** One group's sums: n, and per metric Σy, Σy², Σ(pre·y); Σpre, Σpre², Σ(revenue·orders). */
 export interface UnitAggregate {
-  arm: 'holdout' | 'treated';
+  /** holdout or treated; with `armKey`: holdout, an arm's name, or unassigned. */
+  arm: string;
   version: number;
   cohort: string | null;
   bucket: number | null;
@@ -119,20 +126,25 @@ export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: Unit
 }
 
 const EXCLUDED = 'excluded';
+/** The arm of treated units whose first journey's version had no such experiment. */
+export const UNASSIGNED = 'unassigned';
 
-/** Units of a worker ($1) or of all workers ($1 null): first journey entries, and for _all decisions too. */
-const WORKER_FIRST = `select distinct on (profile_id) profile_id, entered_at, holdout, version, seq from (
-         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id
+/**
+ * Units of a worker ($1) or of all workers ($1 null): first journey entries, and for _all decisions
+ * too; `arms` (the journey's recorded A/B/n arms) only when an arms report asks for them.
+ */
+const workerFirst = (withArms: boolean) => `select distinct on (profile_id) profile_id, entered_at, holdout, version, seq, arms from (
+         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, ${withArms ? 'arms' : 'null::jsonb as arms'}
          from worker_instances where ($1::text is null or worker_id = $1) and $8::text is null
          union all
          -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
-         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id
+         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id, null::jsonb
          from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)
        ) touches order by profile_id, entered_at, id`;
 
 /** Units of a placement ($8): the first decision there in the period. */
 const PLACEMENT_FIRST = `select distinct on (profile_id) profile_id, (extract(epoch from at) * 1000)::int8 as entered_at,
-         case when grp = 'control' then 'global_control' end as holdout, 0 as version, null::bigint as seq
+         case when grp = 'control' then 'global_control' end as holdout, 0 as version, null::bigint as seq, null::jsonb as arms
        from decisions where placement = $8::text and profile_id is not null and at >= to_timestamp($2 / 1000.0) and at < to_timestamp($3 / 1000.0)
        order by profile_id, at, id`;
 
@@ -151,6 +163,13 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const bucket = 'floor((u.entered_at - $2::int8) / $7::float8)::int';
   const delivered = q.placement ? PLACEMENT_DELIVERIES : WORKER_DELIVERIES;
   const channels = Object.keys(q.contactCosts);
+  const params: unknown[] = [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), q.bucketMs ?? null, q.placement ?? null];
+  let treatedArm = `'treated'`;
+  if (q.armKey !== undefined) {
+    if (q.workerId === null) throw new Error('aggregateUnits: arms need a worker');
+    params.push(q.armKey);
+    treatedArm = `coalesce(arms ->> $${params.length}::text, '${UNASSIGNED}')`;
+  }
   // Sufficient statistics come from three parts that add up (n from the first only):
   //  all units: n;  units with an order (either side of entry) or an unsubscribe: every metric;
   //  the other units with messages: only messages, contact cost and contribution (= −contact cost)
@@ -165,13 +184,13 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
-       ${q.placement ? PLACEMENT_FIRST : WORKER_FIRST}
+       ${q.placement ? PLACEMENT_FIRST : workerFirst(q.armKey !== undefined)}
      ), period_units as (
        select profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
        from (
          select profile_id, entered_at, to_timestamp(entered_at::float8 / 1000) as t0, seq, version,
            case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
-                when holdout = 'global_control' then '${EXCLUDED}' else (case when holdout is null then 'treated' else 'holdout' end) end as arm
+                when holdout = 'global_control' then '${EXCLUDED}' else (case when holdout is null then ${treatedArm} else 'holdout' end) end as arm
          from first_entry where entered_at >= $2 and entered_at < $3
        ) x
      ), all_units as (
@@ -226,13 +245,13 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
      select arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
        sum(s_pre) as s_pre, sum(q_pre) as q_pre, sum(s_rev_orders) as s_rev_orders
      from parts group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
-    [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), q.bucketMs ?? null, q.placement ?? null]);
+    params);
   return r.rows.map((row) => {
     const f = (k: string) => Number(row[k] ?? 0);
     const sums = {} as UnitAggregate['sums'];
     for (const m of WORKER_METRICS) sums[m] = { sum: f(`s_${m}`), sumSq: f(`q_${m}`), sumPreY: f(`x_${m}`) };
     return {
-      arm: row.arm as UnitAggregate['arm'], version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
+      arm: row.arm as string, version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
       bucket: row.bucket === null || row.bucket === undefined ? null : Number(row.bucket), n: f('n'), sums,
       pre: { sum: f('s_pre'), sumSq: f('q_pre') }, sumRevenueOrders: f('s_rev_orders'),
     };

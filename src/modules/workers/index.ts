@@ -6,6 +6,7 @@
 export { createWorkers, type WorkersService, type WorkersOptions } from './workers.service.ts';
 export { registerWorkerRoutes } from './workers.routes.ts';
 export { parseWorkerDefinition, parseDuration } from './workers.definition.ts';
+export { experimentsOf, assignArms, type Experiment as WorkerExperiment } from './workers.arms.ts';
 export { PLAYBOOKS } from './workers.playbooks.ts';
 export { createWorkerRenderer } from './workers.render.ts';
 export { checkSend, chooseChannel, nextBestHour, quietHoursEnd, localHour, type GuardrailSettings, type Verdict } from './workers.guardrails.ts';

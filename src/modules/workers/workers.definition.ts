@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { invalid, parseCondition, type Condition } from '../../core/index.ts';
 import { CHANNELS, type ChannelName } from '../channels/index.ts';
+import { checkExperiments, withArms } from './workers.arms.ts';
 import {
   RISK_TIERS, type EntryRules, type RiskTier, type Step, type Trigger, type UpliftSpec, type WorkerDefinition,
 } from './workers.types.ts';
@@ -94,16 +95,28 @@ function parseTrigger(raw: unknown): Trigger {
 }
 
 function parseStep(raw: unknown, i: number): Step {
-  const f = `steps[${i}]`;
+  const step = parseStepAt(raw, `steps[${i}]`);
+  if (isObj(raw) && (raw.arms !== undefined || raw.experiment !== undefined)) {
+    return withArms(step, raw, `steps[${i}]`, (merged, field) => parseStepAt(merged, field, `steps[${i}]`));
+  }
+  return step;
+}
+
+/**
+ * One step at `f`. `armOf` is set when parsing an arm (the step with an arm's overrides merged
+ * in): the arm's fields are then named `steps[i].arms[j].x`, the step's own `steps[i].x`.
+ */
+function parseStepAt(raw: unknown, f: string, armOf?: string): Step {
   if (!isObj(raw)) throw invalid(f, 'must be an object with an id and a type');
-  const id = str(raw, 'id', f, { pattern: STEP_ID, hint: 'must be a lower_snake_case id of at most 40 characters' })!;
-  const type = oneOf(raw, 'type', f, ['wait', 'wait_for_event', 'decide', 'send', 'branch', 'exit'] as const);
+  const id = str(raw, 'id', armOf ?? f, { pattern: STEP_ID, hint: 'must be a lower_snake_case id of at most 40 characters' })!;
+  const type = oneOf(raw, 'type', armOf ?? f, ['wait', 'wait_for_event', 'decide', 'send', 'branch', 'exit'] as const);
+  const ARMED = ['arms', 'experiment'];
   switch (type) {
     case 'wait':
-      only(raw, ['id', 'type', 'duration'], f);
+      only(raw, ['id', 'type', 'duration', ...ARMED], f);
       return { id, type, durationMs: parseDuration(raw.duration, `${f}.duration`) };
     case 'wait_for_event': {
-      only(raw, ['id', 'type', 'event', 'timeout', 'match', 'onEvent'], f);
+      only(raw, ['id', 'type', 'event', 'timeout', 'match', 'onEvent', ...ARMED], f);
       const onEventRaw = raw.onEvent ?? 'exit';
       let onEvent: 'exit' | 'next' | { goto: string };
       if (onEventRaw === 'exit' || onEventRaw === 'next') onEvent = onEventRaw;
@@ -111,30 +124,44 @@ function parseStep(raw: unknown, i: number): Step {
       else throw invalid(`${f}.onEvent`, 'must be "exit", "next" or { goto: stepId }');
       return { id, type, event: str(raw, 'event', f, EVENT)!, timeoutMs: parseDuration(raw.timeout, `${f}.timeout`), match: str(raw, 'match', f, { optional: true, max: 100 }), onEvent };
     }
-    case 'decide':
-      only(raw, ['id', 'type', 'placement', 'onSilent'], f);
-      return { id, type, placement: str(raw, 'placement', f, { max: 100 })!, onSilent: oneOf(raw, 'onSilent', f, ['exit', 'continue'] as const, 'exit') };
+    case 'decide': {
+      only(raw, ['id', 'type', 'placement', 'onSilent', 'offer', 'maxDiscountPct', ...ARMED], f);
+      const offer = raw.offer === undefined ? undefined : raw.offer === 'none' || raw.offer === null ? null : str(raw, 'offer', f, { max: 100, hint: 'must be an offer id or "none"' });
+      const maxDiscountPct = raw.maxDiscountPct === undefined ? undefined : num(raw, 'maxDiscountPct', f, 0, 100, 0);
+      if (offer === null && maxDiscountPct !== undefined) throw invalid(`${f}.maxDiscountPct`, 'cannot be combined with offer "none" (no incentive at all)');
+      return {
+        id, type, placement: str(raw, 'placement', f, { max: 100 })!, onSilent: oneOf(raw, 'onSilent', f, ['exit', 'continue'] as const, 'exit'),
+        ...(offer !== undefined ? { offer } : {}), ...(maxDiscountPct !== undefined ? { maxDiscountPct } : {}),
+      };
+    }
     case 'send': {
-      only(raw, ['id', 'type', 'channel', 'channels', 'template', 'timing', 'maxDelay', 'transactional'], f);
-      const channel = oneOf(raw, 'channel', f, [...CHANNELS, 'auto'] as const);
+      only(raw, ['id', 'type', 'channel', 'channels', 'template', 'timing', 'maxDelay', 'transactional', 'sendHour', 'blocks', ...ARMED], f);
+      const channel = oneOf(raw, 'channel', armOf ?? f, [...CHANNELS, 'auto'] as const);
       const list = raw.channels ?? (channel === 'auto' ? ['email', 'sms', 'push'] : [channel]);
       if (!Array.isArray(list) || list.length === 0 || list.some((c) => !(CHANNELS as readonly string[]).includes(c as string))) {
-        throw invalid(`${f}.channels`, `must be a non-empty list of ${CHANNELS.join(', ')}`);
+        throw invalid(`${armOf ?? f}.channels`, `must be a non-empty list of ${CHANNELS.join(', ')}`);
       }
-      if (raw.transactional !== undefined && typeof raw.transactional !== 'boolean') throw invalid(`${f}.transactional`, 'must be true or false');
+      if (raw.transactional !== undefined && typeof raw.transactional !== 'boolean') throw invalid(`${armOf ?? f}.transactional`, 'must be true or false');
+      const sendHour = raw.sendHour === undefined ? undefined : num(raw, 'sendHour', f, 0, 23, 0);
+      if (sendHour !== undefined && !Number.isInteger(sendHour)) throw invalid(`${f}.sendHour`, 'must be a whole hour from 0 to 23 (the shopper\'s time zone)');
+      const blocks = raw.blocks;
+      if (blocks !== undefined && (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 10 || blocks.some((b) => typeof b !== 'string' || b.trim() === '' || b.length > 100))) {
+        throw invalid(`${f}.blocks`, 'must be a list of 1 to 10 block ids');
+      }
       return {
         id, type, channel, channels: list as ChannelName[], template: str(raw, 'template', f, { max: 100 })!,
         timing: oneOf(raw, 'timing', f, ['now', 'best_hour'] as const, 'now'),
         maxDelayMs: raw.maxDelay === undefined ? 86_400_000 : parseDuration(raw.maxDelay, `${f}.maxDelay`),
         transactional: raw.transactional === true,
+        ...(sendHour !== undefined ? { sendHour } : {}), ...(blocks !== undefined ? { blocks: blocks as string[] } : {}),
       };
     }
     case 'branch':
-      only(raw, ['id', 'type', 'if', 'then', 'else'], f);
+      only(raw, ['id', 'type', 'if', 'then', 'else', ...ARMED], f);
       if (raw.if === undefined) throw invalid(`${f}.if`, 'is required');
       return { id, type, if: parseCondition(raw.if, `${f}.if`), then: str(raw, 'then', f)!, else: str(raw, 'else', f, { optional: true }) };
     case 'exit':
-      only(raw, ['id', 'type'], f);
+      only(raw, ['id', 'type', ...ARMED], f);
       return { id, type };
   }
 }
@@ -193,6 +220,7 @@ export function parseWorkerDefinition(input: unknown): WorkerDefinition {
       : s.type === 'wait_for_event' && typeof s.onEvent === 'object' ? [['onEvent.goto', s.onEvent.goto]] : [];
     for (const [k, ref] of refs) if (ref !== undefined && !ids.has(ref)) throw invalid(`steps[${i}].${k}`, `names no step ("${ref}")`);
   });
+  checkExperiments(steps);
   const trigger = parseTrigger(raw.trigger);
   // "Not followed by X within T on the same key" is a wait for X that exits when X comes.
   if (trigger.type === 'event' && trigger.unlessFollowedBy) {
@@ -228,6 +256,9 @@ export function parseWorkerDefinition(input: unknown): WorkerDefinition {
  * placement may choose an incentive (`incentivePlacement`, from decisioning's placement config).
  */
 export function workerFacts(def: WorkerDefinition, incentivePlacement?: (placementId: string) => boolean): { declared: WorkerDefinition['riskTier']; broadcast: boolean; sendsIncentive: boolean } {
-  const decides = def.steps.filter((s): s is Extract<WorkerDefinition['steps'][number], { type: 'decide' }> => s.type === 'decide');
-  return { declared: def.riskTier, broadcast: def.trigger.type === 'schedule', sendsIncentive: !!incentivePlacement && decides.some((s) => incentivePlacement(s.placement)) };
+  const decides = def.steps.filter((s): s is Extract<WorkerDefinition['steps'][number], { type: 'decide' }> => s.type === 'decide')
+    .flatMap((s) => [s, ...(s.arms?.arms.map((a) => a.step) ?? [])]);
+  // An arm that names an offer sends an incentive whatever its placement's types say.
+  const incentive = (s: (typeof decides)[number]) => typeof s.offer === 'string' || (!!incentivePlacement && incentivePlacement(s.placement));
+  return { declared: def.riskTier, broadcast: def.trigger.type === 'schedule', sendsIncentive: decides.some(incentive) };
 }

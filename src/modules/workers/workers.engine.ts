@@ -21,6 +21,7 @@ import type { EventTrigger, Instance, WorkerDefinition } from './workers.types.t
 import type { WorkersDeps } from './workers.deps.ts';
 import { eventProducts } from './workers.render.ts';
 import { targetEntry, upliftFeatures, type UpliftModel } from './workers.uplift.ts';
+import { armedStep, assignArms } from './workers.arms.ts';
 
 const DAY = 86_400_000;
 /** Trigger events older than this (replays, imports of history) start no journey. */
@@ -89,10 +90,13 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
         uplift = stamp;
       }
       history.set(k, { lastEntry: nowMs, running: true });
+      const holdout = holdoutOf(e.def, e.profileId);
+      // A/B/n arms only for treated shoppers, from the same versioned hash (workers.arms.ts); logged on the row and the trail.
+      const arms = holdout ? null : assignArms(e.def, e.profileId, brain.holdoutSalt);
       const inst: Instance & { entryKey: string } = {
         id: newId('ins', deps.clock), workerId: e.def.id, version: e.version, profileId: e.profileId, key: e.key, state: 'waiting', step: 0,
-        wakeAt: nowMs, waitEvent: null, holdout: holdoutOf(e.def, e.profileId), assignment: ASSIGNMENT_VERSION, exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
-        ctx: { event: e.event, trail: [], seq: e.seq, ...(uplift ? { uplift } : {}) } as Instance['ctx'],
+        wakeAt: nowMs, waitEvent: null, holdout, assignment: ASSIGNMENT_VERSION, arms, exitReason: null, enteredAt: nowMs, entryKey: e.entryKey,
+        ctx: { event: e.event, trail: arms ? [{ step: 'arms', outcome: `assigned ${Object.entries(arms).map(([x, a]) => `${x}=${a}`).join(' ')} (${ASSIGNMENT_VERSION})`, at: nowMs }] : [], seq: e.seq, ...(uplift ? { uplift } : {}) } as Instance['ctx'],
       };
       startTimer(inst, e.def, nowMs);
       rows.push(inst);
@@ -162,9 +166,9 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     const [shoppers, consent] = await Promise.all([loadShoppers([...new Set(batch.map((i) => i.profileId))], nowMs, needReach), prefetchConsent(batch, defs)]);
     const env: StepEnv = {
       nowMs, settings: hooks.settings(), buckets,
-      decide: (inst, placement) => w.decisioning.decide({
-        ref: inst.profileId, placement,
-        context: { time: new Date(nowMs).toISOString(), source: { channel: 'worker', campaignId: inst.workerId }, page: pageOf(inst) },
+      decide: (inst, placement, candidates) => w.decisioning.decide({
+        ref: inst.profileId, placement, candidates,
+        context: { time: new Date(nowMs).toISOString(), source: { channel: 'worker', campaignId: inst.workerId, ...(inst.arms ? { arms: inst.arms } : {}) }, page: pageOf(inst) },
       }),
       consented: async (profileId, purpose) => consent.get(`${profileId}\u0000${purpose}`) ?? w.consent.check(profileId, purpose),
       render: (input) => w.render(input),
@@ -310,7 +314,7 @@ export type Engine = ReturnType<typeof createEngine>;
  * load, save) is spent on setting a clock, which is most of the cost of an entry.
  */
 function startTimer(inst: Instance, def: WorkerDefinition, nowMs: number): void {
-  const first = def.steps[0];
+  const first = def.steps[0] && armedStep(def.steps[0], inst.arms);
   if (first?.type === 'wait') {
     inst.step = 1; inst.wakeAt = nowMs + first.durationMs;
     inst.ctx.trail.push({ step: first.id, outcome: 'waiting', at: nowMs });

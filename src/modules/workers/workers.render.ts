@@ -43,7 +43,11 @@ export function createWorkerRenderer(c: { content: ContentService; traits?: Trai
         id: input.profileId, traits: input.traits, preferences: preferenceStrengths(c.traits?.peekPreferences(input.profileId)),
         lifecycle: computed?.lifecycle, funnelStage: STAGE_BY_TEMPLATE[input.templateId],
       },
-      action: input.decision ? { type: input.decision.type as never, theme: input.decision.theme, productIds: decided, offerId: input.decision.offerId, blockIds: input.decision.blockIds } : undefined,
+      action: input.decision || input.blockIds ? {
+        type: (input.decision?.type ?? 'none') as never, theme: input.decision?.theme, productIds: decided, offerId: input.decision?.offerId,
+        // The step's (or its arm's) blocks weigh as if the decision had named them.
+        blockIds: [...(input.decision?.blockIds ?? []), ...(input.blockIds ?? [])],
+      } : undefined,
       products: products.length > 0 ? products : decided.slice(0, 3),
       recommendations: decided.filter((id) => !products.includes(id)),
       offer,

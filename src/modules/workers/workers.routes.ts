@@ -25,6 +25,7 @@ const InstanceSchema = Type.Object({
   state: Type.String(), step: Type.Integer(), wakeAt: Type.String(), waitEvent: Type.Union([Type.String(), Type.Null()]),
   holdout: Type.Union([Type.String(), Type.Null()], { description: 'null = treated; global_control or worker_holdout, assigned at entry and never recomputed' }),
   assignment: Type.Union([Type.String(), Type.Null()], { description: 'Version of the salted hash that assigned the arm (v1); null on journeys logged before it was recorded' }),
+  arms: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()], { description: 'A/B/n arms assigned at entry (experiment key → arm name) by the same hash version; null when held out or the version has no arms' }),
   exitReason: Type.Union([Type.String(), Type.Null()]), enteredAt: Type.String(),
   ctx: Type.Object({}, { additionalProperties: true }),
 });

@@ -6,9 +6,10 @@
  */
 import { evaluateCondition } from '../../core/index.ts';
 import { CHANNEL_PURPOSE, type ChannelName, type Contact, type OutboundContent, type SendRequest } from '../channels/index.ts';
-import type { DecisionResult } from '../decisioning/index.ts';
-import { checkSend, chooseChannel, isTimeZone, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
-import type { Instance, SendStep, WorkerDefinition } from './workers.types.ts';
+import type { DecideRequest, DecisionResult } from '../decisioning/index.ts';
+import { armedStep, armLabel, nextLocalHour } from './workers.arms.ts';
+import { checkSend, chooseChannel, isTimeZone, localHour, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
+import type { DecideStep, Instance, SendStep, WorkerDefinition } from './workers.types.ts';
 
 export interface RenderInput {
   templateId: string;
@@ -19,6 +20,8 @@ export interface RenderInput {
   decision?: Instance['ctx']['decision'];
   event?: Instance['ctx']['event'];
   vars: Record<string, unknown>;
+  /** Blocks the step (or its arm) requires, besides those the decision named. */
+  blockIds?: string[] | undefined;
 }
 export interface RenderOutput {
   content: OutboundContent; blockIds?: string[] | undefined; qa?: { ok: boolean; reasons: Array<{ rule: string; message: string }> } | undefined;
@@ -42,7 +45,7 @@ export interface StepEnv {
   nowMs: number;
   settings: GuardrailSettings;
   buckets: Map<string, Bucket>;
-  decide(inst: Instance, placement: string): Promise<DecisionResult>;
+  decide(inst: Instance, placement: string, candidates?: DecideRequest['candidates']): Promise<DecisionResult>;
   consented(profileId: string, purpose: string): Promise<{ allowed: boolean }>;
   render(input: RenderInput): Promise<RenderOutput>;
   unsubscribeUrl(profileId: string, purpose: string): string;
@@ -73,8 +76,10 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
     inst.waitEvent = null;
   }
   for (let guard = 0; guard < MAX_STEPS_PER_RUN; guard++) {
-    const step = def.steps[inst.step];
-    if (!step) { end(inst, 'done', 'completed'); return sends; }
+    const written = def.steps[inst.step];
+    if (!written) { end(inst, 'done', 'completed'); return sends; }
+    const step = armedStep(written, inst.arms); // the journey's arm of the step, if it has arms
+    const arm = armLabel(written, inst.arms);
     switch (step.type) {
       case 'wait':
         inst.wakeAt = now + step.durationMs; inst.step++;
@@ -97,18 +102,18 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
       case 'decide': {
         if (inst.holdout) { note(inst, step.id, 'held_out', now); inst.step++; continue; }
         let result: DecisionResult;
-        try { result = await env.decide(inst, step.placement); } catch (err) {
+        try { result = await env.decide(inst, step.placement, restrictionOf(step)); } catch (err) {
           note(inst, step.id, `error: ${(err as Error).message.slice(0, 200)}`, now); end(inst, 'exited', 'decide_failed');
           return sends;
         }
         const first = result.actions[0];
         if (!first || first.type === 'none') {
-          note(inst, step.id, `silent (${result.decisionId})`, now);
+          note(inst, step.id, `silent (${result.decisionId})${arm}`, now);
           if (step.onSilent === 'exit') { end(inst, 'exited', 'brain_silent'); return sends; }
           inst.step++; continue;
         }
         inst.ctx.decision = { id: result.decisionId, type: first.type, productIds: result.actions.flatMap((a) => a.productIds), offerId: first.offerId, blockIds: first.blockIds, theme: first.theme };
-        note(inst, step.id, `${first.type} (${result.decisionId})`, now);
+        note(inst, step.id, `${first.type} (${result.decisionId})${arm}`, now);
         inst.step++; continue;
       }
       case 'send': {
@@ -141,7 +146,10 @@ async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, s
     end(inst, 'exited', why);
     return undefined;
   }
-  if (step.timing === 'best_hour' && !inst.ctx.trail.some((t) => t.step === step.id && t.outcome === 'deferred: best_hour')) {
+  if (step.sendHour !== undefined && !inst.ctx.trail.some((t) => t.step === step.id && t.outcome === 'deferred: send_hour')) {
+    const at = nextLocalHour(now, step.sendHour, (ms) => localHour(ms, shopper.timeZone));
+    if (at !== undefined) return defer(inst, step.id, at, 'send_hour', now);
+  } else if (step.timing === 'best_hour' && !inst.ctx.trail.some((t) => t.step === step.id && t.outcome === 'deferred: best_hour')) {
     const at = nextBestHour(now, shopper.computed?.bestSendHour, step.maxDelayMs);
     if (at !== undefined) return defer(inst, step.id, at, 'best_hour', now);
   }
@@ -157,7 +165,7 @@ async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, s
   const purpose = CHANNEL_PURPOSE[channel];
   const rendered = await env.render({
     templateId: step.template, channel, profileId: inst.profileId, traits: shopper.traits, decision: inst.ctx.decision, event: inst.ctx.event,
-    vars: { unsubscribe_url: env.unsubscribeUrl(inst.profileId, purpose) },
+    vars: { unsubscribe_url: env.unsubscribeUrl(inst.profileId, purpose) }, blockIds: step.blocks,
   });
   if (rendered.qa && !rendered.qa.ok) {
     note(inst, step.id, `qa_failed: ${rendered.qa.reasons.map((r) => `${r.rule} (${r.message})`).join('; ').slice(0, 500)}`, now);
@@ -169,8 +177,17 @@ async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, s
   return {
     idempotencyKey: `${inst.workerId}:${inst.id}:${step.id}`, profileId: inst.profileId, channel, purpose, content: rendered.content,
     workerId: inst.workerId, workerVersion: inst.version, instanceId: inst.id, stepId: step.id, decisionId: inst.ctx.decision?.id, transactional: step.transactional,
-    provenance: rendered.provenance,
+    // The exposure: every message of a journey with arms carries them (deliveries.provenance, and the send's audit entry).
+    provenance: inst.arms ? { ...rendered.provenance, arms: inst.arms } : rendered.provenance,
   };
+}
+
+/** A decide step's offer settings as candidate restrictions: one offer (and no silence while it is allowed), none, or a depth cap. */
+function restrictionOf(step: DecideStep): DecideRequest['candidates'] {
+  if (step.offer === null) return { types: ['recommend', 'reassure', 'educate', 'none'] };
+  const depth = step.maxDiscountPct === undefined ? {} : { maxDepth: step.maxDiscountPct / 100 };
+  if (typeof step.offer === 'string') return { types: ['incentivize', 'loyalty_perk'], offerIds: [step.offer], allowNone: false, ...depth };
+  return step.maxDiscountPct === undefined ? undefined : depth;
 }
 
 function defer(inst: Instance, stepId: string, until: number, reason: string, now: number): undefined {

@@ -74,13 +74,13 @@ export async function deleteWorker(db: Db, id: string): Promise<void> {
 
 interface InstanceRowDb {
   id: string; worker_id: string; version: number; profile_id: string; key: string | null; state: Instance['state']; step: number;
-  wake_at: number; wait_event: string | null; holdout: string | null; assignment: string | null; exit_reason: string | null; entered_at: number; ctx: InstanceContext;
+  wake_at: number; wait_event: string | null; holdout: string | null; assignment: string | null; arms: Record<string, string> | null; exit_reason: string | null; entered_at: number; ctx: InstanceContext;
 }
-const COLS = 'id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, exit_reason, entered_at, ctx';
+const COLS = 'id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms, exit_reason, entered_at, ctx';
 function toInstance(r: InstanceRowDb): Instance {
   return {
     id: r.id, workerId: r.worker_id, version: Number(r.version), profileId: r.profile_id, key: r.key, state: r.state, step: Number(r.step),
-    wakeAt: Number(r.wake_at), waitEvent: r.wait_event, holdout: r.holdout, assignment: r.assignment ?? null, exitReason: r.exit_reason, enteredAt: Number(r.entered_at), ctx: r.ctx,
+    wakeAt: Number(r.wake_at), waitEvent: r.wait_event, holdout: r.holdout, assignment: r.assignment ?? null, arms: r.arms ?? null, exitReason: r.exit_reason, enteredAt: Number(r.entered_at), ctx: r.ctx,
   };
 }
 
@@ -88,14 +88,15 @@ function toInstance(r: InstanceRowDb): Instance {
 export async function insertInstances(db: Queryable, rows: Array<Instance & { entryKey: string }>, nowMs: number): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const r = await db.query<{ id: string }>(
-    `insert into worker_instances (id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, exit_reason, entered_at, updated_at, entry_key, ctx)
-     select id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, null, entered_at, $13, entry_key, ctx::jsonb
-     from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int8[], $9::text[], $10::text[], $11::int8[], $12::text[], $14::text[], $15::text[])
-       as x(id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, entered_at, entry_key, ctx, assignment)
+    `insert into worker_instances (id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms, exit_reason, entered_at, updated_at, entry_key, ctx)
+     select id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms::jsonb, null, entered_at, $13, entry_key, ctx::jsonb
+     from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int8[], $9::text[], $10::text[], $11::int8[], $12::text[], $14::text[], $15::text[], $16::text[])
+       as x(id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, entered_at, entry_key, ctx, assignment, arms)
      on conflict (entry_key) do nothing returning id`,
     [rows.map((i) => i.id), rows.map((i) => i.workerId), rows.map((i) => i.version), rows.map((i) => i.profileId), rows.map((i) => i.key),
       rows.map((i) => i.state), rows.map((i) => i.step), rows.map((i) => i.wakeAt), rows.map((i) => i.waitEvent), rows.map((i) => i.holdout),
-      rows.map((i) => i.enteredAt), rows.map((i) => i.entryKey), nowMs, rows.map((i) => JSON.stringify(i.ctx)), rows.map((i) => i.assignment)]);
+      rows.map((i) => i.enteredAt), rows.map((i) => i.entryKey), nowMs, rows.map((i) => JSON.stringify(i.ctx)), rows.map((i) => i.assignment),
+      rows.map((i) => (i.arms ? JSON.stringify(i.arms) : null))]);
   return new Set(r.rows.map((x) => x.id));
 }
 

@@ -28,9 +28,15 @@ export interface ScheduleTrigger { type: 'schedule'; everyMs: number; atHour?: n
 export interface CatalogTrigger { type: 'catalog'; change: 'back_in_stock' | 'price_drop'; audience: Array<'wishlist' | 'cart' | 'viewed'>; minDropPct: number }
 export type Trigger = EventTrigger | SegmentTrigger | ScheduleTrigger | CatalogTrigger;
 
-export interface WaitStep { id: string; type: 'wait'; durationMs: number }
+/**
+ * A/B/n arms of a step (workers.arms.ts): each arm is the step with its overrides applied. Steps
+ * naming the same `experiment` (default: their own id) share one assignment per shopper.
+ */
+export interface StepArms<S> { experiment: string; arms: Array<{ name: string; weight: number; step: S }> }
+
+export interface WaitStep { id: string; type: 'wait'; durationMs: number; arms?: StepArms<WaitStep> | undefined }
 export interface WaitForEventStep {
-  id: string; type: 'wait_for_event'; event: string; timeoutMs: number;
+  id: string; type: 'wait_for_event'; event: string; timeoutMs: number; arms?: StepArms<WaitForEventStep> | undefined;
   /** Trigger-event property the awaited event must carry with the same value (same cart). */
   match?: string | undefined;
   /** What to do when the event arrives: exit, or continue at a step. Timeout continues with the next step. */
@@ -40,6 +46,11 @@ export interface DecideStep {
   id: string; type: 'decide'; placement: string;
   /** When the brain says stay silent: exit (default) or continue anyway. */
   onSilent: 'exit' | 'continue';
+  /** An offer id: the brain must choose that incentive when the offer policy allows it; null: no incentive at all. */
+  offer?: string | null | undefined;
+  /** Offers deeper than this percent of the basket are left out. */
+  maxDiscountPct?: number | undefined;
+  arms?: StepArms<DecideStep> | undefined;
 }
 export interface SendStep {
   id: string; type: 'send';
@@ -50,7 +61,12 @@ export interface SendStep {
   /** now, or at the shopper's best hour when it is within `maxDelayMs`. */
   timing: 'now' | 'best_hour';
   maxDelayMs: number;
+  /** Send at this hour (0-23) of the shopper's time zone: waits up to a day for it (quiet hours still apply). */
+  sendHour?: number | undefined;
+  /** Blocks the message must use where the template has a slot of their kind (as if the decision named them). */
+  blocks?: string[] | undefined;
   transactional: boolean;
+  arms?: StepArms<SendStep> | undefined;
 }
 export interface BranchStep { id: string; type: 'branch'; if: Condition; then: string; else?: string | undefined }
 export interface ExitStep { id: string; type: 'exit' }
@@ -141,6 +157,8 @@ export interface Instance {
   holdout: string | null;
   /** Version of the hash that assigned `holdout` (experiments' ASSIGNMENT_VERSION); null on journeys logged before it was recorded. */
   assignment: string | null;
+  /** A/B/n arms assigned at entry, experiment key → arm name (same hash version); null when held out or the version has no arms. */
+  arms: Record<string, string> | null;
   exitReason: string | null;
   enteredAt: number;
   ctx: InstanceContext;
