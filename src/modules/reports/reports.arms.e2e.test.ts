@@ -1,8 +1,8 @@
 /**
  * A/B/n arms end to end on a real Braid: a cart worker with three arms of one experiment across
  * its decide and send steps (control: no offer; discount: a 10% offer and another template;
- * evening: no offer, sent at 19:00 in the shopper's time zone), a 20% worker holdout and a 10%
- * global control group. Shoppers enter over /v1/batch; each journey's recorded arm is checked
+ * evening: no offer, sent at 19:00 in the shopper's time zone with another hook block), a 20%
+ * worker holdout and a 10% global control group. Shoppers enter over /v1/batch; each journey's recorded arm is checked
  * against the versioned salted hash, every decision and message against its arm (the real SMTP
  * message, the delivery log, the decision log); orders follow, and the arms report's counts, means
  * and Welch interval are recomputed here by hand. Losing most of one arm's journeys (as a logging
@@ -35,7 +35,7 @@ const WORKER = {
       { name: 'control', weight: 2, offer: 'none' }, { name: 'discount', weight: 1, offer: 'off_10' }, { name: 'evening', weight: 1, offer: 'none' },
     ] },
     { id: 'mail', type: 'send', channel: 'email', template: 'cart_recovery', experiment: 'promo', arms: [
-      { name: 'control', weight: 2 }, { name: 'discount', weight: 1, template: 'cart_urgent' }, { name: 'evening', weight: 1, sendHour: 19 },
+      { name: 'control', weight: 2 }, { name: 'discount', weight: 1, template: 'cart_urgent' }, { name: 'evening', weight: 1, sendHour: 19, blocks: ['blk_hook_generic'] },
     ] },
   ],
 };
@@ -119,6 +119,7 @@ describe('A/B/n arms of a worker', () => {
       expect(m.subject.startsWith('Last chance')).toBe(arm === 'discount');
       expect(d.provenance.offer?.offerId).toBe(arm === 'discount' ? 'off_10' : undefined);
       expect(m.html.includes('10%')).toBe(arm === 'discount');
+      expect(m.html.toLowerCase().includes('picked')).toBe(arm === 'evening'); // the arm's hook block (blk_hook_generic)
       expect(d.createdAt).toBe(new Date(arm === 'evening' ? T0 + 4 * HOUR : T0).toISOString());
       const dec = (await s.api('GET', `/v1/decisions/${d.decisionId}`)).body;
       expect(dec.explanation.context.source.arms).toEqual({ promo: arm });
