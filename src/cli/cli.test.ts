@@ -116,7 +116,7 @@ describe('braid CLI over HTTP (a Braid is running)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('steps[0].channel');
     expect((await t.braid.workers.get('wkr_cli_hello')).version).toBe(1);
-  });
+  }, 180_000); // four CLI processes, each starting tsx: ~15 s each on a loaded 2-core machine
 
   it('refuses a wrong key and an unreachable --url', async () => {
     const bad = await braid(['import', 'events', EVENTS, '--url', t.url, '--write-key', 'wk_wrong_key']);
