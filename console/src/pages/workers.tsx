@@ -3,6 +3,7 @@ import { api, ApiError, can, get, has, qs, type Paged, type Principal } from '..
 import { Link, navigate } from '../router.tsx';
 import { Badge, Card, Empty, ErrorBox, Loading, Page, Pager, num, statusTone, useLoad, usePager, when, type Interval } from '../ui.tsx';
 import { ALL, LiftCell } from './worker-report.tsx';
+import { WorkerUplift } from './uplift.tsx';
 
 interface Worker { id: string; status: string; version: number; definition: any; updatedAt: string; counts?: Record<string, number>; waitingByStep?: Record<string, number> }
 export interface WorkerLift { id: string; name: string; status: string; units: { treated: number; holdout: number }; srmMismatch: boolean | null; incremental: { contributionPerShopper: Interval | null; contributionTotal: Interval | null } }
@@ -174,6 +175,7 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
         {can.readShoppers(me) ? <Pager pager={pager} nextCursor={inst.data?.nextCursor} label="Journey pages" /> : null}
       </Card>
       {has('/v1/reports/workers/{id}') ? <WorkerLiftCard id={id} /> : null}
+      {has('/v1/reports/workers/{id}/uplift') && worker.definition?.entry?.uplift ? <WorkerUplift id={id} /> : null}
     </Page>
   );
 }
