@@ -62,6 +62,9 @@ export async function seedHistory(db: Db, o: { shoppers: number; products: numbe
       'shopper' || lpad(g::text, 7, '0') || '@example.com', 1, w, 1, 'ins_' || w || '_' || lpad(g::text, 7, '0'), 'mail', '{"subject":"Still thinking it over?"}',
       ${ts('entered + 3600000')}, ${ts('entered + 3600000')}, ${ts('entered + 3600000')}
     from bench_journeys where holdout is null`);
+  // The counts the database keeps as journeys change (migration 0131; its triggers are off during the load, as in a restore).
+  await step('worker_journey_counts', `insert into worker_journey_counts (worker_id, state, held_out, n)
+    select w, case when waiting then 'waiting' else 'done' end, holdout is not null, count(*) from bench_journeys group by 1, 2, 3`);
   await db.exec('drop table bench_journeys');
 
   await step('orders', `insert into orders (order_id, profile_id, kind, status, revenue, discount, shipping, tax, refunded, currency, items, at, message_id, seq)

@@ -80,7 +80,7 @@ export function Shopper({ refId }: { refId: string }) {
             ))}</tbody></table>
           <h3>History</h3>
           {history.list.data && history.list.data.items.length === 0 ? <div className="muted small">Nothing recorded: the defaults apply.</div> : null}
-          <ul className="plain small" data-testid="consent-history">{(history.list.data?.items ?? []).map((r: any) => <li key={r.id}>{when(r.at)} · {r.purpose} <Badge tone={statusTone(r.status)}>{r.status}</Badge> via {r.source}</li>)}</ul>
+          <ul className="plain small" data-testid="consent-history">{(history.list.data?.items ?? []).map((r: any) => <li key={r.id} data-id={r.id}>{when(r.at)} · {r.purpose} <Badge tone={statusTone(r.status)}>{r.status}</Badge> via {r.source}</li>)}</ul>
           <Pager pager={history.pager} nextCursor={history.list.data?.nextCursor} label="Consent history pages" newest />
         </Card>
       </div>

@@ -181,10 +181,31 @@ export async function waitingByStep(db: Queryable, workerId: string): Promise<Re
   return Object.fromEntries(r.rows.map((x) => [String(x.step), Number(x.n)]));
 }
 
+/** Delta rows of one worker past which a read folds them into one row per (state, arm). */
+const FOLD_AT = 64;
+
+/**
+ * Journeys per state (and held out), from the counts the database keeps as journeys change
+ * (migration 0131): a read sums a few rows, never the journeys. A worker's delta rows are folded
+ * into one per key once there are more than FOLD_AT of them: a delete and re-insert in one
+ * statement, which a concurrent fold or journey write cannot double count (a fold deletes only
+ * rows committed before it started).
+ */
 export async function countInstances(db: Queryable, workerId?: string): Promise<Record<string, number>> {
-  const r = await db.query<{ state: string; holdout: boolean; n: number }>(
-    `select state, holdout is not null as holdout, count(*)::int as n from worker_instances where ($1::text is null or worker_id = $1) group by 1, 2`, [workerId ?? null]);
+  const r = await db.query<{ state: string; held_out: boolean; n: string | number; rows: string | number }>(
+    `select state, held_out, sum(n) as n, count(*) as rows from worker_journey_counts where ($1::text is null or worker_id = $1) group by 1, 2`, [workerId ?? null]);
   const out: Record<string, number> = { waiting: 0, done: 0, exited: 0, held_out: 0 };
-  for (const row of r.rows) { out[row.state] = (out[row.state] ?? 0) + Number(row.n); if (row.holdout) out.held_out! += Number(row.n); }
+  let rows = 0;
+  for (const row of r.rows) {
+    const n = Number(row.n);
+    rows += Number(row.rows);
+    if (n === 0) continue;
+    out[row.state] = (out[row.state] ?? 0) + n;
+    if (row.held_out) out.held_out! += n;
+  }
+  if (workerId !== undefined && rows > FOLD_AT) {
+    await db.query(`with d as (delete from worker_journey_counts where worker_id = $1 returning state, held_out, n)
+      insert into worker_journey_counts (worker_id, state, held_out, n) select $1, state, held_out, sum(n) from d group by 2, 3 having sum(n) <> 0`, [workerId]);
+  }
   return out;
 }
