@@ -32,7 +32,7 @@ const PLACEMENTS = ['home_hero', 'pdp_recs', 'cart_nudge', 'checkout_assist', 'e
 const EVENTS = ['Page Viewed', 'Product Viewed', 'Product Added', 'Checkout Started'];
 const DETAIL = `'{"result":{},"f":[],"c":[],"ctx":{},"l":[]}'`;
 
-export async function seedHistory(db: Db, o: { shoppers: number; products: number; nowMs: number; log: (s: string) => void }): Promise<Record<string, number>> {
+export async function seedHistory(db: Db, o: { shoppers: number; products: number; nowMs: number; log: (s: string) => void; trace?: boolean }): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const pid = (g: string) => `'prf_bench' || lpad((${g})::text, 7, '0')`;
   const product = (k: string) => `'p' || lpad((${k})::text, 7, '0')`;
@@ -41,7 +41,7 @@ export async function seedHistory(db: Db, o: { shoppers: number; products: numbe
     const t = performance.now();
     const r = await db.query(sql, params);
     out[table] = (out[table] ?? 0) + (r.affectedRows ?? 0);
-    if (process.env.BENCH_TRACE) o.log(`  ${table}: ${r.affectedRows} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    if (o.trace) o.log(`  ${table}: ${r.affectedRows} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   };
   await db.query(`select setseed(0.7)`);
   const now = o.nowMs;

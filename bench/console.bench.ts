@@ -93,7 +93,7 @@ async function seed(): Promise<{ rows: number; seconds: number }> {
     }, S, (i) => [id(i), `cus_${pad(i)}`, `Ada${i % 997}`, `Shopper${i}`]);
     log(`seeded ${S} shoppers in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const t2 = performance.now();
-    history = await seedHistory(db, { shoppers: S, products: P, nowMs: systemClock.now(), log });
+    history = await seedHistory(db, { shoppers: S, products: P, nowMs: systemClock.now(), log, trace: !!process.env.BENCH_TRACE });
     log(`seeded their history in ${((performance.now() - t2) / 1000).toFixed(1)} s: ${JSON.stringify(history)}`);
     await db.exec('set session_replication_role = origin');
     const t3 = performance.now();
