@@ -63,8 +63,8 @@ export async function seedHistory(db: Db, o: { shoppers: number; products: numbe
       ${ts('entered + 3600000')}, ${ts('entered + 3600000')}, ${ts('entered + 3600000')}
     from bench_journeys where holdout is null`);
   // The counts the database keeps as journeys change (migration 0131; its triggers are off during the load, as in a restore).
-  await step('worker_journey_counts', `insert into worker_journey_counts (worker_id, state, held_out, n)
-    select w, case when waiting then 'waiting' else 'done' end, holdout is not null, count(*) from bench_journeys group by 1, 2, 3`);
+  await step('worker_journey_counts', `insert into worker_journey_counts (worker_id, state, held_out, step, n)
+    select w, case when waiting then 'waiting' else 'done' end, holdout is not null, case when waiting then 1 else -1 end, count(*) from bench_journeys group by 1, 2, 3, 4`);
   await db.exec('drop table bench_journeys');
 
   await step('orders', `insert into orders (order_id, profile_id, kind, status, revenue, discount, shipping, tax, refunded, currency, items, at, message_id, seq)

@@ -1,11 +1,11 @@
 /**
  * Journey counts kept by the database (migration 0131): whatever statements insert, move or
- * delete journeys, a worker's counts equal counting its journeys, before and after the deltas are
- * folded, and concurrent reads that fold never double count.
+ * delete journeys, a worker's counts (per state, arm, and waiting step) equal counting its
+ * journeys, before and after the deltas are folded, and concurrent reads that fold never double count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../testing/harness.ts';
-import { countInstances } from './workers.store.ts';
+import { countInstances, waitingByStep } from './workers.store.ts';
 
 let t: TestDb;
 beforeAll(async () => { t = await openTestDb(); });
@@ -39,6 +39,11 @@ describe('journey counts', () => {
     expect(await countInstances(t.db, 'wkr_a')).toEqual({ waiting: 24, done: 11, exited: 3, held_out: 11 });
     expect(await countInstances(t.db, 'wkr_b')).toEqual({ waiting: 5, done: 0, exited: 0, held_out: 0 });
     expect(await countInstances(t.db)).toMatchObject({ waiting: 29, done: 11, exited: 3 });
+    // Waiting journeys per step they run next: moving on a step while waiting moves the count.
+    await t.db.query(`update worker_instances set step = 1 where worker_id = 'wkr_a' and state = 'waiting' and id in ('ins_wkr_a_12', 'ins_wkr_a_13', 'ins_wkr_a_33')`);
+    await t.db.query(`update worker_instances set step = 2 where id = 'ins_wkr_a_13'`);
+    expect(await waitingByStep(t.db, 'wkr_a')).toEqual({ 0: 21, 1: 2, 2: 1 });
+    expect(await countInstances(t.db, 'wkr_a')).toEqual(await counted('wkr_a'));
   });
 
   it('folds many deltas into one row per key, and concurrent folds keep the sum', async () => {
@@ -48,5 +53,6 @@ describe('journey counts', () => {
     for (const r of reads) expect(r).toEqual({ waiting: 80, done: 0, exited: 0, held_out: 20 });
     expect(await deltaRows('wkr_c')).toBeLessThanOrEqual(2); // waiting treated, waiting held out
     expect(await countInstances(t.db, 'wkr_c')).toEqual(await counted('wkr_c'));
+    expect(await waitingByStep(t.db, 'wkr_c')).toEqual({ 0: 80 });
   });
 });

@@ -175,18 +175,19 @@ export async function listInstances(db: Queryable, f: { workerId?: string | unde
 }
 
 /** Waiting journeys of a worker per index of the step they run next (one aggregate; the console's steps view). */
+/** Waiting journeys per step they run next, from the kept counts (countInstances). */
 export async function waitingByStep(db: Queryable, workerId: string): Promise<Record<string, number>> {
-  const r = await db.query<{ step: number; n: number }>(
-    `select step, count(*)::int as n from worker_instances where worker_id = $1 and state = 'waiting' group by step order by step`, [workerId]);
+  const r = await db.query<{ step: number; n: string | number }>(
+    `select step, sum(n) as n from worker_journey_counts where worker_id = $1 and state = 'waiting' group by step having sum(n) <> 0 order by step`, [workerId]);
   return Object.fromEntries(r.rows.map((x) => [String(x.step), Number(x.n)]));
 }
 
-/** Delta rows of one worker past which a read folds them into one row per (state, arm). */
+/** Delta rows of one worker past which a read folds them into one row per (state, arm, step). */
 const FOLD_AT = 64;
 
 /**
  * Journeys per state (and held out), from the counts the database keeps as journeys change
- * (migration 0131): a read sums a few rows, never the journeys. A worker's delta rows are folded
+ * (migration 0131, per state, arm and waiting step): a read sums a few rows, never the journeys. A worker's delta rows are folded
  * into one per key once there are more than FOLD_AT of them: a delete and re-insert in one
  * statement, which a concurrent fold or journey write cannot double count (a fold deletes only
  * rows committed before it started).
@@ -204,8 +205,8 @@ export async function countInstances(db: Queryable, workerId?: string): Promise<
     if (row.held_out) out.held_out! += n;
   }
   if (workerId !== undefined && rows > FOLD_AT) {
-    await db.query(`with d as (delete from worker_journey_counts where worker_id = $1 returning state, held_out, n)
-      insert into worker_journey_counts (worker_id, state, held_out, n) select $1, state, held_out, sum(n) from d group by 2, 3 having sum(n) <> 0`, [workerId]);
+    await db.query(`with d as (delete from worker_journey_counts where worker_id = $1 returning state, held_out, step, n)
+      insert into worker_journey_counts (worker_id, state, held_out, step, n) select $1, state, held_out, step, sum(n) from d group by 2, 3, 4 having sum(n) <> 0`, [workerId]);
   }
   return out;
 }
