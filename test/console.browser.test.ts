@@ -310,6 +310,13 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('link', { name: 'Worker', exact: true }).click();
     await page.getByTestId('journeys').waitFor();
     await page.getByText('Lift vs holdout').waitFor();
+    // A step's count lists the journeys waiting to run it (filtered on the server).
+    const counted = page.getByRole('list', { name: 'Steps' }).getByRole('button', { name: /waiting to run/ }).first();
+    const waiting = Number((await counted.textContent())!.replace(/\D/g, ''));
+    await counted.click();
+    await page.getByText(/^Journeys waiting to run step/).waitFor();
+    await expect.poll(() => page.getByTestId('journeys').locator('tbody tr').count()).toBe(Math.min(25, waiting));
+    await shot('worker-step-journeys');
     await idle();
     clean();
   });

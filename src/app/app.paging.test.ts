@@ -92,6 +92,10 @@ describe('keyset paging of the console lists', () => {
     const worker = (await s.api('GET', '/v1/workers/wkr_page')).body;
     // A waiting journey's step is the next one it runs: past the 3-day wait (step 0), before step 1.
     expect(worker.waitingByStep).toEqual({ 1: 7 });
+    expect(worker.counts).toMatchObject({ waiting: 7, done: 0, exited: 0 });
+    // The journeys waiting before one step, paged the same way.
+    expect((await pageAll('/v1/workers/wkr_page/instances?state=waiting&step=1', 3)).items.map((j) => j.id)).toEqual(journeys.items.map((j) => j.id));
+    expect((await s.api('GET', '/v1/workers/wkr_page/instances?state=waiting&step=0')).body).toEqual({ items: [], nextCursor: null });
   });
 
   it('pages every list of the shopper 360: identities, consent history, events, messages, decisions', async () => {

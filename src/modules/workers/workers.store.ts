@@ -166,15 +166,14 @@ export async function getInstance(db: Queryable, id: string): Promise<Instance |
 }
 
 /** Newest first by (entered_at, id); `after` is the previous page's last (enteredAt, id) (keyset). */
-export async function listInstances(db: Queryable, f: { workerId?: string | undefined; profileId?: string | undefined; state?: string | undefined; after?: { enteredAt: number; id: string } | undefined; limit: number }): Promise<Instance[]> {
+export async function listInstances(db: Queryable, f: { workerId?: string | undefined; profileId?: string | undefined; state?: string | undefined; step?: number | undefined; after?: { enteredAt: number; id: string } | undefined; limit: number }): Promise<Instance[]> {
   const r = await db.query<InstanceRowDb>(
     `select ${COLS} from worker_instances where ($1::text is null or worker_id = $1) and ($2::text is null or profile_id = $2) and ($3::text is null or state = $3)
-       and ($4::int8 is null or (entered_at, id) < ($4::int8, $5::text))
-     order by entered_at desc, id desc limit $6`, [f.workerId ?? null, f.profileId ?? null, f.state ?? null, f.after?.enteredAt ?? null, f.after?.id ?? null, f.limit]);
+       and ($4::int8 is null or (entered_at, id) < ($4::int8, $5::text)) and ($7::int is null or step = $7)
+     order by entered_at desc, id desc limit $6`, [f.workerId ?? null, f.profileId ?? null, f.state ?? null, f.after?.enteredAt ?? null, f.after?.id ?? null, f.limit, f.step ?? null]);
   return r.rows.map(toInstance);
 }
 
-/** Waiting journeys of a worker per index of the step they run next (one aggregate; the console's steps view). */
 /** Waiting journeys per step they run next, from the kept counts (countInstances). */
 export async function waitingByStep(db: Queryable, workerId: string): Promise<Record<string, number>> {
   const r = await db.query<{ step: number; n: string | number }>(
