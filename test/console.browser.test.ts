@@ -1,7 +1,8 @@
 /**
  * The web console in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a
  * real Braid with a demo store: sign in, create a worker from a playbook, approve a held template,
- * open a decision and a shopper, read a worker's report (lift with intervals, cohorts, over time),
+ * open a decision and a shopper (paging its consent history), read a worker's report (lift with
+ * intervals, cohorts, over time), uplift targeting (a worker's spec, an experiment's Qini curve),
  * the simulator's latest comparison, create and edit an offer and the guardrails (server errors
  * shown at the field), read-only for an analyst. Any console error, page error, failed request or
  * unexpected HTTP error fails the test; every step saves a screenshot under .test-data/console/.
@@ -229,6 +230,8 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
   });
 
   it('searches a shopper by email and opens the 360 view', async () => {
+    // A dozen consent changes: more than one page of the 360's consent history (10 a page, paged on the server).
+    for (let i = 0; i < 12; i++) expect((await s.api('PUT', `/v1/profiles/${encodeURIComponent(`email:${email}`)}/consent`, { purposes: { loyalty_survey: i % 2 === 0 } })).status).toBe(200);
     await page.getByRole('link', { name: 'Shoppers', exact: true }).click();
     await page.getByTestId('shoppers').waitFor();
     // The list pages on the server (25 at a time, keyset cursor): page 2 starts after page 1.
@@ -248,6 +251,21 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByTestId('timeline').locator('tr').first().waitFor();
     expect(await page.getByTestId('consent').locator('tbody tr').count()).toBeGreaterThan(0);
     await page.getByText('home_hero').first().waitFor(); // its decision is listed
+    await page.getByTestId('identities').getByRole('cell', { name: email }).waitFor(); // identities come a page at a time too
+    // Older consent changes are on the next page: the 360 never loads a whole history.
+    const history = page.getByTestId('consent-history').locator('li');
+    await expect.poll(() => history.count()).toBe(10);
+    const firstPage = await history.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    const pages = page.getByRole('group', { name: 'Consent history pages' });
+    await pages.getByRole('button', { name: 'Older →' }).click();
+    await pages.getByText('Page 2').waitFor();
+    await expect.poll(() => history.first().getAttribute('data-id')).not.toBe(firstPage[0]);
+    const secondPage = await history.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    expect(secondPage.length).toBeGreaterThanOrEqual(2); // 12 changes (and any the demo recorded) minus the 10 of page 1
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    await pages.getByRole('button', { name: '← Newer' }).click();
+    await expect.poll(() => history.first().getAttribute('data-id')).toBe(firstPage[0]);
+    await idle();
     await shot('shopper');
     clean();
   });
@@ -292,6 +310,58 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('link', { name: 'Worker', exact: true }).click();
     await page.getByTestId('journeys').waitFor();
     await page.getByText('Lift vs holdout').waitFor();
+    // A step's count lists the journeys waiting to run it (filtered on the server).
+    const counted = page.getByRole('list', { name: 'Steps' }).getByRole('button', { name: /waiting to run/ }).first();
+    const waiting = Number((await counted.textContent())!.replace(/\D/g, ''));
+    await counted.click();
+    await page.getByText(/^Journeys waiting to run step/).waitFor();
+    await expect.poll(() => page.getByTestId('journeys').locator('tbody tr').count()).toBe(Math.min(25, waiting));
+    await shot('worker-step-journeys');
+    await idle();
+    clean();
+  });
+
+  it('shows uplift targeting: a worker\'s spec and admissions, an experiment\'s Qini curve against random targeting', async () => {
+    const target = {
+      id: 'wkr_target', name: 'Targeted nudge', status: 'off', holdoutPct: 50, goal: { event: 'Order Completed' }, trigger: { type: 'event', event: 'Product Viewed' },
+      entry: { reentry: 'never', uplift: { minScore: 0.02, outcome: 'conversion', minUnits: 200 } }, steps: [{ id: 'pick', type: 'decide', placement: 'email_cart_recovery' }],
+    };
+    expect((await s.api('POST', '/v1/workers', target)).status).toBe(201);
+    await page.getByRole('link', { name: 'Workers', exact: true }).click();
+    await page.getByTestId('workers').getByRole('link', { name: 'Targeted nudge' }).click();
+    await page.getByTestId('uplift-spec').waitFor();
+    expect(await page.getByTestId('uplift-spec').textContent()).toContain('at least 0.02');
+    await page.getByText('No model yet').waitFor();
+    await idle();
+
+    // A past mailing, imported: treatment lifts visits only among engaged shoppers (the persuadables).
+    let seed = 7;
+    const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const rows = ['id,arm,visit,engaged,noise'];
+    for (let i = 0; i < 3000; i++) {
+      const engaged = rand() < 0.4 ? 1 : 0, mail = rand() < 0.5;
+      rows.push(`u${i},${mail ? 'mail' : 'none'},${rand() < 0.1 + (mail && engaged ? 0.3 : 0) ? 1 : 0},${engaged},${rand().toFixed(3)}`);
+    }
+    const imported = await fetch(`${s.url}/v1/reports/experiments?name=Spring%20mailing&arm=arm&unit=id&outcomes=visit&covariates=engaged,noise&control=none`, {
+      method: 'POST', headers: { authorization: s.bearer, 'content-type': 'text/csv' }, body: rows.join('\n'),
+    });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    await page.getByRole('link', { name: 'Experiments', exact: true }).click();
+    await page.getByRole('button', { name: 'Spring mailing' }).click();
+    const form = page.getByRole('form', { name: 'Uplift model' });
+    await form.waitFor();
+    expect(await form.locator('select[name=treatment]').inputValue()).toBe('mail');
+    expect(await form.locator('select[name=control]').inputValue()).toBe('none');
+    await form.getByRole('button', { name: 'Fit uplift model' }).click();
+    const chart = page.getByRole('img', { name: 'Qini curve of the uplift model against random targeting' });
+    await chart.waitFor();
+    expect(await chart.locator('[data-series=random]').count()).toBe(1);
+    expect(await chart.locator('circle').count()).toBe(11); // the curve at 0%, 10%, …, 100% targeted
+    const kpis = await page.getByTestId('experiment-uplift').textContent();
+    expect(kpis).toMatch(/Qini coefficient0\.[1-9]/); // well above random (0)
+    expect(kpis).toContain('Uplift in the top 30%');
+    expect(kpis).toContain('random targeting');
+    await shot('experiment-uplift');
     await idle();
     clean();
   });

@@ -1,6 +1,6 @@
 /** Shared building blocks: loading a resource, tables, pagers, empty and error states. */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from './api.ts';
+import { ApiError, get } from './api.ts';
 
 export interface Loaded<T> { data: T | undefined; error: Error | undefined; loading: boolean; reload(): void }
 
@@ -68,14 +68,28 @@ export function usePager(): { cursor: string | undefined; next(c: string | null 
   };
 }
 
-export function Pager({ pager, nextCursor, label }: { pager: ReturnType<typeof usePager>; nextCursor: string | null | undefined; label?: string }) {
+/** Previous/next over a server cursor; newest-first lists say "Newer" and "Older" (`newest`). */
+export function Pager({ pager, nextCursor, label, newest }: { pager: ReturnType<typeof usePager>; nextCursor: string | null | undefined; label?: string; newest?: boolean }) {
+  if (newest && pager.page === 1 && !nextCursor) return null; // one page: nothing to page through
   return (
-    <div className="pager" aria-label={label ?? 'Pages'}>
-      <button disabled={pager.page === 1} onClick={pager.prev}>← Previous</button>
+    <div className="pager" role="group" aria-label={label ?? 'Pages'}>
+      <button disabled={pager.page === 1} onClick={pager.prev}>{newest ? '← Newer' : '← Previous'}</button>
       <span>Page {pager.page}</span>
-      <button disabled={!nextCursor} onClick={() => pager.next(nextCursor)}>Next →</button>
+      <button disabled={!nextCursor} onClick={() => pager.next(nextCursor)}>{newest ? 'Older →' : 'Next →'}</button>
     </div>
   );
+}
+
+/** One server page of a keyset-paged list at `path` (its `items` under `key`), with its pager. */
+export function usePaged<T>(path: string | undefined, key = 'items'): { pager: ReturnType<typeof usePager>; list: Loaded<{ items: T[]; nextCursor: string | null }> } {
+  const pager = usePager();
+  useEffect(() => { pager.reset(); }, [path]); // another list starts at its first page
+  const list = useLoad(path ? async () => {
+    const sep = path.includes('?') ? '&' : '?';
+    const body = await get<Record<string, unknown>>(pager.cursor ? `${path}${sep}cursor=${encodeURIComponent(pager.cursor)}` : path);
+    return { items: (body[key] ?? []) as T[], nextCursor: (body.nextCursor ?? null) as string | null };
+  } : undefined, [path, pager.cursor]);
+  return { pager, list };
 }
 
 export const money = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: Math.abs(n) < 10 ? 2 : 0 }));

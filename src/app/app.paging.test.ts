@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../testing/server.ts';
 let s: TestServer;
 
 /** Follows nextCursor from the first page to the last; returns the items in order and the page count. */
-async function pageAll(path: string, limit: number): Promise<{ items: any[]; pages: number }> {
+async function pageAll(path: string, limit: number, key = 'items'): Promise<{ items: any[]; pages: number }> {
   const items: any[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -18,8 +18,8 @@ async function pageAll(path: string, limit: number): Promise<{ items: any[]; pag
     const sep = path.includes('?') ? '&' : '?';
     const r = await s.api('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body.items.length).toBeLessThanOrEqual(limit);
-    items.push(...r.body.items);
+    expect(r.body[key].length).toBeLessThanOrEqual(limit);
+    items.push(...r.body[key]);
     cursor = r.body.nextCursor;
     pages++;
     expect(pages).toBeLessThan(100);
@@ -45,6 +45,14 @@ beforeAll(async () => {
   await s.braid.profiles.waitForProjection();
   await s.braid.workers.idle();
   for (let i = 0; i < 7; i++) expect((await s.api('POST', '/v1/decide', { ref: `userId:pg${i}`, placement: 'home_hero' })).status).toBe(200);
+
+  // One shopper with a long history: anonymous ids linked to them, consent changes, messages, decisions.
+  await s.api('POST', '/v1/batch', { batch: Array.from({ length: 6 }, (_, i) => ({ type: 'track', userId: 'pg0', anonymousId: `anon-pg0-${i}`, event: 'Product Viewed', messageId: `pg0-v-${i}` })) }, s.basic);
+  await s.braid.profiles.waitForProjection();
+  for (let i = 0; i < 7; i++) expect((await s.api('PUT', '/v1/profiles/userId:pg0/consent', { purposes: { email_marketing: i % 2 === 0, sms_marketing: i % 3 === 0 } })).status).toBe(200);
+  const pg0 = (await s.api('GET', '/v1/profiles/userId:pg0')).body.id as string;
+  await s.braid.channels.send(Array.from({ length: 7 }, (_, i) => ({ idempotencyKey: `pg0-msg-${i}`, profileId: pg0, channel: 'in_app' as const, transactional: true, content: { title: `Hello ${i}`, body: 'x' } })));
+  for (let i = 0; i < 5; i++) expect((await s.api('POST', '/v1/decide', { ref: 'userId:pg0', placement: 'pdp_recs' })).status).toBe(200);
 }, 120_000);
 afterAll(async () => { await s?.close(); });
 
@@ -76,7 +84,7 @@ describe('keyset paging of the console lists', () => {
     expect(new Set(decisions.items.map((d) => d.decisionId)).size).toBe(7);
     const keys = decisions.items.map((d) => `${d.at}|${d.decisionId}`);
     expect(keys).toEqual([...keys].sort().reverse());
-    expect((await pageAll('/v1/decisions', 4)).items).toHaveLength(7);
+    expect((await pageAll('/v1/decisions', 4)).items).toHaveLength(12); // and pg0's five on pdp_recs
 
     const journeys = await pageAll('/v1/workers/wkr_page/instances', 3);
     expect(journeys.items).toHaveLength(7);
@@ -84,11 +92,50 @@ describe('keyset paging of the console lists', () => {
     const worker = (await s.api('GET', '/v1/workers/wkr_page')).body;
     // A waiting journey's step is the next one it runs: past the 3-day wait (step 0), before step 1.
     expect(worker.waitingByStep).toEqual({ 1: 7 });
+    expect(worker.counts).toMatchObject({ waiting: 7, done: 0, exited: 0 });
+    // The journeys waiting before one step, paged the same way.
+    expect((await pageAll('/v1/workers/wkr_page/instances?state=waiting&step=1', 3)).items.map((j) => j.id)).toEqual(journeys.items.map((j) => j.id));
+    expect((await s.api('GET', '/v1/workers/wkr_page/instances?state=waiting&step=0')).body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('pages every list of the shopper 360: identities, consent history, events, messages, decisions', async () => {
+    const ref = 'userId:pg0';
+    const whole = (await s.api('GET', `/v1/profiles/${ref}`)).body;
+    const ids = await pageAll(`/v1/profiles/${ref}/identities`, 3);
+    expect(ids.items.length).toBe(whole.identities.length);
+    expect(ids.items.length).toBeGreaterThanOrEqual(7); // the user id and six anonymous ids
+    expect(ids.items).toEqual(whole.identities); // the same order as the 360's full list
+    expect(ids.pages).toBe(Math.ceil(ids.items.length / 3));
+
+    const consent = await pageAll(`/v1/profiles/${ref}/consent/history`, 4, 'records');
+    expect(consent.items).toHaveLength(14);
+    expect(new Set(consent.items.map((r) => r.id)).size).toBe(14);
+    const order = consent.items.map((r) => `${r.at}|${r.recordedAt}|${r.id}`);
+    expect(order).toEqual([...order].sort().reverse());
+
+    const events = await pageAll(`/v1/profiles/${ref}/events`, 3, 'events');
+    const allEvents = (await s.api('GET', `/v1/profiles/${ref}/events?limit=500`)).body;
+    expect(allEvents.nextCursor).toBeNull();
+    expect(events.items.map((e) => e.seq)).toEqual(allEvents.events.map((e: { seq: number }) => e.seq));
+    expect(events.items.length).toBeGreaterThanOrEqual(8);
+    // `before` (a seq) still pages as it did.
+    const older = (await s.api('GET', `/v1/profiles/${ref}/events?limit=2&before=${events.items[1].seq}`)).body.events;
+    expect(older.map((e: { seq: number }) => e.seq)).toEqual(events.items.slice(2, 4).map((e) => e.seq));
+
+    const messages = await pageAll(`/v1/messages?ref=${ref}`, 3);
+    expect(messages.items).toHaveLength(7);
+    expect(messages.pages).toBe(3);
+    expect(messages.items.map((m) => m.id)).toEqual([...messages.items.map((m) => m.id)].sort().reverse());
+
+    const decisions = await pageAll(`/v1/profiles/${ref}/decisions`, 4);
+    expect(decisions.items).toHaveLength(6);
+    expect(new Set(decisions.items.map((d) => d.decisionId)).size).toBe(6);
   });
 
   it('refuses a cursor it did not hand out, naming the field', async () => {
     const other = (await s.api('GET', '/v1/offers?limit=1')).body.nextCursor;
-    for (const path of [`/v1/decisions?cursor=${other}`, '/v1/workers/wkr_page/instances?cursor=nope', '/v1/offers?cursor=%7B']) {
+    for (const path of [`/v1/decisions?cursor=${other}`, '/v1/workers/wkr_page/instances?cursor=nope', '/v1/offers?cursor=%7B', `/v1/messages?cursor=${other}x`,
+      `/v1/profiles/userId:pg0/identities?cursor=${other}`, `/v1/profiles/userId:pg0/consent/history?cursor=${other}`, `/v1/profiles/userId:pg0/events?cursor=${other}`]) {
       const r = await s.api('GET', path);
       expect(r.status, path).toBe(400);
       expect(r.body.error.field, path).toBe('cursor');

@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { get, qs, type Paged } from '../api.ts';
+import { get, has, qs, type Paged } from '../api.ts';
 import { Link } from '../router.tsx';
 import { Card, Empty, Loading, Page, Pager, num, useLoad, usePager, when } from '../ui.tsx';
+import { ExperimentUplift } from './uplift.tsx';
 
-function Report({ id }: { id: string }) {
+function Report({ experiment }: { experiment: any }) {
+  const id = experiment.id as string;
   const r = useLoad(() => get<any>(`/v1/reports/experiments/${encodeURIComponent(id)}`), [id]);
   if (!r.data) return <Loading state={r} />;
   const rep = r.data.report ?? r.data;
@@ -17,6 +19,7 @@ function Report({ id }: { id: string }) {
           })}</tbody></table>
       ))}
       {rep.srm ? <div className="muted small">Sample ratio check: p = {Number(rep.srm.pValue).toFixed(3)}{rep.srm.mismatch ? ' — mismatch!' : ''}</div> : null}
+      {has('/v1/reports/experiments/{id}/uplift') ? <ExperimentUplift experiment={experiment} /> : null}
     </div>
   );
 }
@@ -43,7 +46,7 @@ export function Experiments() {
         <table className="table"><tbody>{(list.data?.experiments ?? []).map((e) => (
           <tr key={e.id}><td><button className="link" onClick={() => setOpen(e.id)}>{e.name}</button></td><td>{num(e.units)} units</td><td>{e.arms.map((a: any) => `${a.arm} (${a.units})`).join(', ')}</td><td>{when(e.createdAt)}</td></tr>
         ))}</tbody></table>
-        {open ? <Report key={open} id={open} /> : null}
+        {open && list.data?.experiments.find((e) => e.id === open) ? <Report key={open} experiment={list.data.experiments.find((e) => e.id === open)} /> : null}
       </Card>
     </Page>
   );

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { get, qs } from '../api.ts';
+import { get, has, qs } from '../api.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { Badge, Card, Empty, Json, Loading, Page, Pager, money, num, statusTone, useLoad, usePager, when } from '../ui.tsx';
+import { Badge, Card, Empty, Json, Loading, Page, Pager, money, num, statusTone, useLoad, usePaged, usePager, when } from '../ui.tsx';
 
 interface Hit { profileId: string; userId: string | null; email: string | null; name: string | null; matched: { type: string; value: string } | null; lastSeenAt: string; eventCount: number; orderCount: number; revenue: number }
 
@@ -39,30 +39,35 @@ export function Shoppers() {
 
 const enc = encodeURIComponent;
 
+/** Rows per page of each of the 360's lists (the server pages them: a long history never loads whole). */
+const SUB = 10;
+
 export function Shopper({ refId }: { refId: string }) {
   const p = useLoad(() => get<any>(`/v1/profiles/${enc(refId)}`), [refId]);
   const id = p.data?.id as string | undefined;
-  const history = useLoad(id ? () => get<any>(`/v1/profiles/${id}/consent/history`) : undefined, [id]);
   const traits = useLoad(id ? () => get<any>(`/v1/profiles/${id}/traits`) : undefined, [id]);
   const prefs = useLoad(id ? () => get<any>(`/v1/profiles/${id}/preferences`) : undefined, [id]);
-  const decisions = useLoad(id ? () => get<any>(`/v1/profiles/${id}/decisions?limit=20`) : undefined, [id]);
-  const messages = useLoad(id ? () => get<any>(`/v1/messages${qs({ ref: id, limit: 20 })}`) : undefined, [id]);
-  const [before, setBefore] = useState<number[]>([]);
-  const cursor = before[before.length - 1];
-  const events = useLoad(id ? () => get<any>(`/v1/profiles/${id}/events${qs({ limit: 25, before: cursor })}`) : undefined, [id, cursor]);
+  const paged = has('/v1/profiles/{ref}/identities');
+  const identities = usePaged<any>(id && paged ? `/v1/profiles/${id}/identities${qs({ limit: SUB })}` : undefined);
+  const history = usePaged<any>(id ? `/v1/profiles/${id}/consent/history${qs({ limit: SUB })}` : undefined, 'records');
+  const events = usePaged<any>(id ? `/v1/profiles/${id}/events${qs({ limit: 25 })}` : undefined, 'events');
+  const decisions = usePaged<any>(id ? `/v1/profiles/${id}/decisions${qs({ limit: SUB })}` : undefined);
+  const messages = usePaged<any>(id ? `/v1/messages${qs({ ref: id, limit: SUB })}` : undefined);
   if (!p.data) return <Page title={refId}><Loading state={p} /></Page>;
   const x = p.data;
   const t = x.traits ?? {};
   const title = [t.firstName, t.lastName].filter(Boolean).join(' ') || t.name || t.email || x.id;
-  const evs: any[] = events.data?.events ?? [];
+  const evs: any[] = events.list.data?.items ?? [];
+  const ids: any[] = paged ? identities.list.data?.items ?? [] : x.identities ?? [];
   const setPrefs = Object.values(prefs.data?.preferences ?? {}).filter((v: any) => v.value !== null) as any[];
   return (
     <Page title={title}>
       <div className="row muted" data-testid="shopper-id">{x.id} · first seen {when(x.firstSeenAt)} · last seen {when(x.lastSeenAt)} · {num(x.eventCount)} events · {num(x.orders?.count)} orders · {money(x.orders?.revenue)}</div>
       <div className="grid2">
         <Card title="Identities and merges">
-          <table className="table"><thead><tr><th>Type</th><th>Value</th><th>First seen</th></tr></thead>
-            <tbody>{(x.identities ?? []).map((i: any) => <tr key={`${i.type}:${i.value}`}><td>{i.type}</td><td>{i.value}</td><td>{when(i.firstSeenAt)}</td></tr>)}</tbody></table>
+          <table className="table" data-testid="identities"><thead><tr><th>Type</th><th>Value</th><th>First seen</th></tr></thead>
+            <tbody>{ids.map((i: any) => <tr key={`${i.type}:${i.value}`}><td>{i.type}</td><td>{i.value}</td><td>{when(i.firstSeenAt)}</td></tr>)}</tbody></table>
+          {paged ? <Pager pager={identities.pager} nextCursor={identities.list.data?.nextCursor} label="Identity pages" /> : null}
           {(x.merges ?? []).length === 0 ? <div className="muted small">No merges.</div> : (
             <ul className="plain">{x.merges.map((m: any) => <li key={m.id}>{when(m.at ?? m.mergedAt)}: {m.fromProfile ?? m.from} → {m.intoProfile ?? m.into} ({m.reason})</li>)}</ul>
           )}
@@ -74,7 +79,9 @@ export function Shopper({ refId }: { refId: string }) {
               <tr key={c.purpose}><td>{c.purpose}</td><td><Badge tone={c.allowed ? 'good' : 'bad'}>{c.status}</Badge></td><td className="small">{c.reason}</td></tr>
             ))}</tbody></table>
           <h3>History</h3>
-          <ul className="plain small">{(history.data?.records ?? []).map((r: any) => <li key={r.id}>{when(r.at)} · {r.purpose} <Badge tone={statusTone(r.status)}>{r.status}</Badge> via {r.source}</li>)}</ul>
+          {history.list.data && history.list.data.items.length === 0 ? <div className="muted small">Nothing recorded: the defaults apply.</div> : null}
+          <ul className="plain small" data-testid="consent-history">{(history.list.data?.items ?? []).map((r: any) => <li key={r.id} data-id={r.id}>{when(r.at)} · {r.purpose} <Badge tone={statusTone(r.status)}>{r.status}</Badge> via {r.source}</li>)}</ul>
+          <Pager pager={history.pager} nextCursor={history.list.data?.nextCursor} label="Consent history pages" newest />
         </Card>
       </div>
       <div className="grid2">
@@ -95,22 +102,21 @@ export function Shopper({ refId }: { refId: string }) {
         </Card>
       </div>
       <Card title="Timeline">
-        <Loading state={events} />
-        {events.data && evs.length === 0 ? <Empty>No events.</Empty> : null}
+        <Loading state={events.list} />
+        {events.list.data && evs.length === 0 ? <Empty>No events.</Empty> : null}
         <table className="table" data-testid="timeline"><tbody>{evs.map((e) => <tr key={e.seq}><td>{when(e.at)}</td><td>{e.name}</td><td className="muted small">#{e.seq}</td></tr>)}</tbody></table>
-        <div className="pager">
-          <button disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>← Newer</button>
-          <button disabled={evs.length < 25} onClick={() => setBefore((b) => [...b, evs[evs.length - 1]!.seq])}>Older →</button>
-        </div>
+        <Pager pager={events.pager} nextCursor={events.list.data?.nextCursor} label="Timeline pages" newest />
       </Card>
       <div className="grid2">
         <Card title="Decisions">
-          {decisions.data && decisions.data.items.length === 0 ? <Empty>No decisions for this shopper.</Empty> : null}
-          <ul className="plain">{(decisions.data?.items ?? []).map((d: any) => <li key={d.decisionId}><Link to={`/decisions/${d.decisionId}`}>{when(d.at)} · {d.placement}</Link> → {d.actionKeys.join(', ')}</li>)}</ul>
+          {decisions.list.data && decisions.list.data.items.length === 0 ? <Empty>No decisions for this shopper.</Empty> : null}
+          <ul className="plain" data-testid="shopper-decisions">{(decisions.list.data?.items ?? []).map((d: any) => <li key={d.decisionId}><Link to={`/decisions/${d.decisionId}`}>{when(d.at)} · {d.placement}</Link> → {d.actionKeys.join(', ')}</li>)}</ul>
+          <Pager pager={decisions.pager} nextCursor={decisions.list.data?.nextCursor} label="Decision pages" newest />
         </Card>
         <Card title="Messages">
-          {messages.data && messages.data.items.length === 0 ? <Empty>No messages sent to this shopper.</Empty> : null}
-          <ul className="plain">{(messages.data?.items ?? []).map((m: any) => <li key={m.id}>{when(m.createdAt ?? m.at)} · {m.channel} <Badge tone={statusTone(m.status)}>{m.status}</Badge> {m.workerId ?? ''}</li>)}</ul>
+          {messages.list.data && messages.list.data.items.length === 0 ? <Empty>No messages sent to this shopper.</Empty> : null}
+          <ul className="plain" data-testid="shopper-messages">{(messages.list.data?.items ?? []).map((m: any) => <li key={m.id}>{when(m.createdAt ?? m.at)} · {m.channel} <Badge tone={statusTone(m.status)}>{m.status}</Badge> {m.workerId ?? ''}</li>)}</ul>
+          <Pager pager={messages.pager} nextCursor={messages.list.data?.nextCursor} label="Message pages" newest />
         </Card>
       </div>
       <Card title="Cart and recent views"><Json value={{ cart: x.cart, recentViews: (x.recentViews ?? []).slice(0, 10) }} /></Card>

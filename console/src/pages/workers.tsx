@@ -3,6 +3,7 @@ import { api, ApiError, can, get, has, qs, type Paged, type Principal } from '..
 import { Link, navigate } from '../router.tsx';
 import { Badge, Card, Empty, ErrorBox, Loading, Page, Pager, num, statusTone, useLoad, usePager, when, type Interval } from '../ui.tsx';
 import { ALL, LiftCell } from './worker-report.tsx';
+import { WorkerUplift } from './uplift.tsx';
 
 interface Worker { id: string; status: string; version: number; definition: any; updatedAt: string; counts?: Record<string, number>; waitingByStep?: Record<string, number> }
 export interface WorkerLift { id: string; name: string; status: string; units: { treated: number; holdout: number }; srmMismatch: boolean | null; incremental: { contributionPerShopper: Interval | null; contributionTotal: Interval | null } }
@@ -85,16 +86,17 @@ export function NewWorker({ me }: { me: Principal }) {
 }
 
 /** The steps of a worker as a flow: one box per step, errors of a step shown on it. */
-export function StepsView({ steps, errorField, counts }: { steps: any[]; errorField?: string | undefined; counts?: Map<number, number> }) {
+export function StepsView({ steps, errorField, counts, onPick, picked }: { steps: any[]; errorField?: string | undefined; counts?: Map<number, number>; onPick?: (step: number) => void; picked?: number | undefined }) {
   const bad = errorField?.match(/^steps(?:\[|\.|\/)(\d+)/)?.[1];
   return (
     <ol className="flow" aria-label="Steps">
       {steps.map((s, i) => (
-        <li key={s.id ?? i} className={`step step-${s.type} ${String(i) === bad ? 'step-error' : ''}`}>
+        <li key={s.id ?? i} className={`step step-${s.type} ${String(i) === bad ? 'step-error' : ''} ${picked === i ? 'step-picked' : ''}`}>
           <div className="step-type">{s.type}</div>
           <div className="step-id">{s.id}</div>
           <div className="muted small">{describeStep(s)}</div>
-          {counts ? <div className="step-count" title="Waiting journeys whose next step this is (after a wait, the step that follows it)">{num(counts.get(i) ?? 0)} waiting to run</div> : null}
+          {counts && onPick && (counts.get(i) ?? 0) > 0 ? <button className="link step-count" title="List the journeys waiting to run this step" onClick={() => onPick(i)}>{num(counts.get(i) ?? 0)} waiting to run</button> : null}
+          {counts && !(onPick && (counts.get(i) ?? 0) > 0) ? <div className="step-count" title="Waiting journeys whose next step this is (after a wait, the step that follows it)">{num(counts.get(i) ?? 0)} waiting to run</div> : null}
         </li>
       ))}
     </ol>
@@ -114,7 +116,10 @@ function describeStep(s: any): string {
 export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
   const w = useLoad(() => get<Worker>(`/v1/workers/${encodeURIComponent(id)}`), [id]);
   const pager = usePager();
-  const inst = useLoad(can.readShoppers(me) ? () => get<Paged<any>>(`/v1/workers/${encodeURIComponent(id)}/instances${qs({ state: 'waiting', limit: PAGE, cursor: pager.cursor })}`) : undefined, [id, pager.cursor]);
+  // The journeys waiting before one step (a step's count clicked), or before any.
+  const [step, setStep] = useState<number>();
+  const pickStep = (s: number | undefined) => { pager.reset(); setStep(s); };
+  const inst = useLoad(can.readShoppers(me) ? () => get<Paged<any>>(`/v1/workers/${encodeURIComponent(id)}/instances${qs({ state: 'waiting', step, limit: PAGE, cursor: pager.cursor })}`) : undefined, [id, step, pager.cursor]);
   const [doc, setDoc] = useState<string>();
   const [error, setError] = useState<ApiError | Error>();
   const [saved, setSaved] = useState<string>();
@@ -151,7 +156,7 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
       </div>
       <p>{worker.definition?.description}</p>
       <Card title="Steps">
-        <StepsView steps={parsed?.steps ?? worker.definition?.steps ?? []} errorField={field} counts={counts} />
+        <StepsView steps={parsed?.steps ?? worker.definition?.steps ?? []} errorField={field} counts={counts} onPick={can.readShoppers(me) ? pickStep : undefined} picked={step} />
         <div className="muted small">Journeys: {num(worker.counts?.waiting ?? 0)} waiting, {num(worker.counts?.done ?? 0)} done, {num(worker.counts?.exited ?? 0)} exited</div>
       </Card>
       <Card title="Definition">
@@ -161,7 +166,7 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
         {saved ? <div className="ok" role="status">{saved}</div> : null}
         {edit ? <button disabled={!!parseError || doc === undefined} onClick={save}>Save as a new version</button> : null}
       </Card>
-      <Card title="Waiting journeys">
+      <Card title={step === undefined ? 'Waiting journeys' : <>Journeys waiting to run step {worker.definition?.steps?.[step]?.id ?? step} <button className="link" onClick={() => pickStep(undefined)}>all steps</button></>}>
         {!can.readShoppers(me) ? <Empty>Your role ({me.role}) does not see per-shopper journeys.</Empty> : null}
         {inst.data && inst.data.items.length === 0 ? <Empty>No journey is waiting.</Empty> : null}
         {inst.data && inst.data.items.length > 0 ? (
@@ -174,6 +179,7 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
         {can.readShoppers(me) ? <Pager pager={pager} nextCursor={inst.data?.nextCursor} label="Journey pages" /> : null}
       </Card>
       {has('/v1/reports/workers/{id}') ? <WorkerLiftCard id={id} /> : null}
+      {has('/v1/reports/workers/{id}/uplift') && worker.definition?.entry?.uplift ? <WorkerUplift id={id} /> : null}
     </Page>
   );
 }

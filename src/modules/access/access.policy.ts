@@ -98,7 +98,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /v1/profiles/:ref/consent': 'profiles:read', 'PUT /v1/profiles/:ref/consent': 'profiles:write',
   'GET /v1/profiles/:ref/consent/history': 'profiles:read', 'GET /v1/consent/check': 'profiles:read',
   'GET /v1/consent/policy': 'settings:read', 'PUT /v1/consent/policy': 'settings:write',
-  'GET /v1/profiles/:ref/decisions': 'profiles:read',
+  'GET /v1/profiles/:ref/decisions': 'profiles:read', 'GET /v1/profiles/:ref/identities': 'profiles:read',
   // catalog
   'POST /v1/catalog/products': 'catalog:write', 'GET /v1/catalog/products': 'catalog:read', 'GET /v1/catalog/products/:id': 'catalog:read',
   'GET /v1/catalog/variants/:id': 'catalog:read', 'GET /v1/catalog/variants/:id/price-at': 'catalog:read',

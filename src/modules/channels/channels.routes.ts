@@ -6,7 +6,7 @@
  * post forms, not JSON.
  */
 import { Type } from 'typebox';
-import { invalid, notFound, routeValidator, type HttpServer } from '../../core/index.ts';
+import { decodeCursor, encodeCursor, invalid, notFound, routeValidator, type HttpServer } from '../../core/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
 import {
@@ -46,11 +46,21 @@ export function registerChannelRoutes(http: HttpServer, channels: ChannelService
   }, async (req) => channels.setProviders(req.body));
 
   http.get('/v1/messages', {
-    schema: { tags: ['channels'], summary: 'The delivery log, newest first (filter by profile ref, worker, instance, channel, status)', querystring: MessagesQuery, response: { 200: Type.Object({ items: Type.Array(DeliverySchema) }), ...errors } },
+    schema: {
+      tags: ['channels'], summary: 'The delivery log, newest first (filter by profile ref, worker, instance, channel, status), keyset paged by `cursor` (or `before` a message id)',
+      querystring: MessagesQuery, response: { 200: Type.Object({ items: Type.Array(DeliverySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+    },
   }, async (req) => {
-    const q = req.query as { ref?: string; worker?: string; instance?: string; channel?: ChannelName; status?: DeliveryStatus; limit?: number; before?: string };
+    const q = req.query as { ref?: string; worker?: string; instance?: string; channel?: ChannelName; status?: DeliveryStatus; limit?: number; before?: string; cursor?: string };
+    if (q.cursor !== undefined && q.before !== undefined) throw invalid('cursor', 'give cursor or before, not both');
     const profileId = q.ref !== undefined ? await profileOf(q.ref) : undefined;
-    return { items: await channels.list({ profileId, workerId: q.worker, instanceId: q.instance, channel: q.channel, status: q.status, limit: q.limit, before: q.before }) };
+    const before = q.cursor !== undefined ? decodeCursor(q.cursor, ['s'])[0] as string : q.before;
+    const limit = q.limit ?? 50;
+    // Message ids are time-ordered and the log lists by id: the last id is the key. One extra row tells whether an older page exists.
+    const rows = await channels.list({ profileId, workerId: q.worker, instanceId: q.instance, channel: q.channel, status: q.status, limit: limit + 1, before });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
   });
 
   http.get('/v1/messages/:id', {

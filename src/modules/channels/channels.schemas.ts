@@ -30,6 +30,7 @@ export const MessagesQuery = Type.Object({
   ref: Type.Optional(Ref), worker: Type.Optional(Id), instance: Type.Optional(Id), channel: Type.Optional(Channel), status: Type.Optional(Status),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   before: Type.Optional(Type.String({ maxLength: 100, description: 'A message id: older messages only (paging)' })),
+  cursor: Type.Optional(Type.String({ maxLength: 300, description: 'nextCursor of the previous page' })),
 }, { additionalProperties: false });
 
 export const SuppressionSchema = Type.Object({

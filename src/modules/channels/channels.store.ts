@@ -144,7 +144,7 @@ export async function listDeliveries(db: Queryable, q: DeliveryQuery): Promise<D
   if (q.channel !== undefined) add('channel = ?', q.channel);
   if (q.status !== undefined) add('status = ?', q.status);
   if (q.before !== undefined) add('id < ?', q.before);
-  params.push(Math.min(Math.max(q.limit ?? 50, 1), 500));
+  params.push(Math.min(Math.max(q.limit ?? 50, 1), 1000));
   const r = await db.query<DeliveryRow>(
     `select * from deliveries ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit $${params.length}`, params);
   return r.rows;

@@ -105,12 +105,18 @@ export function registerConsentRoutes(app: HttpServer, consent: ConsentService, 
 
   app.get('/v1/profiles/:ref/consent/history', {
     schema: {
-      tags, security, summary: 'The profile\'s whole consent ledger, newest first',
-      params: RefParams, response: { 200: Type.Object({ profileId: Type.String(), records: Type.Array(RecordSchema) }), ...errors },
+      tags, security, summary: 'The profile\'s consent ledger, newest first, keyset paged (`limit` and `cursor` in, `nextCursor` out)',
+      params: RefParams,
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'nextCursor of the previous page' })),
+      }),
+      response: { 200: Type.Object({ profileId: Type.String(), records: Type.Array(RecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors },
     },
   }, async (req) => {
     const profileId = await profileOf((req.params as { ref: string }).ref);
-    return { profileId, records: await consent.history(profileId) };
+    const page = await consent.historyPage(profileId, req.query as { cursor?: string; limit: number });
+    return { profileId, records: page.items, nextCursor: page.nextCursor };
   });
 
   app.put('/v1/profiles/:ref/consent', {

@@ -5,7 +5,7 @@
 import { invalid, isPlainObject, isoNow, newId, parseTimestamp, type CoreDeps, type Queryable } from '../../core/index.ts';
 import { ANY, BUILTIN_RULES, decide, normalizeCountry, normalizeJurisdiction, resolveStatuses, type PriorState } from './consent.policy.ts';
 import {
-  insertRecords, latestRecords, listHistory, listOverrides, loadCheck, loadChecks, loadContext, priorStates, reassignRecords,
+  insertRecords, latestRecords, listHistory, pageHistory, listOverrides, loadCheck, loadChecks, loadContext, priorStates, reassignRecords,
   replaceOverrides, upsertSubject, type PriorQuery,
 } from './consent.store.ts';
 import {
@@ -187,6 +187,7 @@ export function createConsent(deps: CoreDeps): ConsentService {
     record, reassign, setJurisdiction, check, checkMany, current, update,
     onChange(listener) { listeners.add(listener); return () => { listeners.delete(listener); }; },
     history: (profileId) => listHistory(db, profileId),
+    historyPage: (profileId, q) => pageHistory(db, profileId, q),
     policy, setPolicy,
   };
 }

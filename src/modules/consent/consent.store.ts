@@ -2,7 +2,7 @@
  * SQL for the consent tables; the only code that touches them. Every read of "the current state"
  * orders by (at desc, recorded_at desc, id desc) and so is served by consent_records_latest.
  */
-import type { Queryable } from '../../core/index.ts';
+import { decodeCursor, encodeCursor, type Page, type Queryable } from '../../core/index.ts';
 import type { PriorState } from './consent.policy.ts';
 import type { ConsentMode, ConsentRecord, ConsentStatus, PolicyRule } from './consent.types.ts';
 
@@ -148,6 +148,18 @@ export async function listHistory(db: Queryable, profileId: string): Promise<Con
   const r = await db.query<RecordRow>(
     `select ${RECORD_COLUMNS} from consent_records where profile_id = $1 order by ${LATEST_ORDER}`, [profileId]);
   return r.rows.map(toRecord);
+}
+
+/** One keyset page of the ledger, newest first: the key is (at, recorded_at, id), the ledger's own order. */
+export async function pageHistory(db: Queryable, profileId: string, q: { cursor?: string | undefined; limit: number }): Promise<Page<ConsentRecord>> {
+  const [at, recordedAt, id] = q.cursor ? decodeCursor(q.cursor, ['s', 's', 's']) as string[] : [];
+  const r = await db.query<RecordRow>(
+    `select ${RECORD_COLUMNS} from consent_records where profile_id = $1
+       and ($2::timestamptz is null or (at, recorded_at, id) < ($2::timestamptz, $3::timestamptz, $4::text))
+     order by ${LATEST_ORDER} limit $5`, [profileId, at ?? null, recordedAt ?? null, id ?? null, q.limit + 1]);
+  const items = r.rows.slice(0, q.limit).map(toRecord);
+  const last = r.rows[Math.min(q.limit, r.rows.length) - 1];
+  return { items, nextCursor: r.rows.length > q.limit && last ? encodeCursor([last.at.toISOString(), last.recorded_at.toISOString(), last.id]) : null };
 }
 
 /**

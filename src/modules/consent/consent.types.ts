@@ -2,7 +2,7 @@
  * The consent module's public types. Other modules (the profile projection, messaging, audience
  * sync) depend on these names; they never read the consent tables themselves.
  */
-import type { Queryable } from '../../core/index.ts';
+import type { Page, Queryable } from '../../core/index.ts';
 
 export type ConsentStatus = 'granted' | 'denied' | 'revoked';
 export const CONSENT_STATUSES: readonly ConsentStatus[] = ['granted', 'denied', 'revoked'];
@@ -106,6 +106,8 @@ export interface ConsentService {
   current(profileId: string, opts?: { jurisdiction?: string }): Promise<Record<string, ConsentDecision>>;
   /** The whole ledger of the profile, newest first. */
   history(profileId: string): Promise<ConsentRecord[]>;
+  /** The ledger a keyset page at a time, newest first (`limit` and `cursor` in, `nextCursor` out). */
+  historyPage(profileId: string, q: { cursor?: string | undefined; limit: number }): Promise<Page<ConsentRecord>>;
   /**
    * The PUT /v1/profiles/{ref}/consent operation: records each purpose (source default `api`,
    * `at` default now) and returns the new current state. Errors name body fields (`purposes.x`).

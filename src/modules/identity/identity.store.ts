@@ -1,4 +1,4 @@
-import { BraidError, type CoreDeps, type Queryable } from '../../core/index.ts';
+import { BraidError, decodeCursor, encodeCursor, type CoreDeps, type Page, type Queryable } from '../../core/index.ts';
 import { identityKey, parseRef, type Identifier } from './identity.normalize.ts';
 
 export interface MergeRecord { id: string; fromProfile: string; intoProfile: string; reason: string; linkedBy: Identifier[]; messageId?: string | undefined; seq?: number | undefined; at: string }
@@ -42,6 +42,21 @@ export async function listIdentities(db: Queryable, profileId: string): Promise<
   const r = await db.query<{ type: string; value: string; profile_id: string; first_seen_at: Date; source_message_id: string | null }>(
     `select type, value, profile_id, first_seen_at, source_message_id from identities where profile_id = $1 order by first_seen_at, type, value`, [profileId]);
   return r.rows.map((x) => ({ type: x.type, value: x.value, profileId: x.profile_id, firstSeenAt: x.first_seen_at.toISOString(), sourceMessageId: x.source_message_id ?? undefined }));
+}
+
+/**
+ * One keyset page of a profile's identities in listIdentities' order (first seen, type, value):
+ * a profile can collect thousands of anonymous ids, and the console pages through them.
+ */
+export async function pageIdentities(db: Queryable, profileId: string, q: { cursor?: string | undefined; limit: number }): Promise<Page<IdentityRow>> {
+  const [at, type, value] = q.cursor ? decodeCursor(q.cursor, ['s', 's', 's']) as string[] : [];
+  const r = await db.query<{ type: string; value: string; profile_id: string; first_seen_at: Date; source_message_id: string | null }>(
+    `select type, value, profile_id, first_seen_at, source_message_id from identities
+     where profile_id = $1 and ($2::timestamptz is null or (first_seen_at, type, value) > ($2::timestamptz, $3::text, $4::text))
+     order by first_seen_at, type, value limit $5`, [profileId, at ?? null, type ?? null, value ?? null, q.limit + 1]);
+  const items = r.rows.slice(0, q.limit).map((x) => ({ type: x.type, value: x.value, profileId: x.profile_id, firstSeenAt: x.first_seen_at.toISOString(), sourceMessageId: x.source_message_id ?? undefined }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: r.rows.length > q.limit && last ? encodeCursor([last.firstSeenAt, last.type, last.value]) : null };
 }
 
 /** listIdentities for many profiles in one statement. */

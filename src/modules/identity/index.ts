@@ -1,5 +1,5 @@
-import type { CoreDeps, Queryable } from '../../core/index.ts';
-import { canonicalProfile, listConflicts, listIdentities, listIdentitiesOf, listMerges, resolveRef, type ConflictRecord, type IdentityRow, type MergeRecord } from './identity.store.ts';
+import type { CoreDeps, Page, Queryable } from '../../core/index.ts';
+import { canonicalProfile, listConflicts, listIdentities, listIdentitiesOf, listMerges, pageIdentities, resolveRef, type ConflictRecord, type IdentityRow, type MergeRecord } from './identity.store.ts';
 
 export { identifiersOf, identityKey, normalizeEmail, normalizePhone, normalizeIdType, parseRef, priorityOf, type Identifier } from './identity.normalize.ts';
 export { loadOwners } from './identity.store.ts';
@@ -14,6 +14,8 @@ export interface IdentityService {
   identities(profileId: string): Promise<IdentityRow[]>;
   /** identities() of many profiles in one statement (every asked id is a key). */
   identitiesOf(profileIds: string[]): Promise<Map<string, IdentityRow[]>>;
+  /** identities() a keyset page at a time (`limit` and `cursor` in, `nextCursor` out). */
+  identitiesPage(profileId: string, q: { cursor?: string | undefined; limit: number }): Promise<Page<IdentityRow>>;
   merges(profileId: string): Promise<MergeRecord[]>;
   conflicts(profileId: string): Promise<ConflictRecord[]>;
 }
@@ -24,6 +26,7 @@ export function createIdentity(deps: CoreDeps): IdentityService {
     canonical: (id, db) => canonicalProfile(db ?? deps.db, id),
     identities: (id) => listIdentities(deps.db, id),
     identitiesOf: (ids) => listIdentitiesOf(deps.db, ids),
+    identitiesPage: (id, q) => pageIdentities(deps.db, id, q),
     merges: (id) => listMerges(deps.db, id),
     conflicts: (id) => listConflicts(deps.db, id),
   };

@@ -94,6 +94,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
     schema: { tags, summary: 'Journeys of a worker, newest first, keyset-paged', params: Id,
       querystring: Type.Object({
         state: Type.Optional(Type.Union(INSTANCE_STATES.map((s) => Type.Literal(s)))), profile: Type.Optional(Type.String()),
+        step: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Index of the step a journey runs next (with state=waiting: the journeys waiting before that step)' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), cursor: Cursor,
       }),
       response: { 200: Type.Object({ items: Type.Array(InstanceSchema), nextCursor: NextCursor }) } },
@@ -103,7 +104,7 @@ export function registerWorkerRoutes(http: HttpServer, workers: WorkersService):
     const [enteredAt, id] = req.query.cursor ? decodeCursor(req.query.cursor, ['n', 's']) : [];
     // One extra row tells whether another page exists.
     const rows = await workers.instances({
-      workerId: req.params.id, state: req.query.state, profileId: req.query.profile, limit: limit + 1,
+      workerId: req.params.id, state: req.query.state, profileId: req.query.profile, step: req.query.step, limit: limit + 1,
       ...(enteredAt !== undefined ? { after: { enteredAt: enteredAt as number, id: id as string } } : {}),
     });
     const items = rows.slice(0, limit);

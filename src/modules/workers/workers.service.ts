@@ -182,7 +182,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
       await w.approvals?.retire('worker', id, by);
       await w.audit?.append([{ actor: actorOf(by ?? null), action: 'worker.delete', subjectType: 'worker', subjectId: id }]);
     },
-    instances: (f: { workerId?: string; profileId?: string; state?: string; after?: { enteredAt: number; id: string }; limit: number }): Promise<Instance[]> => listInstances(db, f),
+    instances: (f: { workerId?: string; profileId?: string; state?: string; step?: number | undefined; after?: { enteredAt: number; id: string }; limit: number }): Promise<Instance[]> => listInstances(db, f),
     waitingByStep: (workerId: string) => waitingByStep(db, workerId),
     async instance(id: string): Promise<Instance> {
       const i = await getInstance(db, id);

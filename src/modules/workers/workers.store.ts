@@ -167,25 +167,46 @@ export async function getInstance(db: Queryable, id: string): Promise<Instance |
 }
 
 /** Newest first by (entered_at, id); `after` is the previous page's last (enteredAt, id) (keyset). */
-export async function listInstances(db: Queryable, f: { workerId?: string | undefined; profileId?: string | undefined; state?: string | undefined; after?: { enteredAt: number; id: string } | undefined; limit: number }): Promise<Instance[]> {
+export async function listInstances(db: Queryable, f: { workerId?: string | undefined; profileId?: string | undefined; state?: string | undefined; step?: number | undefined; after?: { enteredAt: number; id: string } | undefined; limit: number }): Promise<Instance[]> {
   const r = await db.query<InstanceRowDb>(
     `select ${COLS} from worker_instances where ($1::text is null or worker_id = $1) and ($2::text is null or profile_id = $2) and ($3::text is null or state = $3)
-       and ($4::int8 is null or (entered_at, id) < ($4::int8, $5::text))
-     order by entered_at desc, id desc limit $6`, [f.workerId ?? null, f.profileId ?? null, f.state ?? null, f.after?.enteredAt ?? null, f.after?.id ?? null, f.limit]);
+       and ($4::int8 is null or (entered_at, id) < ($4::int8, $5::text)) and ($7::int is null or step = $7)
+     order by entered_at desc, id desc limit $6`, [f.workerId ?? null, f.profileId ?? null, f.state ?? null, f.after?.enteredAt ?? null, f.after?.id ?? null, f.limit, f.step ?? null]);
   return r.rows.map(toInstance);
 }
 
-/** Waiting journeys of a worker per index of the step they run next (one aggregate; the console's steps view). */
+/** Waiting journeys per step they run next, from the kept counts (countInstances). */
 export async function waitingByStep(db: Queryable, workerId: string): Promise<Record<string, number>> {
-  const r = await db.query<{ step: number; n: number }>(
-    `select step, count(*)::int as n from worker_instances where worker_id = $1 and state = 'waiting' group by step order by step`, [workerId]);
+  const r = await db.query<{ step: number; n: string | number }>(
+    `select step, sum(n) as n from worker_journey_counts where worker_id = $1 and state = 'waiting' group by step having sum(n) <> 0 order by step`, [workerId]);
   return Object.fromEntries(r.rows.map((x) => [String(x.step), Number(x.n)]));
 }
 
+/** Delta rows of one worker past which a read folds them into one row per (state, arm, step). */
+const FOLD_AT = 64;
+
+/**
+ * Journeys per state (and held out), from the counts the database keeps as journeys change
+ * (migration 0131, per state, arm and waiting step): a read sums a few rows, never the journeys. A worker's delta rows are folded
+ * into one per key once there are more than FOLD_AT of them: a delete and re-insert in one
+ * statement, which a concurrent fold or journey write cannot double count (a fold deletes only
+ * rows committed before it started).
+ */
 export async function countInstances(db: Queryable, workerId?: string): Promise<Record<string, number>> {
-  const r = await db.query<{ state: string; holdout: boolean; n: number }>(
-    `select state, holdout is not null as holdout, count(*)::int as n from worker_instances where ($1::text is null or worker_id = $1) group by 1, 2`, [workerId ?? null]);
+  const r = await db.query<{ state: string; held_out: boolean; n: string | number; rows: string | number }>(
+    `select state, held_out, sum(n) as n, count(*) as rows from worker_journey_counts where ($1::text is null or worker_id = $1) group by 1, 2`, [workerId ?? null]);
   const out: Record<string, number> = { waiting: 0, done: 0, exited: 0, held_out: 0 };
-  for (const row of r.rows) { out[row.state] = (out[row.state] ?? 0) + Number(row.n); if (row.holdout) out.held_out! += Number(row.n); }
+  let rows = 0;
+  for (const row of r.rows) {
+    const n = Number(row.n);
+    rows += Number(row.rows);
+    if (n === 0) continue;
+    out[row.state] = (out[row.state] ?? 0) + n;
+    if (row.held_out) out.held_out! += n;
+  }
+  if (workerId !== undefined && rows > FOLD_AT) {
+    await db.query(`with d as (delete from worker_journey_counts where worker_id = $1 returning state, held_out, step, n)
+      insert into worker_journey_counts (worker_id, state, held_out, step, n) select $1, state, held_out, step, sum(n) from d group by 2, 3, 4 having sum(n) <> 0`, [workerId]);
+  }
   return out;
 }
