@@ -2,7 +2,7 @@
  * The web console in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a
  * real Braid with a demo store: sign in, create a worker from a playbook, approve a held template,
  * open a decision and a shopper (paging its consent history), read a worker's report (lift with
- * intervals, cohorts, over time), uplift targeting (a worker's spec, an experiment's Qini curve),
+ * intervals, cohorts, over time, A/B/n arms), uplift targeting (a worker's spec, an experiment's Qini curve),
  * the simulator's latest comparison, create and edit an offer and the guardrails (server errors
  * shown at the field), read-only for an analyst. Any console error, page error, failed request or
  * unexpected HTTP error fails the test; every step saves a screenshot under .test-data/console/.
@@ -275,7 +275,11 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     const worker = {
       id: 'wkr_nudge', name: 'Checkout nudge', status: 'on', holdoutPct: 50, goal: { event: 'Order Completed' },
       trigger: { type: 'event', event: 'Checkout Started' }, entry: { reentry: 'never' },
-      steps: [{ id: 'pick', type: 'decide', placement: 'email_cart_recovery' }, { id: 'mail', type: 'send', channel: 'email', template: 'cart_recovery' }],
+      steps: [
+        // A/B arms on the decision: the brain's pick against no incentive at all.
+        { id: 'pick', type: 'decide', placement: 'email_cart_recovery', arms: [{ name: 'brain', weight: 1 }, { name: 'no_offer', weight: 1, offer: 'none' }] },
+        { id: 'mail', type: 'send', channel: 'email', template: 'cart_recovery' },
+      ],
     };
     expect((await s.api('POST', '/v1/workers', worker)).status).toBe(201);
     const who = (await s.api('GET', '/v1/profiles?q=cus_&limit=120')).body.items as Array<{ userId: string }>;
@@ -310,6 +314,10 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('link', { name: 'Worker', exact: true }).click();
     await page.getByTestId('journeys').waitFor();
     await page.getByText('Lift vs holdout').waitFor();
+    // Its A/B/n arms: one row per arm, with the split against the weights.
+    await expect.poll(() => page.getByTestId('arms').locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByTestId('arms').textContent()).toContain('no_offer');
+    await shot('worker-arms');
     // A step's count lists the journeys waiting to run it (filtered on the server).
     const counted = page.getByRole('list', { name: 'Steps' }).getByRole('button', { name: /waiting to run/ }).first();
     const waiting = Number((await counted.textContent())!.replace(/\D/g, ''));

@@ -4,6 +4,7 @@ import { Link, navigate } from '../router.tsx';
 import { Badge, Card, Empty, ErrorBox, Loading, Page, Pager, num, statusTone, useLoad, usePager, when, type Interval } from '../ui.tsx';
 import { ALL, LiftCell } from './worker-report.tsx';
 import { WorkerUplift } from './uplift.tsx';
+import { ArmsCard, experimentKeys } from './worker-arms.tsx';
 
 interface Worker { id: string; status: string; version: number; definition: any; updatedAt: string; counts?: Record<string, number>; waitingByStep?: Record<string, number> }
 export interface WorkerLift { id: string; name: string; status: string; units: { treated: number; holdout: number }; srmMismatch: boolean | null; incremental: { contributionPerShopper: Interval | null; contributionTotal: Interval | null } }
@@ -170,16 +171,17 @@ export function WorkerDetail({ id, me }: { id: string; me: Principal }) {
         {!can.readShoppers(me) ? <Empty>Your role ({me.role}) does not see per-shopper journeys.</Empty> : null}
         {inst.data && inst.data.items.length === 0 ? <Empty>No journey is waiting.</Empty> : null}
         {inst.data && inst.data.items.length > 0 ? (
-          <table className="table" data-testid="journeys"><thead><tr><th>Journey</th><th>Shopper</th><th>Step</th><th>Entered</th><th>Wakes</th><th>Holdout</th></tr></thead>
+          <table className="table" data-testid="journeys"><thead><tr><th>Journey</th><th>Shopper</th><th>Step</th><th>Entered</th><th>Wakes</th><th>Holdout</th><th>Arms</th></tr></thead>
             <tbody>{inst.data.items.map((i) => (
               <tr key={i.id}><td>{i.id}</td><td><Link to={`/shoppers/${encodeURIComponent(i.profileId)}`}>{i.profileId}</Link></td>
-                <td>{worker.definition?.steps?.[i.step]?.id ?? i.step}</td><td>{when(i.enteredAt)}</td><td>{when(i.wakeAt)}</td><td>{i.holdout ?? '–'}</td></tr>
+                <td>{worker.definition?.steps?.[i.step]?.id ?? i.step}</td><td>{when(i.enteredAt)}</td><td>{when(i.wakeAt)}</td><td>{i.holdout ?? '–'}</td><td>{i.arms ? Object.entries(i.arms).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '–'}</td></tr>
             ))}</tbody></table>
         ) : null}
         {can.readShoppers(me) ? <Pager pager={pager} nextCursor={inst.data?.nextCursor} label="Journey pages" /> : null}
       </Card>
       {has('/v1/reports/workers/{id}') ? <WorkerLiftCard id={id} /> : null}
       {has('/v1/reports/workers/{id}/uplift') && worker.definition?.entry?.uplift ? <WorkerUplift id={id} /> : null}
+      {has('/v1/reports/workers/{id}/arms') && experimentKeys(worker.definition?.steps).length > 0 ? <ArmsCard id={id} keys={experimentKeys(worker.definition?.steps)} /> : null}
     </Page>
   );
 }
