@@ -14,10 +14,13 @@ const START_PARAMS = [
   // fsync off: acknowledged data survives a process crash, not a power cut (see docs/storage.md).
   '-c', 'full_page_writes=off',
   '-c', 'TimeZone=UTC',
-  // Postgres's 128 MB of shared buffers cost ~450 MB of resident memory in PGlite's WASM heap (measured:
-  // an empty embedded Braid at 832 MB RSS vs 367 MB with 32 MB). The data dir is a real file system,
-  // so the kernel's page cache still holds hot pages; 32 MB keeps 100k waiting journeys under 1 GB.
-  '-c', 'shared_buffers=32MB',
+  // Postgres's 128 MB of shared buffers cost ~450 MB of resident memory in PGlite's WASM heap (measured
+  // earlier: an empty embedded Braid at 832 MB RSS vs 367 MB with 32 MB). With 32 MB, the journey,
+  // delivery and profile pages of a busy send phase no longer fit: every miss evicted a dirty page,
+  // a write and a read through PGlite's file system per page (bench:workers: 15-20% of the database
+  // thread's CPU per entry and per send). 96 MB holds them and keeps 100k waiting journeys under
+  // 1 GB (docs/workers.md, performance).
+  '-c', 'shared_buffers=96MB',
 ];
 
 /** Single statements in flight at once (a transaction always has the session to itself). */

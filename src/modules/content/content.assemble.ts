@@ -48,10 +48,32 @@ export function kindsUsed(sources: readonly string[]): BlockKind[] {
   return BLOCK_KINDS.filter((k) => found.has(k));
 }
 
+const kindsByPart = new WeakMap<object, readonly BlockKind[]>();
+/** kindsUsed of one channel part of a template (its field sources), scanned once per part object (templates are values too). */
+export function kindsOfPart(part: Readonly<Record<string, string>>): readonly BlockKind[] {
+  let k = kindsByPart.get(part);
+  if (!k) kindsByPart.set(part, k = kindsUsed(Object.values(part)));
+  return k;
+}
+
 const texts = (b: Block) => [b.text, ...b.variants.map((v) => v.text)];
+/**
+ * What a block's texts use, scanned once per block: assembly asks for every candidate of every
+ * message. Blocks are values (a change replaces the object), so the answer never goes stale.
+ */
+const needsByBlock = new WeakMap<Block, { offer: boolean; products: boolean }>();
+function needsOf(b: Block): { offer: boolean; products: boolean } {
+  let n = needsByBlock.get(b);
+  if (!n) {
+    const t = texts(b);
+    n = { offer: t.some((x) => /\boffer\s*\./.test(x)), products: t.some((x) => /\b(products|recommendations)\b/.test(x)) };
+    needsByBlock.set(b, n);
+  }
+  return n;
+}
 /** A block whose text uses the offer (or products) is only assembled when there is one. */
-export const requiresOffer = (b: Block) => texts(b).some((t) => /\boffer\s*\./.test(t));
-export const requiresProducts = (b: Block) => texts(b).some((t) => /\b(products|recommendations)\b/.test(t));
+export const requiresOffer = (b: Block) => needsOf(b).offer;
+export const requiresProducts = (b: Block) => needsOf(b).products;
 
 /** How strongly a speaksTo entry ("returns_anxiety", "shipping_speed=fastest") applies, 0..1. */
 export function preferenceStrength(entry: string, prefs: PreferenceStrengths): number {

@@ -9,7 +9,7 @@
  * is dropped even if allow-listed.
  */
 import type { Offer } from '../offers/index.ts';
-import { armKey, chooseBlocks, chooseVariant, kindsUsed, variantText, type VariantStats } from './content.assemble.ts';
+import { armKey, chooseBlocks, chooseVariant, kindsOfPart, variantText, type VariantStats } from './content.assemble.ts';
 import { formatMoney, renderField, type Engines } from './content.liquid.ts';
 import { checkContent, type OfferFact, type PriceFact } from './content.qa.ts';
 import { BLOCK_KINDS } from './content.schemas.ts';
@@ -139,7 +139,7 @@ export function renderMessage(engines: Engines, m: MessageInput): RenderResult {
   const offer = m.offer ? offerVars(m.offer, m.locale, m.currency, m.vars.offer_code) : null;
   const unsubscribeUrl = typeof m.vars.unsubscribe_url === 'string' ? m.vars.unsubscribe_url : m.defaultUnsubscribeUrl;
 
-  const kinds = kindsUsed(Object.values(sources));
+  const kinds = kindsOfPart(m.template[m.channel]!);
   const themes = [...m.template.themes, ...(m.action?.theme ? [m.action.theme] : []), ...(m.offer ? [m.offer.kind] : [])];
   const chosenByKind = chooseBlocks(m.library, kinds, {
     channel: m.channel, locale: m.locale, defaultLocale: m.rules.defaultLocale, stage: m.template.funnelStage ?? m.profile.funnelStage,

@@ -12,6 +12,7 @@ import type { CachedProduct, CatalogCache } from '../catalog/index.ts';
 import type { Offer, OfferService } from '../offers/index.ts';
 import { parseArm, type VariantStats } from './content.assemble.ts';
 import { DEFAULT_SAMPLES, qaBlock, qaTemplate, sampleOffer, sampleProducts, type QaReport, type QaRuntime } from './content.check.ts';
+import type { OfferFact } from './content.qa.ts';
 import { DEFAULT_BLOCKS } from './content.default-blocks.ts';
 import { DEFAULT_TEMPLATES } from './content.default-templates.ts';
 import { createEngines } from './content.liquid.ts';
@@ -96,7 +97,13 @@ export function createContent(deps: CoreDeps, c: { catalog: CatalogCache; offers
   };
   const resolve = (ids: readonly string[]) => ids.map((id) => facts(c.catalog.get(id))).filter((p): p is ProductFacts => !!p);
   /** Offers every shopper may get (active, open to any tier): a stated discount may name one of them. */
-  const menuOffers = () => (c.offers?.list() ?? []).filter((o) => o.status === 'active' && o.eligibility.customer === 'any' && o.eligibility.value === 'any').map(offerFact);
+  // The offers service hands back the same array until an offer changes: filter it once per change, not per message.
+  let menu: { from: readonly Offer[]; facts: OfferFact[] } | undefined;
+  const menuOffers = () => {
+    const all = c.offers?.list() ?? [];
+    if (menu?.from !== all) menu = { from: all, facts: all.filter((o) => o.status === 'active' && o.eligibility.customer === 'any' && o.eligibility.value === 'any').map(offerFact) };
+    return menu.facts;
+  };
 
   function message(a: Omit<MessageInput, 'library' | 'rules' | 'sensitive' | 'postalAddress' | 'defaultUnsubscribeUrl' | 'allowedHosts' | 'menuOffers' | 'stats' | 'nowMs'> & { library?: Block[] }): MessageInput {
     return {

@@ -11,11 +11,14 @@ const BATCH = 5000;
 /**
  * The embedded database has one thread. While ingest is busy (a commit in the last 250 ms), the
  * projection works in small bites and rests three times as long as each bite took: it takes at
- * most ~25% of the database and ingest keeps the rest. The backlog is applied when ingest calms.
+ * most ~25% of the database and ingest keeps the rest. The backlog is applied as soon as ingest
+ * calms (a rest ends early when no commit came for BUSY_WINDOW_MS).
  */
 const BATCH_UNDER_PRESSURE = 500;
 const BUSY_WINDOW_MS = 250;
 const REST_FACTOR = 3;
+/** A rest is re-checked this often, and ends as soon as ingest is no longer busy. */
+const REST_SLICE_MS = 25;
 const POLL_MS = 500;
 
 export interface Projector {
@@ -121,6 +124,18 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
     return messages.length;
   }
 
+  /**
+   * Rests until `until` (monotonic ms), but only while ingest stays busy: the rest leaves the
+   * database to ingest, and once ingest has gone quiet there is no one to leave it to.
+   */
+  async function rest(until: number): Promise<void> {
+    while (!stopping && ingestBusy()) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await new Promise((r) => setTimeout(r, Math.min(left, REST_SLICE_MS)));
+    }
+  }
+
   async function drainOnce(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -133,7 +148,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       }
       if (n === 0) break;
       total += n;
-      if (ingestBusy()) await new Promise((r) => setTimeout(r, (performance.now() - started) * REST_FACTOR));
+      if (ingestBusy()) await rest(started + (performance.now() - started) * (REST_FACTOR + 1));
     }
     const head = await events.headSeq();
     deps.metrics.projectionLag.set(Math.max(0, head - known));

@@ -68,14 +68,19 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
   let firstTick = true;
   let stopping = false;
 
+  // The embedded store has one process (its data dir is locked to it), and every write to the
+  // traits tables goes through this service, which keeps the cache in step: an entry cannot go
+  // stale there. On a shared Postgres another process may apply newer events, so entries reload.
+  const reloadMs = db.dialect === 'pglite' ? Infinity : RELOAD_MS;
   const evaluate = (id: string, inputs: TraitInputs) => evaluateTraits(id, inputs, model, clock.now(), clv, varNames);
   const entryOf = (id: string, inputs: TraitInputs, declared: DeclaredPreference[], evaluation: Evaluation = evaluate(id, inputs)): CacheEntry => {
     const now = clock.now();
     return { inputs, declared, evaluation, evaluatedAt: now, loadedAt: now, modelVersion: model.version };
   };
-  /** Re-evaluates in place when the clock or the model moved on. */
+  /** Re-evaluates in place when the clock (either way: a manual clock may be set back) or the model moved on. */
   const fresh = (id: string, e: CacheEntry): CacheEntry => {
-    if (clock.now() - e.evaluatedAt > REEVALUATE_MS || e.modelVersion !== model.version) {
+    const age = clock.now() - e.evaluatedAt;
+    if (age > REEVALUATE_MS || age < 0 || e.modelVersion !== model.version) {
       e.evaluation = evaluate(id, e.inputs); e.evaluatedAt = clock.now(); e.modelVersion = model.version;
     }
     return e;
@@ -154,7 +159,7 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
 
   async function load(id: string): Promise<CacheEntry | undefined> {
     const hit = cache.get(id);
-    if (hit && clock.now() - hit.loadedAt < RELOAD_MS) return hit;
+    if (hit && clock.now() - hit.loadedAt < reloadMs) return hit;
     const [stored, declared] = await Promise.all([loadProfiles(db, [id]), loadDeclared(db, [id])]);
     const row = stored.get(id);
     let inputs: TraitInputs;
@@ -281,7 +286,7 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
     peek(id) {
       const e = cache.get(id);
       if (!e) { scheduleLoad(id); return undefined; }
-      if (clock.now() - e.loadedAt > RELOAD_MS) scheduleLoad(id);
+      if (clock.now() - e.loadedAt > reloadMs) scheduleLoad(id);
       return fresh(id, e).evaluation.traits;
     },
     async get(id) { return (await loadOrThrow(id)).evaluation.traits; },

@@ -28,13 +28,21 @@ const DAY = 24 * HOUR;
 export const COUNTED_CHANNELS: ReadonlySet<string> = new Set(['email', 'sms', 'push']);
 
 const hourFormats = new Map<string, Intl.DateTimeFormat>();
+/** The last answer per zone: a batch of sends asks for the same minute thousands of times, and formatToParts is slow. */
+const lastHour = new Map<string, { minute: number; hour: number }>();
 /** Local hour (0-23, fractional by minutes) of `ms` in `timeZone`. */
 export function localHour(ms: number, timeZone: string): number {
+  const minute = Math.floor(ms / 60_000);
+  const last = lastHour.get(timeZone);
+  if (last?.minute === minute) return last.hour;
   let f = hourFormats.get(timeZone);
   if (!f) { f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: 'numeric', minute: 'numeric' }); hourFormats.set(timeZone, f); }
   let h = 0, m = 0;
   for (const p of f.formatToParts(ms)) { if (p.type === 'hour') h = Number(p.value); else if (p.type === 'minute') m = Number(p.value); }
-  return (h % 24) + m / 60;
+  const hour = (h % 24) + m / 60;
+  if (lastHour.size > 1000 && !last) lastHour.clear();
+  lastHour.set(timeZone, { minute, hour });
+  return hour;
 }
 
 export function isQuiet(hour: number, q: { start: number; end: number }): boolean {
