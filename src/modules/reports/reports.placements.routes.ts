@@ -12,7 +12,7 @@
 import { Type } from 'typebox';
 import { invalid, type HttpServer } from '../../core/index.ts';
 import { nullifyNonFinite } from './reports.routes.ts';
-import { BUCKETS, Estimate, Nullable, Num, Period, Total, bodyFields, errors, periodOf, tags } from './reports.workers.schemas.ts';
+import { BUCKETS, Period, SeriesPoints, SeriesQuery, bodyFields, errors, periodOf, tags } from './reports.workers.schemas.ts';
 import type { WorkerReportQuery, WorkerReports } from './reports.workers.service.ts';
 import { COHORTS, type Cohort } from './reports.workers.store.ts';
 
@@ -62,14 +62,11 @@ export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerR
     schema: {
       tags, summary: 'A placement\'s incremental contribution vs the global control group over time: per bucket of first-decision time, the cumulative estimate with its 95% interval',
       params: Type.Object({ placement: Placement }),
-      querystring: Type.Object({ ...Period, bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { description: 'default day' })) }),
+      querystring: SeriesQuery,
       response: {
         200: Type.Object({
           placement: Type.String(), since: Type.String(), until: Type.String(), bucketMs: Type.Number(),
-          points: Type.Array(Type.Object({
-            start: Type.String(), end: Type.String(), entered: Type.Object({ treated: Type.Integer(), holdout: Type.Integer() }),
-            cumulative: Type.Object({ treated: Type.Integer(), holdout: Type.Integer(), contributionPerShopper: Nullable(Estimate), contributionTotal: Nullable(Total), srmPValue: Num }),
-          })),
+          points: SeriesPoints,
         }), ...errors,
       },
     },

@@ -10,7 +10,7 @@ import { nullifyNonFinite } from './reports.routes.ts';
 import { COHORTS, type Cohort } from './reports.workers.store.ts';
 import { ALL_WORKERS, type WorkerReports } from './reports.workers.service.ts';
 import {
-  BUCKETS, errors, Estimate, Id, Incremental, Nullable, Num, Period, periodOf, tags, Total, Units, WorkerReportSchema,
+  BUCKETS, errors, Id, Incremental, Nullable, Num, Period, periodOf, SeriesPoints, SeriesQuery, tags, Units, WorkerReportSchema,
 } from './reports.workers.schemas.ts';
 import { registerArmsReportRoute } from './reports.arms.routes.ts';
 
@@ -55,14 +55,11 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
     schema: {
       tags, summary: 'Incremental contribution vs holdout over time: per bucket of entry time, the cumulative estimate with its 95% interval',
       params: Id,
-      querystring: Type.Object({ ...Period, bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { description: 'default day' })) }),
+      querystring: SeriesQuery,
       response: {
         200: Type.Object({
           worker: Type.String(), since: Type.String(), until: Type.String(), bucketMs: Type.Number(),
-          points: Type.Array(Type.Object({
-            start: Type.String(), end: Type.String(), entered: Type.Object({ treated: Type.Integer(), holdout: Type.Integer() }),
-            cumulative: Type.Object({ treated: Type.Integer(), holdout: Type.Integer(), contributionPerShopper: Nullable(Estimate), contributionTotal: Nullable(Total), srmPValue: Num }),
-          })),
+          points: SeriesPoints,
         }), ...errors,
       },
     },

@@ -58,3 +58,9 @@ export function periodOf(q: { since?: string; until?: string; alpha?: number }):
   return out;
 }
 
+/** The series' query and points (a worker's or a placement's): cumulative estimates per bucket of entry time. */
+export const SeriesQuery = Type.Object({ ...Period, bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { description: 'default day' })) });
+export const SeriesPoints = Type.Array(Type.Object({
+  start: Type.String(), end: Type.String(), entered: Type.Object({ treated: Type.Integer(), holdout: Type.Integer() }),
+  cumulative: Type.Object({ treated: Type.Integer(), holdout: Type.Integer(), contributionPerShopper: Nullable(Estimate), contributionTotal: Nullable(Total), srmPValue: Num }),
+}));
