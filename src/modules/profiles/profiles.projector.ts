@@ -63,6 +63,9 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   const listeners = new Set<(batch: AppliedBatch) => void>();
   const shared = deps.db.dialect === 'pglite';
   const ingestBusy = () => shared && performance.now() - lastCommitAt < BUSY_WINDOW_MS;
+  /** Waiters woken each time this process moves the cursor (so waitFor need not poll the database). */
+  let advanced: Array<() => void> = [];
+  const wakeWaiters = () => { const w = advanced; advanced = []; for (const f of w) f(); };
 
   const low = lowPriority(deps.db);
   const position = async (): Promise<number> => {
@@ -107,6 +110,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       for (const [pid, country] of out.jurisdictions) await consent.setJurisdiction(pid, country, tx);
     }, { priority: 'low' });
     known = to;
+    wakeWaiters();
     if (listeners.size > 0) {
       const batch: AppliedBatch = {
         profiles: [...out.dirty.values()], orders: [...out.orders.values()], messages, events: out.events,
@@ -175,9 +179,15 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       while (known < target) {
         if (stopped) await drain().catch(() => undefined); // no background loop: project ourselves
         else kick();
-        if (known >= target || (await position()) >= target) return true;
+        if (known >= target) return true;
         if (performance.now() > deadline) return false;
-        await new Promise((r) => setTimeout(r, 10));
+        // Woken when this process applies a batch; otherwise re-read the cursor (another process
+        // sharing the database may be the one projecting).
+        const woken = await new Promise<boolean>((r) => {
+          const t = setTimeout(() => r(false), 25);
+          advanced.push(() => { clearTimeout(t); r(true); });
+        });
+        if (!woken && (await position()) >= target) return true;
       }
       return true;
     },
