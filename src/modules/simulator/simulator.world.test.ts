@@ -109,15 +109,15 @@ describe('the world', () => {
     expect(checkoutProbability(s, 0.4, 20, false, false, 1, 0.5)).toBeGreaterThan(checkoutProbability(s, 0.4, 20, false, false, 0, 0.5));
   });
 
-  it('a weekly 20% blast earns less in a world with conditioning and pull-forward (same draws otherwise)', () => {
+  it('a weekly 20% blast: conditioning shifts orders onto the discount, pull-forward takes back later orders (same draws otherwise)', () => {
     const c = cfg({ emailConsent: 1, shoppers: 600, days: 42 });
     const blast = msg({ offerPct: 20 });
-    const gain = (w: SimConfig) => runWith(w, 6, blast, 7).contribution - runWith(w, 6, null, 7).contribution;
-    const plain = gain({ ...c, promoConditioning: 0, pullForward: 0 });
-    const conditioned = gain({ ...c, promoConditioning: 0.5, pullForward: 0 });
-    const pulled = gain({ ...c, promoConditioning: 0, pullForward: 1 });
-    expect(conditioned).toBeLessThan(plain);
-    expect(pulled).toBeLessThan(plain);
+    const plain = runWith({ ...c, promoConditioning: 0, pullForward: 0 }, 6, blast, 7);
+    const conditioned = runWith({ ...c, promoConditioning: 0.5, pullForward: 0 }, 6, blast, 7);
+    const pulled = runWith({ ...c, promoConditioning: 0, pullForward: 1 }, 6, blast, 7);
+    expect(conditioned.discount / conditioned.orders).toBeGreaterThan(plain.discount / plain.orders);
+    expect(pulled.orders).toBeLessThan(plain.orders);
+    expect(pulled.contribution).toBeLessThan(plain.contribution);
     // Nobody contacted: neither effect changes anything.
     expect(runWith({ ...c, promoConditioning: 0.5, pullForward: 1 }, 6, null).contribution).toBe(runWith({ ...c, promoConditioning: 0, pullForward: 0 }, 6, null).contribution);
   });

@@ -97,7 +97,7 @@ export function openProbability(s: Shopper, channel: 'email' | 'push', weekCount
   return s.responsiveness[channel] * Math.exp(-0.18 * Math.max(0, weekCount - 1));
 }
 
-export interface MessageContext { cartOpen: boolean; due: boolean; relevant: boolean; lapsed: boolean; conditioning?: number }
+export interface MessageContext { cartOpen: boolean; due: boolean; relevant: boolean; lapsed: boolean; /** Added to deal_seeking by conditioning (see dealSeekingOf). */ dealRise?: number }
 
 /** Days of offers that promotion conditioning remembers, and the exposure (sum of depths) that conditions fully. */
 export const CONDITIONING_DAYS = 28;
@@ -114,8 +114,9 @@ export function conditioningOf(st: Pick<ShopperState, 'offersSeen'>, hour: numbe
   return Math.min(1, e / CONDITIONING_FULL);
 }
 
-/** Discount sensitivity after conditioning: deal-seeking rises with exposure (up to +0.2). */
-export const dealSeekingOf = (s: Shopper, conditioning: number): number => clamp01(s.dealSeeking + 0.2 * conditioning);
+/** Discount sensitivity after conditioning: deal-seeking rises with exposure, by up to 0.4 × strength (SimConfig.promoConditioning; +0.2 at the default). */
+export const dealRiseOf = (conditioning: number, strength: number): number => 0.4 * strength * conditioning;
+export const dealSeekingOf = (s: Shopper, rise: number): number => clamp01(s.dealSeeking + rise);
 
 /**
  * Probability that an opened message brings the shopper to buy (beyond what they would do anyway).
@@ -124,7 +125,7 @@ export const dealSeekingOf = (s: Shopper, conditioning: number): number => clamp
  * returns anxiety). Sleeping dogs never move toward buying (they sour instead, see react()).
  */
 export function persuasionProbability(s: Shopper, type: UpliftType, msg: SimMessage, c: MessageContext): number {
-  const offer = dealSeekingOf(s, c.conditioning ?? 0) * (msg.offerPct / 100);
+  const offer = dealSeekingOf(s, c.dealRise ?? 0) * (msg.offerPct / 100);
   if (type === 'persuadable') {
     const p = 0.04 * (c.relevant ? 1.6 : 1) + (c.cartOpen ? 0.3 : 0) + (c.due ? 0.25 : 0) + offer * 1.0
       + (msg.reassurance ? 0.12 * s.returnsAnxiety : 0);
@@ -136,8 +137,8 @@ export function persuasionProbability(s: Shopper, type: UpliftType, msg: SimMess
 
 export interface Reaction { opened: boolean; unsubscribed: boolean; persuaded: boolean; soured: boolean }
 
-/** A shopper's reaction to one message, given their state. Mutates the state; pure otherwise. `pullForward`: SimConfig.pullForward. */
-export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: number, rng: Rng, products: ReadonlyMap<string, Product>, pullForward = 0): Reaction {
+/** A shopper's reaction to one message, given their state. Mutates the state; pure otherwise. `effects`: SimConfig's promoConditioning and pullForward (off when absent). */
+export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: number, rng: Rng, products: ReadonlyMap<string, Product>, effects: { promoConditioning: number; pullForward: number } = { promoConditioning: 0, pullForward: 0 }): Reaction {
   st.received.push(hour);
   const out: Reaction = { opened: false, unsubscribed: false, persuaded: false, soured: false };
   if (msg.channel === 'push' ? st.pushOff : st.unsubscribed) return out;
@@ -171,7 +172,7 @@ export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: numbe
   const top = s.catWeights.indexOf(Math.max(...s.catWeights));
   const relevant = msg.productIds.some((id) => st.cart?.productIds.includes(id) || id === st.consumableId || products.get(id)?.cat === top);
   const ctx: MessageContext = {
-    cartOpen: !!st.cart && hour - st.cart.hour < 72, due: st.dueHour !== null && Math.abs(hour - st.dueHour) <= 5 * DAY_H, relevant, lapsed: st.lapsed, conditioning,
+    cartOpen: !!st.cart && hour - st.cart.hour < 72, due: st.dueHour !== null && Math.abs(hour - st.dueHour) <= 5 * DAY_H, relevant, lapsed: st.lapsed, dealRise: dealRiseOf(conditioning, effects.promoConditioning),
   };
   if (rng.next() < persuasionProbability(s, type, msg, ctx)) {
     out.persuaded = true;
@@ -179,7 +180,7 @@ export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: numbe
     st.persuadedAt = hour + 1 + rng.int(4);
     // Pull-forward: a discount that brings a shopper with nothing in progress (no open cart, no
     // due rebuy) to buy often only moves an order they would have placed within weeks.
-    if (msg.offerPct > 0 && !ctx.cartOpen && !ctx.due && rng.next() < pullForward) st.pulledForwardUntil = hour + 30 * DAY_H;
+    if (msg.offerPct > 0 && !ctx.cartOpen && !ctx.due && rng.next() < effects.pullForward) st.pulledForwardUntil = hour + 30 * DAY_H;
   }
   return out;
 }
@@ -204,7 +205,7 @@ interface PendingCheckout extends Checkout { rng: Rng; minute: number; pBuy: num
  */
 export function checkoutProbability(s: Shopper, base: number, offerPct: number, reassured: boolean, soured: boolean, conditioning = 0, holdBack = 0): number {
   let p = base;
-  if (offerPct > 0) p += (1 - p) * dealSeekingOf(s, conditioning) * (offerPct / 100) * 2;
+  if (offerPct > 0) p += (1 - p) * dealSeekingOf(s, dealRiseOf(conditioning, holdBack)) * (offerPct / 100) * 2;
   else p *= 1 - holdBack * s.dealSeeking * conditioning;
   if (reassured) p += (1 - p) * REASSURANCE_WEIGHT * s.returnsAnxiety;
   return soured ? p * 0.7 : p;
@@ -265,7 +266,7 @@ export class WorldRun {
     const s = this.world.shoppers[i]!, st = this.states[i]!;
     const rng = createRng(`${this.world.seed}:${i}:m${hour}:${st.received.length}`);
     if (hour >= this.warmupH) { this.ledgers[i]!.messages++; this.book(hour, (d) => { d.messages++; }); }
-    const r = react(s, st, msg, hour, rng, this.productsById, this.world.cfg.pullForward);
+    const r = react(s, st, msg, hour, rng, this.productsById, this.world.cfg);
     if (r.unsubscribed && hour >= this.warmupH) this.ledgers[i]!.unsubscribed = true;
     return r;
   }
