@@ -47,7 +47,7 @@ export const DEFAULT_SIM_CONFIG: SimConfig = {
   shoppers: 2000, days: 90, warmupDays: 30, seeds: 3, firstSeed: 1, products: 120, start: '2026-01-05T00:00:00Z',
   emailConsent: 0.7, appShare: 0,
   upliftMix: { sure_thing: 0.3, persuadable: 0.3, lost_cause: 0.3, sleeping_dog: 0.1 },
-  visitRate: 0.08, returnCost: 6, promoConditioning: 0.5, pullForward: 0.5,
+  visitRate: 0.08, returnCost: 6, promoConditioning: 0.5, pullForward: 0.33,
 };
 
 export interface Product {
