@@ -184,8 +184,9 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
         // Woken when this process applies a batch; otherwise re-read the cursor (another process
         // sharing the database may be the one projecting).
         const woken = await new Promise<boolean>((r) => {
-          const t = setTimeout(() => r(false), 25);
-          advanced.push(() => { clearTimeout(t); r(true); });
+          const wake = () => { clearTimeout(t); r(true); };
+          const t = setTimeout(() => { advanced = advanced.filter((f) => f !== wake); r(false); }, 25);
+          advanced.push(wake);
         });
         if (!woken && (await position()) >= target) return true;
       }
