@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseConfig, systemClock } from '../core/index.ts';
+import { openDatabase, parseConfig, systemClock } from '../core/index.ts';
 import { createBraid } from '../app/app.ts';
 import { parseSimConfig, simulate, writeSimulationReport, type BraidLauncher } from '../modules/simulator/index.ts';
 import type { ParsedArgs } from './args.ts';
@@ -26,10 +26,16 @@ export const launchInProcess = (startIso: string): BraidLauncher => async () => 
     BRAID_GLOBAL_HOLDOUT_PCT: '10', BRAID_RECS_RETRAIN_MINUTES: '0',
   });
   const keys = { writeKey: 'wk_' + randomBytes(12).toString('hex'), adminKey: 'ak_' + randomBytes(12).toString('hex'), decideKey: 'dk_' + randomBytes(12).toString('hex') };
-  const braid = await createBraid({ config, keys });
+  // A send wakes the delivery workers at once, so idle polling (pg-boss's fetch query, a third of
+  // the database thread at 1 s and five workers) only adds load here; retries are not expected
+  // against the simulator's own loopback receivers.
+  // The store is thrown away after the seed: an in-memory database spares the file system
+  // (the database thread's reads, writes and fsyncs, and deleting a large data directory).
+  const db = await openDatabase({ clock: systemClock });
+  const braid = await createBraid({ config, keys, db, channels: { pollingIntervalSeconds: 30, concurrency: 2 } });
   braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });
-  return { url, adminKey: keys.adminKey, writeKey: keys.writeKey, decideKey: keys.decideKey, close: async () => { await braid.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { url, adminKey: keys.adminKey, writeKey: keys.writeKey, decideKey: keys.decideKey, close: async () => { await braid.close(); await db.close(); rmSync(dir, { recursive: true, force: true }); } };
 };
 
 export async function runSimulate(args: ParsedArgs, env: Record<string, string | undefined>, io: CliIo): Promise<number> {

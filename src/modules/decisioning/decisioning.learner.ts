@@ -105,22 +105,23 @@ export function createLearner(deps: CoreDeps, c: {
       if (typeof id !== 'string') continue;
       marks.push(msg.event === 'Decision Viewed' ? { id, viewedAt: msg.timestamp } : { id, clickedAt: msg.timestamp, viewedAt: msg.timestamp });
     }
-    const outcomes: Array<{ profileId: string; atMs: number; orderId: string; reward: Promise<number> }> = [];
+    // The reward is computed only for orders of shoppers with an open decision (a cost lookup per item).
+    const outcomes: Array<{ profileId: string; atMs: number; orderId: string; reward: () => Promise<number> }> = [];
     if (outcomeEvent === 'Order Completed') {
-      for (const o of batch.orders) if (o.kind === 'order' && o.refunded === 0) outcomes.push({ profileId: o.profileId, atMs: Date.parse(o.at), orderId: o.orderId, reward: contributionOf(o) });
+      for (const o of batch.orders) if (o.kind === 'order' && o.refunded === 0) outcomes.push({ profileId: o.profileId, atMs: Date.parse(o.at), orderId: o.orderId, reward: () => contributionOf(o) });
     } else {
       const who = new Map(batch.events.map((e) => [e.seq, e.profileId]));
       for (const m of batch.messages) {
         if (m.type !== 'track' || m.event !== outcomeEvent) continue;
         const pid = who.get(m.seq);
         const v = Number(m.properties?.revenue ?? m.properties?.value ?? 0);
-        if (pid) outcomes.push({ profileId: pid, atMs: Date.parse(m.timestamp), orderId: m.messageId, reward: Promise.resolve(Number.isFinite(v) ? v : 0) });
+        if (pid) outcomes.push({ profileId: pid, atMs: Date.parse(m.timestamp), orderId: m.messageId, reward: () => Promise.resolve(Number.isFinite(v) ? v : 0) });
       }
     }
     for (const out of outcomes) {
       const ids = byProfile.get(out.profileId);
       if (!ids) continue;
-      const reward = await out.reward;
+      const reward = await out.reward();
       for (const id of [...ids]) {
         const o = open.get(id);
         if (!o || out.atMs < o.atMs || out.atMs > o.atMs + windowMs) continue;

@@ -66,6 +66,9 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   const listeners = new Set<(batch: AppliedBatch) => void>();
   const shared = deps.db.dialect === 'pglite';
   const ingestBusy = () => shared && performance.now() - lastCommitAt < BUSY_WINDOW_MS;
+  /** Waiters woken each time this process moves the cursor (so waitFor need not poll the database). */
+  let advanced: Array<() => void> = [];
+  const wakeWaiters = () => { const w = advanced; advanced = []; for (const f of w) f(); };
 
   const low = lowPriority(deps.db);
   const position = async (): Promise<number> => {
@@ -110,6 +113,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       for (const [pid, country] of out.jurisdictions) await consent.setJurisdiction(pid, country, tx);
     }, { priority: 'low' });
     known = to;
+    wakeWaiters();
     if (listeners.size > 0) {
       const batch: AppliedBatch = {
         profiles: [...out.dirty.values()], orders: [...out.orders.values()], messages, events: out.events,
@@ -190,9 +194,16 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       while (known < target) {
         if (stopped) await drain().catch(() => undefined); // no background loop: project ourselves
         else kick();
-        if (known >= target || (await position()) >= target) return true;
+        if (known >= target) return true;
         if (performance.now() > deadline) return false;
-        await new Promise((r) => setTimeout(r, 10));
+        // Woken when this process applies a batch; otherwise re-read the cursor (another process
+        // sharing the database may be the one projecting).
+        const woken = await new Promise<boolean>((r) => {
+          const wake = () => { clearTimeout(t); r(true); };
+          const t = setTimeout(() => { advanced = advanced.filter((f) => f !== wake); r(false); }, 25);
+          advanced.push(wake);
+        });
+        if (!woken && (await position()) >= target) return true;
       }
       return true;
     },

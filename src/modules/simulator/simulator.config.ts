@@ -15,10 +15,10 @@ export function parseSimConfig(file: Record<string, unknown>, flags: Record<stri
     if (!Number.isInteger(n) || n < min || n > max) throw invalid(k, `must be an integer from ${min} to ${max}`);
     (out as unknown as Record<string, number>)[k] = n;
   }
-  for (const k of ['emailConsent', 'appShare', 'visitRate', 'returnCost'] as const) {
+  for (const k of ['emailConsent', 'appShare', 'visitRate', 'returnCost', 'promoConditioning', 'pullForward'] as const) {
     if (merged[k] === undefined) continue;
     const n = Number(merged[k]);
-    const share = k === 'emailConsent' || k === 'appShare';
+    const share = k !== 'visitRate' && k !== 'returnCost';
     if (!Number.isFinite(n) || n < 0 || (share && n > 1)) throw invalid(k, share ? 'must be a share from 0 to 1' : 'must be a non-negative number');
     out[k] = n;
   }

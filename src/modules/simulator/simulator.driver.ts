@@ -119,7 +119,8 @@ export function siteContentOf(decision: { actions?: Array<{ type: string; offerI
  */
 async function checkoutDecisions(t: BraidTarget, checkouts: readonly Checkout[], time: (hour: number) => string): Promise<Array<SiteContent | undefined>> {
   if (checkouts.length === 0 || !t.decideKey) return [];
-  await call(t, 'GET', `/v1/profiles/${encodeURIComponent(`userId:${checkouts[0]!.userId}`)}`);
+  // Any profile read waits for the projection; the merges view is the lightest one (two small queries).
+  await call(t, 'GET', `/v1/profiles/${encodeURIComponent(`userId:${checkouts[0]!.userId}`)}/merges`);
   const out: Array<SiteContent | undefined> = new Array(checkouts.length);
   for (let i = 0; i < checkouts.length; i += 32) {
     await Promise.all(checkouts.slice(i, i + 32).map(async (c, k) => {

@@ -29,13 +29,25 @@ export interface SimConfig {
   visitRate: number;
   /** Cost of handling one returned order (shipping, restocking), in the currency. */
   returnCost: number;
+  /**
+   * Promotion conditioning: how much a shopper trained by recent offers holds back from a
+   * full-price order (waiting for the next deal), at full conditioning and deal_seeking 1.
+   * 0 turns it off. See docs/simulator.md.
+   */
+  promoConditioning: number;
+  /**
+   * Pull-forward: the share of offer-induced orders (a shopper with no open cart persuaded by a
+   * discount) that would have happened within 30 days anyway; that later full-price order is then
+   * not placed. 0 turns it off.
+   */
+  pullForward: number;
 }
 
 export const DEFAULT_SIM_CONFIG: SimConfig = {
   shoppers: 2000, days: 90, warmupDays: 30, seeds: 3, firstSeed: 1, products: 120, start: '2026-01-05T00:00:00Z',
   emailConsent: 0.7, appShare: 0,
   upliftMix: { sure_thing: 0.3, persuadable: 0.3, lost_cause: 0.3, sleeping_dog: 0.1 },
-  visitRate: 0.08, returnCost: 6,
+  visitRate: 0.08, returnCost: 6, promoConditioning: 0.5, pullForward: 0.33,
 };
 
 export interface Product {
@@ -136,6 +148,12 @@ export interface ShopperState {
   returnAt: number | null;
   orders: number;
   seq: number;
+  /** Offers the shopper saw (opened), by hour and depth: promotion conditioning reads the last 28 days. */
+  offersSeen: Array<{ hour: number; pct: number }>;
+  /** An offer-induced order was pulled forward: the next organic order before this hour is not placed (null: none owed). */
+  pulledForwardUntil: number | null;
+  /** Held back from a full-price order by conditioning: the next offer they open before this hour brings them back for it. */
+  waitingForDealUntil: number | null;
 }
 
 /** What one shopper did to the retailer's books (per policy run). */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../stats/index.ts';
-import { buildShopper, buildWorld, checkoutProbability, openProbability, persuasionProbability, react, unsubscribeProbability, WorldRun, type SiteContent } from './simulator.world.ts';
+import { buildShopper, buildWorld, checkoutProbability, conditioningOf, openProbability, persuasionProbability, react, unsubscribeProbability, WorldRun, type SiteContent } from './simulator.world.ts';
 import { DEFAULT_SIM_CONFIG, contributionOf, type SimConfig, type SimMessage, type ShopperState, type UpliftType } from './simulator.types.ts';
 
 const cfg = (over: Partial<SimConfig> = {}): SimConfig => ({ ...DEFAULT_SIM_CONFIG, shoppers: 400, days: 28, warmupDays: 7, ...over });
 const only = (t: UpliftType) => ({ sure_thing: 0, persuadable: 0, lost_cause: 0, sleeping_dog: 0, [t]: 1 });
 const msg = (over: Partial<SimMessage> = {}): SimMessage => ({ channel: 'email', offerPct: 0, reassurance: false, productIds: [], source: 'test', ...over });
-const state = (): ShopperState => ({ lapsed: false, unsubscribed: false, pushOff: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0 });
+const state = (): ShopperState => ({ lapsed: false, unsubscribed: false, pushOff: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0, offersSeen: [], pulledForwardUntil: null, waitingForDealUntil: null });
 
 /** The world under "email everyone who consented every `every` days with `m`" (no Braid). */
 function runWith(c: SimConfig, seed: number, m: SimMessage | null, every = 3) {
@@ -93,5 +93,32 @@ describe('the world', () => {
     const offered = site({ offerPct: 10, reassurance: false });
     expect(offered.orders).toBeGreaterThan(plain.orders);
     expect(offered.discount).toBeGreaterThan(0);
+  });
+  it('promotion conditioning: offers seen in the last 28 days make full price harder and offers stronger, and fade', () => {
+    const s = { ...buildShopper(1, 3, cfg()), dealSeeking: 0.5 };
+    const st = state();
+    expect(conditioningOf(st, 1000)).toBe(0);
+    st.offersSeen.push({ hour: 990, pct: 20 });
+    expect(conditioningOf(st, 1000)).toBeCloseTo(0.5, 12);
+    st.offersSeen.push({ hour: 995, pct: 20 });
+    expect(conditioningOf(st, 1000)).toBe(1);
+    expect(conditioningOf(st, 995 + 28 * 24 + 1)).toBe(0);
+    // No offer in hand: a conditioned shopper holds back; with one, they respond more.
+    expect(checkoutProbability(s, 0.4, 0, false, false, 1, 0.5)).toBeCloseTo(0.4 * (1 - 0.25), 12);
+    expect(checkoutProbability(s, 0.4, 0, false, false, 1, 0)).toBe(0.4);
+    expect(checkoutProbability(s, 0.4, 20, false, false, 1, 0.5)).toBeGreaterThan(checkoutProbability(s, 0.4, 20, false, false, 0, 0.5));
+  });
+
+  it('a weekly 20% blast: conditioning shifts orders onto the discount, pull-forward takes back later orders (same draws otherwise)', () => {
+    const c = cfg({ emailConsent: 1, shoppers: 600, days: 42 });
+    const blast = msg({ offerPct: 20 });
+    const plain = runWith({ ...c, promoConditioning: 0, pullForward: 0 }, 6, blast, 7);
+    const conditioned = runWith({ ...c, promoConditioning: 0.5, pullForward: 0 }, 6, blast, 7);
+    const pulled = runWith({ ...c, promoConditioning: 0, pullForward: 1 }, 6, blast, 7);
+    expect(conditioned.discount / conditioned.orders).toBeGreaterThan(plain.discount / plain.orders);
+    expect(pulled.orders).toBeLessThan(plain.orders);
+    expect(pulled.contribution).toBeLessThan(plain.contribution);
+    // Nobody contacted: neither effect changes anything.
+    expect(runWith({ ...c, promoConditioning: 0.5, pullForward: 1 }, 6, null).contribution).toBe(runWith({ ...c, promoConditioning: 0, pullForward: 0 }, 6, null).contribution);
   });
 });

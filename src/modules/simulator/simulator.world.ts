@@ -97,7 +97,26 @@ export function openProbability(s: Shopper, channel: 'email' | 'push', weekCount
   return s.responsiveness[channel] * Math.exp(-0.18 * Math.max(0, weekCount - 1));
 }
 
-export interface MessageContext { cartOpen: boolean; due: boolean; relevant: boolean; lapsed: boolean }
+export interface MessageContext { cartOpen: boolean; due: boolean; relevant: boolean; lapsed: boolean; /** Added to deal_seeking by conditioning (see dealSeekingOf). */ dealRise?: number }
+
+/** Days of offers that promotion conditioning remembers, and the exposure (sum of depths) that conditions fully. */
+export const CONDITIONING_DAYS = 28;
+export const CONDITIONING_FULL = 0.4;
+
+/**
+ * Promotion conditioning, 0-1: how trained the shopper is by the offers they saw (opened) in the
+ * last 28 days; two 20% offers condition fully. Mela, Gupta & Lehmann (1997): regular promotions
+ * make shoppers more deal-sensitive and less willing to pay full price.
+ */
+export function conditioningOf(st: Pick<ShopperState, 'offersSeen'>, hour: number): number {
+  let e = 0;
+  for (const o of st.offersSeen) if (o.hour > hour - CONDITIONING_DAYS * DAY_H && o.hour <= hour) e += o.pct / 100;
+  return Math.min(1, e / CONDITIONING_FULL);
+}
+
+/** Discount sensitivity after conditioning: deal-seeking rises with exposure, by up to 0.4 × strength (SimConfig.promoConditioning; +0.2 at the default). */
+export const dealRiseOf = (conditioning: number, strength: number): number => 0.4 * strength * conditioning;
+export const dealSeekingOf = (s: Shopper, rise: number): number => clamp01(s.dealSeeking + rise);
 
 /**
  * Probability that an opened message brings the shopper to buy (beyond what they would do anyway).
@@ -106,7 +125,7 @@ export interface MessageContext { cartOpen: boolean; due: boolean; relevant: boo
  * returns anxiety). Sleeping dogs never move toward buying (they sour instead, see react()).
  */
 export function persuasionProbability(s: Shopper, type: UpliftType, msg: SimMessage, c: MessageContext): number {
-  const offer = s.dealSeeking * (msg.offerPct / 100);
+  const offer = dealSeekingOf(s, c.dealRise ?? 0) * (msg.offerPct / 100);
   if (type === 'persuadable') {
     const p = 0.04 * (c.relevant ? 1.6 : 1) + (c.cartOpen ? 0.3 : 0) + (c.due ? 0.25 : 0) + offer * 1.0
       + (msg.reassurance ? 0.12 * s.returnsAnxiety : 0);
@@ -118,8 +137,8 @@ export function persuasionProbability(s: Shopper, type: UpliftType, msg: SimMess
 
 export interface Reaction { opened: boolean; unsubscribed: boolean; persuaded: boolean; soured: boolean }
 
-/** A shopper's reaction to one message, given their state. Mutates the state; pure otherwise. */
-export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: number, rng: Rng, products: ReadonlyMap<string, Product>): Reaction {
+/** A shopper's reaction to one message, given their state. Mutates the state; pure otherwise. `effects`: SimConfig's promoConditioning and pullForward (off when absent). */
+export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: number, rng: Rng, products: ReadonlyMap<string, Product>, effects: { promoConditioning: number; pullForward: number } = { promoConditioning: 0, pullForward: 0 }): Reaction {
   st.received.push(hour);
   const out: Reaction = { opened: false, unsubscribed: false, persuaded: false, soured: false };
   if (msg.channel === 'push' ? st.pushOff : st.unsubscribed) return out;
@@ -132,20 +151,36 @@ export function react(s: Shopper, st: ShopperState, msg: SimMessage, hour: numbe
   if (rng.next() >= openProbability(s, msg.channel, n)) return out;
   out.opened = true;
   if (msg.offerPct > 0 && (!st.offer || st.offer.expiresHour < hour || st.offer.pct < msg.offerPct)) st.offer = { pct: msg.offerPct, expiresHour: hour + 7 * DAY_H };
+  // Conditioning is read before this offer counts: the message meets the shopper as they were.
+  const conditioning = conditioningOf(st, hour);
+  if (msg.offerPct > 0) {
+    st.offersSeen = st.offersSeen.filter((o) => o.hour > hour - CONDITIONING_DAYS * DAY_H);
+    st.offersSeen.push({ hour, pct: msg.offerPct });
+  }
   const type = s.uplift[msg.channel];
   if (type === 'sleeping_dog') {
     if (rng.next() < 0.35) { st.souredUntil = hour + 30 * DAY_H; out.soured = true; }
     return out;
   }
+  if (msg.offerPct > 0 && st.waitingForDealUntil !== null && st.waitingForDealUntil >= hour && st.cart) {
+    // The deal they held back for: they come back for the cart (deal-to-deal buying).
+    st.waitingForDealUntil = null;
+    st.lapsed = false;
+    st.persuadedAt = hour + 1 + rng.int(4);
+    return out;
+  }
   const top = s.catWeights.indexOf(Math.max(...s.catWeights));
   const relevant = msg.productIds.some((id) => st.cart?.productIds.includes(id) || id === st.consumableId || products.get(id)?.cat === top);
   const ctx: MessageContext = {
-    cartOpen: !!st.cart && hour - st.cart.hour < 72, due: st.dueHour !== null && Math.abs(hour - st.dueHour) <= 5 * DAY_H, relevant, lapsed: st.lapsed,
+    cartOpen: !!st.cart && hour - st.cart.hour < 72, due: st.dueHour !== null && Math.abs(hour - st.dueHour) <= 5 * DAY_H, relevant, lapsed: st.lapsed, dealRise: dealRiseOf(conditioning, effects.promoConditioning),
   };
   if (rng.next() < persuasionProbability(s, type, msg, ctx)) {
     out.persuaded = true;
     st.lapsed = false;
     st.persuadedAt = hour + 1 + rng.int(4);
+    // Pull-forward: a discount that brings a shopper with nothing in progress (no open cart, no
+    // due rebuy) to buy often only moves an order they would have placed within weeks.
+    if (msg.offerPct > 0 && !ctx.cartOpen && !ctx.due && rng.next() < effects.pullForward) st.pulledForwardUntil = hour + 30 * DAY_H;
   }
   return out;
 }
@@ -161,12 +196,17 @@ export const REASSURANCE_WEIGHT = 0.12;
 
 /** A session that reached checkout and waits for what the site shows (see WorldRun.begin/finish). */
 export interface Checkout { shopper: number; hour: number; userId: string; productIds: string[]; value: number }
-interface PendingCheckout extends Checkout { rng: Rng; minute: number; pBuy: number }
+interface PendingCheckout extends Checkout { rng: Rng; minute: number; pBuy: number; persuaded: boolean }
 
-/** P(buy at checkout) once the site's content and the offer the shopper holds are known. */
-export function checkoutProbability(s: Shopper, base: number, offerPct: number, reassured: boolean, soured: boolean): number {
+/**
+ * P(buy at checkout) once the site's content and the offer the shopper holds are known. A
+ * conditioned shopper (`conditioning` > 0) with no offer in hand holds back from paying full price
+ * (`holdBack`: SimConfig.promoConditioning), and one with an offer responds to it more.
+ */
+export function checkoutProbability(s: Shopper, base: number, offerPct: number, reassured: boolean, soured: boolean, conditioning = 0, holdBack = 0): number {
   let p = base;
-  if (offerPct > 0) p += (1 - p) * s.dealSeeking * (offerPct / 100) * 2;
+  if (offerPct > 0) p += (1 - p) * dealSeekingOf(s, dealRiseOf(conditioning, holdBack)) * (offerPct / 100) * 2;
+  else p *= 1 - holdBack * s.dealSeeking * conditioning;
   if (reassured) p += (1 - p) * REASSURANCE_WEIGHT * s.returnsAnxiety;
   return soured ? p * 0.7 : p;
 }
@@ -174,6 +214,7 @@ export function checkoutProbability(s: Shopper, base: number, offerPct: number, 
 export const emptyLedger = (): Ledger => ({ revenue: 0, cogs: 0, discount: 0, returnsCost: 0, orders: 0, messages: 0, unsubscribed: false });
 const newState = (): ShopperState => ({
   lapsed: false, unsubscribed: false, pushOff: false, cart: null, dueHour: null, consumableId: null, received: [], souredUntil: -1, persuadedAt: null, offer: null, returnAt: null, orders: 0, seq: 0,
+  offersSeen: [], pulledForwardUntil: null, waitingForDealUntil: null,
 });
 
 /**
@@ -225,7 +266,7 @@ export class WorldRun {
     const s = this.world.shoppers[i]!, st = this.states[i]!;
     const rng = createRng(`${this.world.seed}:${i}:m${hour}:${st.received.length}`);
     if (hour >= this.warmupH) { this.ledgers[i]!.messages++; this.book(hour, (d) => { d.messages++; }); }
-    const r = react(s, st, msg, hour, rng, this.productsById);
+    const r = react(s, st, msg, hour, rng, this.productsById, this.world.cfg);
     if (r.unsubscribed && hour >= this.warmupH) this.ledgers[i]!.unsubscribed = true;
     return r;
   }
@@ -323,6 +364,12 @@ export class WorldRun {
     const fit = priceFit(s, first.price, CATEGORIES[first.cat]!.price);
     const pCart = persuaded ? 0.9 : returning ? 0.8 : replenish ? 0.7 : 0.3 * fit;
     if (rng.next() >= pCart) return;
+    if (st.pulledForwardUntil !== null && !persuaded && !returning && !st.cart) {
+      // The order a pulled-forward purchase already served: the shopper has it and stops here (a
+      // separate stream, so the session's own draws stay the same).
+      if (hour >= st.pulledForwardUntil) st.pulledForwardUntil = null;
+      else if (rng.fork('pf').next() < (replenish ? 0.8 : s.buyPropensity * fit)) { st.pulledForwardUntil = null; return; }
+    }
     if (!st.cart) {
       st.seq++;
       st.cart = { orderId: `so_${i}_${st.seq}`, productIds: items.map((p) => p.id), value: round2(items.reduce((a, p) => a + p.price, 0)), hour };
@@ -332,7 +379,7 @@ export class WorldRun {
     const lines = cart.productIds.map((id) => this.productsById.get(id)!);
     ev('Checkout Started', minute + 5, { order_id: cart.orderId, value: cart.value, currency: 'USD', products: lines.map((p) => ({ product_id: p.id, price: p.price, quantity: 1, category: p.category })) });
     const pBuy = persuaded ? 0.85 : returning ? 0.55 : replenish ? 0.8 : s.buyPropensity * fit;
-    this.pending.push({ shopper: i, hour, userId: s.userId, productIds: [...cart.productIds], value: cart.value, rng, minute, pBuy });
+    this.pending.push({ shopper: i, hour, userId: s.userId, productIds: [...cart.productIds], value: cart.value, rng, minute, pBuy, persuaded });
   }
 
   private checkout(c: PendingCheckout, site: SiteContent | undefined, out: SimEvent[]): void {
@@ -344,8 +391,15 @@ export class WorldRun {
       out.push({ type: 'track', userId: s.userId, event, shopper: i, hour, timestamp: this.ts(hour, m), properties });
     const held = st.offer && st.offer.expiresHour >= hour ? st.offer.pct : 0;
     const offer = Math.max(held, site?.offerPct ?? 0);
-    const pBuy = checkoutProbability(s, c.pBuy, offer, site?.reassurance ?? false, st.souredUntil > hour);
-    if (rng.next() >= pBuy) {
+    // A persuaded shopper came for this order; conditioning holds back the others.
+    const conditioning = c.persuaded ? 0 : conditioningOf(st, hour);
+    const pBuy = checkoutProbability(s, c.pBuy, offer, site?.reassurance ?? false, st.souredUntil > hour, conditioning, this.world.cfg.promoConditioning);
+    // An offer the page shows trains the shopper too (they learn the site gives codes at checkout).
+    if ((site?.offerPct ?? 0) > 0) st.offersSeen.push({ hour, pct: site!.offerPct });
+    const u = rng.next();
+    if (u >= pBuy) {
+      // Held back only by conditioning: they wait for the next deal (two weeks) for this cart.
+      if (conditioning > 0 && u < checkoutProbability(s, c.pBuy, offer, site?.reassurance ?? false, st.souredUntil > hour)) st.waitingForDealUntil = hour + 14 * DAY_H;
       // Abandoned: some come back on their own within two days (the sure things of cart recovery).
       if (st.returnAt === null && rng.next() < 0.3) st.returnAt = hour + 2 + rng.int(46);
       return;
