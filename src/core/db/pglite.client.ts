@@ -18,9 +18,9 @@ const START_PARAMS = [
   // earlier: an empty embedded Braid at 832 MB RSS vs 367 MB with 32 MB). With 32 MB, the journey,
   // delivery and profile pages of a busy send phase no longer fit: every miss evicted a dirty page,
   // a write and a read through PGlite's file system per page (bench:workers: 15-20% of the database
-  // thread's CPU per entry and per send). 96 MB holds them and keeps 100k waiting journeys under
-  // 1 GB (docs/workers.md, performance).
-  '-c', 'shared_buffers=96MB',
+  // thread's CPU per entry and per send). 64 MB holds most of them and keeps 100k waiting journeys
+  // under 1 GB (96 MB measured 1,021 MB on an idle machine; docs/workers.md, performance).
+  '-c', 'shared_buffers=64MB',
 ];
 
 /** Single statements in flight at once (a transaction always has the session to itself). */
