@@ -53,8 +53,12 @@ describe('catalog triggers', () => {
     const list = await journeys('wkr_bis');
     expect(list.map((j) => [j.profileId, j.key])).toEqual([[await profileOf('wish'), 'p_lamp']]);
     await s.braid.workers.tick();
-    const inbox = await s.braid.channels.inbox(await profileOf('wish'));
+    // The send is queued with the journey; the delivery queue writes the inbox item moments later.
+    const wish = await profileOf('wish');
+    let inbox = await s.braid.channels.inbox(wish);
+    for (let i = 0; i < 200 && inbox.length === 0; i++) { await new Promise((r) => setTimeout(r, 50)); inbox = await s.braid.channels.inbox(wish); }
     expect(inbox).toHaveLength(1);
+    expect(await s.braid.channels.inbox(await profileOf('other'))).toHaveLength(0);
   });
 });
 
