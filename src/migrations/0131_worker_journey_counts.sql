@@ -16,8 +16,6 @@ create index worker_journey_counts_worker on worker_journey_counts (worker_id);
 insert into worker_journey_counts (worker_id, state, held_out, step, n)
   select worker_id, state, holdout is not null, case when state = 'waiting' then step else -1 end, count(*) from worker_instances group by 1, 2, 3, 4;
 
--- The migration runner splits on a semicolon at a line's end (core/db/migrate.ts): inside the
--- function body every semicolon is followed by a comment, so the body stays one statement.
 create function worker_journey_counts_delta() returns trigger language plpgsql as $$
 begin
   if tg_op = 'INSERT' then

@@ -34,10 +34,44 @@ export async function migrate(db: Db, clock: Clock, migrations = loadMigrations(
   });
 }
 
-/** Splits a migration file on semicolons at line ends; migrations avoid functions with bodies. */
+/**
+ * Splits a migration file into statements on semicolons outside quoted text: single-quoted strings,
+ * double-quoted identifiers, dollar-quoted bodies (`$$ … $$`, `$tag$ … $tag$`, as PL/pgSQL functions
+ * use) and comments. A statement starts at its first code (comments before it are dropped, as are
+ * pieces that hold only comments).
+ */
 export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  let start = 0;
+  let hasCode = false;
+  let i = 0;
+  const push = (end: number) => {
+    if (hasCode) out.push(sql.slice(start, end).trim());
+    hasCode = false;
+  };
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === '-' && sql[i + 1] === '-') { const nl = sql.indexOf('\n', i); i = nl < 0 ? sql.length : nl + 1; continue; }
+    if (c === '/' && sql[i + 1] === '*') { const e = sql.indexOf('*/', i + 2); i = e < 0 ? sql.length : e + 2; continue; }
+    if (c === ';') { push(i); i++; continue; }
+    if (!hasCode && !/\s/.test(c)) { hasCode = true; start = i; }
+    if (c === "'" || c === '"') { i = closeQuote(sql, i, c); continue; }
+    if (c === '$') {
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))?.[0];
+      if (tag) { const e = sql.indexOf(tag, i + tag.length); i = e < 0 ? sql.length : e + tag.length; continue; }
+    }
+    i++;
+  }
+  push(sql.length);
+  return out;
+}
+
+/** The index just past the quote that closes the one at `i` (a doubled quote is part of the text). */
+function closeQuote(sql: string, i: number, q: string): number {
+  let j = i + 1;
+  while (j < sql.length) {
+    if (sql[j] === q) { if (sql[j + 1] === q) { j += 2; continue; } return j + 1; }
+    j++;
+  }
+  return j;
 }
