@@ -19,7 +19,7 @@ import { createConsent, registerConsentRoutes, type ConsentService } from '../mo
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
 import {
-  createReports, createWorkerReports, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
+  createReports, createReportSnapshots, createWorkerReports, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
 } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
@@ -184,21 +184,22 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
     },
   });
   const workerReports = createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() });
-  registerWorkerReportRoutes(http, workerReports);
-  registerPlacementReportRoutes(http, workerReports, () => clock.now());
+  const reportSnapshots = createReportSnapshots({ db, clock, refreshMs: config.reportRefreshSeconds * 1000, onError: (key, err) => log.warn({ err, key }, 'report snapshot refresh failed') });
+  registerWorkerReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
+  registerPlacementReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
   registerSimulationRoutes(http, { dataDir: config.dataDir });
-  registerConsoleLift(http, { reports: workerReports, nowMs: () => clock.now() });
+  registerConsoleLift(http, { reports: workerReports, snapshots: reportSnapshots, nowMs: () => clock.now() });
   await registerConsole(http);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
-    workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, decisionsAudit, deliveriesAudit, channels,
+    reportSnapshots, workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, decisionsAudit, deliveriesAudit, channels,
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
     content, channels, workers, audiences, associates, audit, access, approvals, summarizeDecisions: () => decisionsAudit.run(),
     startBackground() {
-      profiles.projector.start(); traits.start(); audiences.start();
+      profiles.projector.start(); traits.start(); audiences.start(); reportSnapshots.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));
     },
     async close() {

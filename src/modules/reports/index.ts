@@ -20,7 +20,8 @@ export type {
   MetricReport, ReportInput, RowError, UnitRow,
 } from './reports.types.ts';
 export { createWorkerReports, ALL_WORKERS, type WorkerReports, type WorkerReport, type WorkerReportQuery, type PlacementReport } from './reports.workers.service.ts';
-export { registerWorkerReportRoutes } from './reports.workers.routes.ts';
+export { registerWorkerReportRoutes, snapshotOf } from './reports.workers.routes.ts';
+export { createReportSnapshots, snapshotKey, type ReportSnapshots, type SnapshotOptions } from './reports.snapshots.ts';
 export { buildWorkerReport, buildSeries, armStatsOf, expectedHoldoutShare, type Incrementality, type SeriesPoint } from './reports.workers.ts';
 export { WORKER_METRICS, COHORTS, type Cohort, type UnitAggregate } from './reports.workers.store.ts';
 export { registerPlacementReportRoutes } from './reports.placements.routes.ts';
