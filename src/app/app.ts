@@ -19,7 +19,7 @@ import { createConsent, registerConsentRoutes, type ConsentService } from '../mo
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
 import {
-  createReports, createReportSnapshots, createWorkerReports, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
+  createReports, createReportSnapshots, createWorkerReports, registerWorkerDecisionRoutes, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
 } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
@@ -187,6 +187,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   const reportSnapshots = createReportSnapshots({ db, clock, refreshMs: config.reportRefreshSeconds * 1000, onError: (key, err) => log.warn({ err, key }, 'report snapshot refresh failed') });
   registerWorkerReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
   registerPlacementReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
+  registerWorkerDecisionRoutes(http, { db, resolveProfile: (ref) => profiles.resolve(ref), flushDecisions: () => decisioning.log.flush() });
   registerSimulationRoutes(http, { dataDir: config.dataDir });
   registerConsoleLift(http, { reports: workerReports, snapshots: reportSnapshots, nowMs: () => clock.now() });
   await registerConsole(http);

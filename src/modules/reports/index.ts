@@ -25,3 +25,4 @@ export { createReportSnapshots, snapshotKey, type ReportSnapshots, type Snapshot
 export { buildWorkerReport, buildSeries, armStatsOf, expectedHoldoutShare, type Incrementality, type SeriesPoint } from './reports.workers.ts';
 export { WORKER_METRICS, COHORTS, type Cohort, type UnitAggregate } from './reports.workers.store.ts';
 export { registerPlacementReportRoutes } from './reports.placements.routes.ts';
+export { listWorkerDecisions, registerWorkerDecisionRoutes } from './reports.worker-decisions.ts';

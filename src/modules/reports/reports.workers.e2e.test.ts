@@ -254,6 +254,30 @@ describe('worker reports', () => {
     expect(bad.srm.pValue).toBeLessThan(0.001);
   }, 60_000);
 
+  it('finds every decision a worker made (its campaign id), paged on the server, and none of the storefront\'s', async () => {
+    // A storefront decision at the worker's own placement, for one of its shoppers: not the worker's.
+    expect((await s.api('POST', '/v1/decide', { ref: 'userId:u_1', placement: 'email_cart_recovery' }, `Bearer ${TEST_KEYS.decideKey}`)).status).toBe(200);
+    const atPlacement = (await s.api('GET', '/v1/decisions?placement=email_cart_recovery&limit=200')).body.items as Array<{ decisionId: string }>;
+    const journeys = (await s.api('GET', '/v1/workers/wkr_nudge/instances?limit=1000')).body.items as Array<{ holdout: string | null }>;
+    const decided = journeys.filter((j) => j.holdout === null).length; // held-out journeys skip their decide step
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<{ decisionId: string; placement: string }>; nextCursor: string | null } } = await s.api('GET', `/v1/workers/wkr_nudge/decisions?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(7);
+      seen.push(...page.body.items.map((d) => d.decisionId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(decided);
+    expect(new Set(seen).size).toBe(decided);
+    expect(atPlacement).toHaveLength(decided + 1);
+    expect(new Set(seen)).toEqual(new Set(atPlacement.map((d) => d.decisionId).filter((id) => seen.includes(id))));
+    const one = (await s.api('GET', `/v1/workers/wkr_nudge/decisions?limit=200&profile=userId:u_1`)).body.items as Array<{ decisionId: string }>;
+    expect(one.length).toBeLessThanOrEqual(1);
+    expect((await s.api('GET', '/v1/workers/wkr_views/decisions')).body.items).toEqual([]); // a worker without a decide step
+  });
+
   it('lists every worker from one aggregation, each body equal to its own report (shoppers in two workers, an order counted in both)', async () => {
     const twin = { id: 'wkr_views_twin', name: 'Views twin', status: 'on', holdoutPct: 30, goal: { event: 'Order Completed' }, trigger: { type: 'event', event: 'Product Viewed' }, entry: { reentry: 'never' }, steps: [{ id: 'w', type: 'wait', duration: '1d' }] };
     expect((await s.api('POST', '/v1/workers', twin)).status).toBe(201);

@@ -149,14 +149,14 @@ export const UNASSIGNED = 'unassigned';
  * too; `arms` (the journey's recorded A/B/n arms) only when an arms report asks for them. `wk` is
  * the unit's worker when every worker's units are counted at once (`byWorker`), else ''.
  */
-const workerFirst = (withArms: boolean, byWorker: boolean) => `select distinct on (wk, profile_id) wk, profile_id, entered_at, holdout, version, seq, arms from (
+const workerFirst = (withArms: boolean, byWorker: boolean) => `select distinct on (${byWorker ? 'wk, ' : ''}profile_id) wk, profile_id, entered_at, holdout, version, seq, arms from (
          select ${byWorker ? 'worker_id' : "''::text"} as wk, profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, ${withArms ? 'arms' : 'null::jsonb as arms'}
          from worker_instances where ($1::text is null or worker_id = $1) and $8::text is null
          ${byWorker ? '' : `union all
          -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
          select ''::text, profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id, null::jsonb
          from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)`}
-       ) touches order by wk, profile_id, entered_at, id`;
+       ) touches order by ${byWorker ? 'wk, ' : ''}profile_id, entered_at, id`;
 
 /** Units of a placement ($8): the first decision there in the period. */
 const PLACEMENT_FIRST = `select distinct on (profile_id) ''::text as wk, profile_id, (extract(epoch from at) * 1000)::int8 as entered_at,
@@ -181,6 +181,9 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const delivered = q.placement ? PLACEMENT_DELIVERIES : workerDeliveries(byWorker);
   // The arms of all workers together (global control vs the rest), unless each worker is counted as its own report counts it.
   const allTogether = byWorker ? 'false' : '$1::text is null';
+  // Units are (worker, shopper) pairs only when counted by worker; otherwise wk is '' and the joins stay on the shopper alone.
+  const sameWk = (a: string, b: string) => (byWorker ? `${a}.wk = ${b}.wk and ` : '');
+  const wkKey = byWorker ? 'wk, ' : '';
   const channels = Object.keys(q.contactCosts);
   const params: unknown[] = [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), q.bucketMs ?? null, q.placement ?? null];
   let treatedArm = `'treated'`;
@@ -227,20 +230,20 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
      ), cogs as (
        ${byWorker ? cogsPerOrder('ord_post') : cogsPerOrder('ord', 'where ord.post')}
      ), per_unit_orders as (
-       select ord.wk, ord.profile_id, count(*) filter (where post) as orders,
+       select ${byWorker ? 'ord.wk' : "''::text as wk"}, ord.profile_id, count(*) filter (where post) as orders,
          coalesce(sum(ord.revenue) filter (where post), 0) as revenue, coalesce(sum(ord.discount) filter (where post), 0) as discount,
          coalesce(sum(cogs.cogs * ord.kept) filter (where post), 0) as cogs, coalesce(sum(ord.revenue) filter (where not post), 0) as pre_revenue
-       from ord left join cogs on cogs.order_id = ord.order_id group by ord.wk, ord.profile_id
+       from ord left join cogs on cogs.order_id = ord.order_id group by ${byWorker ? 'ord.wk, ' : ''}ord.profile_id
      ), msgs as (
-       select u.wk, u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
-       from (${delivered}) d join units u on u.wk = d.wk and u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
+       select ${byWorker ? 'u.wk' : "''::text as wk"}, u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
+       from (${delivered}) d join units u on ${sameWk('u', 'd')}u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
        left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
-       group by u.wk, u.profile_id
+       group by ${byWorker ? 'u.wk, ' : ''}u.profile_id
      ), unsub as (
-       select distinct u.wk, u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
+       select distinct ${byWorker ? 'u.wk, ' : ''}u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
        where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.post_until
      ), active as (
-       select wk, profile_id from per_unit_orders union select wk, profile_id from unsub
+       select ${wkKey}profile_id from per_unit_orders union select ${wkKey}profile_id from unsub
      ), active_rows as (
        select u.wk, u.arm, u.version, u.cohort, u.bucket,
          (coalesce(p.orders, 0) > 0)::int::float8 as converted, coalesce(p.orders, 0)::float8 as orders,
@@ -249,11 +252,11 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
          (coalesce(p.revenue, 0) - round(coalesce(p.cogs, 0), 2) - coalesce(p.discount, 0))::float8 - coalesce(m.contact_cost, 0)::float8 as contribution,
          coalesce(m.messages, 0)::float8 as messages, (us.profile_id is not null)::int::float8 as unsubscribed,
          coalesce(p.pre_revenue, 0)::float8 as pre_revenue
-       from active a join units u on u.wk = a.wk and u.profile_id = a.profile_id left join per_unit_orders p on p.wk = u.wk and p.profile_id = u.profile_id
-       left join msgs m on m.wk = u.wk and m.profile_id = u.profile_id left join unsub us on us.wk = u.wk and us.profile_id = u.profile_id
+       from active a join units u on ${sameWk('u', 'a')}u.profile_id = a.profile_id left join per_unit_orders p on ${sameWk('p', 'u')}p.profile_id = u.profile_id
+       left join msgs m on ${sameWk('m', 'u')}m.profile_id = u.profile_id left join unsub us on ${sameWk('us', 'u')}us.profile_id = u.profile_id
      ), message_rows as (
        select u.wk, u.arm, u.version, u.cohort, u.bucket, m.messages::float8 as messages, m.contact_cost::float8 as contact_cost
-       from msgs m join units u on u.wk = m.wk and u.profile_id = m.profile_id left join active a on a.wk = m.wk and a.profile_id = m.profile_id where a.profile_id is null
+       from msgs m join units u on ${sameWk('u', 'm')}u.profile_id = m.profile_id left join active a on ${sameWk('a', 'm')}a.profile_id = m.profile_id where a.profile_id is null
      ), parts as (
        select wk, arm, version, cohort, bucket, count(*)::int as n, ${zero}, 0::float8 as s_pre, 0::float8 as q_pre, 0::float8 as s_rev_orders
        from all_units group by wk, arm, version, cohort, bucket
