@@ -12,8 +12,9 @@
  *   key's lease (lease_owner/lease_until, taken by one conditional upsert), and takes it only if
  *   the stored snapshot is still old, so a key is computed by one process at a time and the others
  *   read its result.
- * - The refresher (start/stop) recomputes the keys this process served in the last day before
- *   they grow old, so a marketer opening a report finds it ready.
+ * - The refresher (start/stop) recomputes the keys this process served in the last hour (at most
+ *   100, the most recently asked) before they grow old, so a marketer coming back to a report finds
+ *   it ready, and a report nobody looks at stops costing the database.
  * - Time is the injectable clock (ages, leases, asOf); the refresher's timer is real time.
  * - `refreshMs` 0 turns snapshots off: every call is live (asOf = now).
  */
@@ -48,7 +49,9 @@ export function snapshotKey(url: string): string {
   return params.length ? `${path}?${new URLSearchParams(params).toString()}` : path;
 }
 
-const DAY = 86_400_000;
+/** The refresher keeps a key while it was asked for within this long (clock time), at most MAX_KEYS keys. */
+const REMEMBER_MS = 3_600_000;
+const MAX_KEYS = 100;
 
 export function createReportSnapshots(d: { db: Db; clock: Clock } & SnapshotOptions): ReportSnapshots {
   const leaseMs = d.leaseMs ?? 10 * 60_000;
@@ -136,7 +139,7 @@ export function createReportSnapshots(d: { db: Db; clock: Clock } & SnapshotOpti
     let n = 0;
     for (const [key, k] of known) {
       if (stopped) break;
-      if (now - k.askedAt > DAY) { known.delete(key); continue; }
+      if (now - k.askedAt > REMEMBER_MS) { known.delete(key); continue; }
       const staleBefore = now - d.refreshMs * 0.75;
       const s = await read(key);
       if (s && s.asOf >= staleBefore) continue;
@@ -150,7 +153,9 @@ export function createReportSnapshots(d: { db: Db; clock: Clock } & SnapshotOpti
   return {
     async serve<T extends object>(key: string, compute: () => Promise<T>, opts: { fresh?: boolean | undefined } = {}) {
       if (d.refreshMs <= 0) return { ...(await compute()), asOf: new Date(d.clock.now()).toISOString() };
+      known.delete(key); // re-inserted last: the map stays in order of asking
       known.set(key, { compute, askedAt: d.clock.now() });
+      if (known.size > MAX_KEYS) known.delete(known.keys().next().value!);
       const staleBefore = d.clock.now() - d.refreshMs;
       if (!opts.fresh) {
         const s = await read(key);
