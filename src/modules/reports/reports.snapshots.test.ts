@@ -69,7 +69,9 @@ describe('report snapshots', () => {
     const ca = counter({ v: 3 }, new Promise((r) => { open = r; }));
     const cb = counter({ v: 4 });
     const fromA = a.serve('k3', ca.compute);
-    await new Promise((r) => setTimeout(r, 50)); // a holds the lease and computes
+    // Until a holds the lease (and computes, held at the gate).
+    for (let i = 0; i < 200 && ca.calls === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await t.db.query<{ lease_owner: string | null }>(`select lease_owner from report_snapshots where key = 'k3'`)).rows[0]?.lease_owner).toMatch(/^proc_/);
     const fromB = b.serve('k3', cb.compute);
     await new Promise((r) => setTimeout(r, 150));
     open();
@@ -94,7 +96,16 @@ describe('report snapshots', () => {
     expect(c.calls).toBe(2);
   });
 
-  it('0 turns snapshots off: always live', async () => {
+  it('stores nothing for a report that fails, and computes it again next time', async () => {
+    const snaps = createReportSnapshots({ db: t.db, clock, refreshMs: 300_000 });
+    await expect(snaps.serve('k6', async () => { throw new Error('no such worker'); })).rejects.toThrow('no such worker');
+    expect((await t.db.query(`select key from report_snapshots where key = 'k6'`)).rows).toEqual([]);
+    expect(await snaps.refreshStale()).toBe(0); // not remembered for the refresher either
+    const c = counter({ v: 9 });
+    expect((await snaps.serve('k6', c.compute)).v).toBe(9);
+  });
+
+    it('0 turns snapshots off: always live', async () => {
     const snaps = createReportSnapshots({ db: t.db, clock, refreshMs: 0 });
     const c = counter({ v: 1 });
     await snaps.serve('k5', c.compute);

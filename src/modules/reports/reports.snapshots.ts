@@ -94,6 +94,8 @@ export function createReportSnapshots(d: { db: Db; clock: Clock } & SnapshotOpti
     try {
       body = await compute();
     } catch (e) {
+      // A failed report (a 404, a 400) leaves no row behind and the previous snapshot, if any, unleased.
+      await d.db.query('delete from report_snapshots where key = $1 and body is null', [key]).catch(() => undefined);
       await d.db.query('update report_snapshots set lease_owner = null, lease_until = null where key = $1 and lease_owner = $2', [key, owner]).catch(() => undefined);
       throw e;
     }
@@ -162,7 +164,12 @@ export function createReportSnapshots(d: { db: Db; clock: Clock } & SnapshotOpti
         // A snapshot from the future (a manual clock set back) is not served.
         if (s && s.asOf >= staleBefore && s.asOf <= d.clock.now()) return withAsOf<T>(s);
       }
-      return withAsOf<T>(await refresh(key, compute, staleBefore, !!opts.fresh));
+      try {
+        return withAsOf<T>(await refresh(key, compute, staleBefore, !!opts.fresh));
+      } catch (e) {
+        known.delete(key); // the refresher does not retry a report that fails
+        throw e;
+      }
     },
     refreshStale: tick,
     start() {
