@@ -179,6 +179,8 @@ try {
     ['worker report', `/v1/reports/workers/${wa}`], ['worker series', `/v1/reports/workers/${wa}/series?bucket=day`], ['worker uplift', `/v1/reports/workers/${wa}/uplift`],
     // the decision explorer and one decision
     ['decisions page 2', `/v1/decisions?limit=25&cursor=${await next('/v1/decisions?limit=25')}`], ['decision', `/v1/decisions/${decisionId}`],
+    // the decision explorer's search by worker (its campaign id, migration 0141's partial index; the seeded decisions name no campaign)
+    ['decisions by worker', `/v1/workers/${wa}/decisions?limit=25`],
     ['messages page 1', '/v1/messages?limit=25'],
     // the shopper with the longest history: every list of the 360, first and second pages
     ['heavy shopper 360', `/v1/profiles/${heavy}`], ['heavy identities', `/v1/profiles/${heavy}/identities?limit=10`],
