@@ -184,7 +184,8 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
     },
   });
   const workerReports = createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() });
-  const reportSnapshots = createReportSnapshots({ db, clock, refreshMs: config.reportRefreshSeconds * 1000, onError: (key, err) => log.warn({ err, key }, 'report snapshot refresh failed') });
+  // Simulation mode (BRAID_CLOCK=manual): the clock stands still while data arrives, so a snapshot's age says nothing: reports are live.
+  const reportSnapshots = createReportSnapshots({ db, clock, refreshMs: config.clockMode === 'manual' ? 0 : config.reportRefreshSeconds * 1000, onError: (key, err) => log.warn({ err, key }, 'report snapshot refresh failed') });
   registerWorkerReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
   registerPlacementReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
   registerWorkerDecisionRoutes(http, { db, resolveProfile: (ref) => profiles.resolve(ref), flushDecisions: () => decisioning.log.flush() });
