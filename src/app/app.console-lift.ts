@@ -40,16 +40,16 @@ export function registerConsoleLift(http: HttpServer, c: { reports: WorkerReport
   }, async (req) => {
     const { placement, weeks } = req.query as { placement: string; weeks: number };
     return snap(req, async () => {
-    const ends = weekEnds(c.nowMs(), weeks);
-    const series = await c.reports.placementSeries(placement, { sinceMs: ends[0]! - WEEK, untilMs: ends[ends.length - 1]!, bucketMs: WEEK });
-    return {
-      placement,
-      points: series.points.map((p) => {
-        const e = p.cumulative.contributionPerShopper;
-        const lift = e && [e.estimate, e.ciLow, e.ciHigh].every(Number.isFinite) ? { estimate: e.estimate, ciLow: e.ciLow, ciHigh: e.ciHigh } : null;
-        return { until: p.end, units: p.cumulative.treated + p.cumulative.holdout, treated: p.cumulative.treated, control: p.cumulative.holdout, lift };
-      }),
-    };
+      const ends = weekEnds(c.nowMs(), weeks);
+      const series = await c.reports.placementSeries(placement, { sinceMs: ends[0]! - WEEK, untilMs: ends[ends.length - 1]!, bucketMs: WEEK });
+      return {
+        placement,
+        points: series.points.map((p) => {
+          const e = p.cumulative.contributionPerShopper;
+          const lift = e && [e.estimate, e.ciLow, e.ciHigh].every(Number.isFinite) ? { estimate: e.estimate, ciLow: e.ciLow, ciHigh: e.ciHigh } : null;
+          return { until: p.end, units: p.cumulative.treated + p.cumulative.holdout, treated: p.cumulative.treated, control: p.cumulative.holdout, lift };
+        }),
+      };
     });
   });
 }

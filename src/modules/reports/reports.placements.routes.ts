@@ -57,8 +57,10 @@ export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerR
     },
   }, async (req) => {
     const q = req.query as Query & { placement: string };
-    const untilMs = q.until ? Date.parse(q.until) : nowMs();
-    return snap(req, () => report(q.placement, q, { untilMs, sinceMs: untilMs - 30 * DAY }));
+    return snap(req, () => {
+      const untilMs = q.until ? Date.parse(q.until) : nowMs(); // now when computed (a refreshed snapshot moves with it)
+      return report(q.placement, q, { untilMs, sinceMs: untilMs - 30 * DAY });
+    });
   });
 
   http.get('/v1/reports/placements/:placement/series', {
@@ -74,7 +76,9 @@ export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerR
       },
     },
   }, async (req) => {
-    const q = seriesQueryOf(req.query as { since?: string; until?: string; alpha?: number; bucket?: string }, nowMs());
-    return snap(req, async () => nullifyNonFinite(await reports.placementSeries((req.params as { placement: string }).placement, q)));
+    const raw = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
+    seriesQueryOf(raw, nowMs()); // a bad query is a 400 before any snapshot is looked up
+    // The default period is taken when computed: a refreshed snapshot covers up to its own asOf.
+    return snap(req, async () => nullifyNonFinite(await reports.placementSeries((req.params as { placement: string }).placement, seriesQueryOf(raw, nowMs()))));
   });
 }

@@ -74,8 +74,10 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
       },
     },
   }, async (req) => {
-    const q = seriesQueryOf(req.query as { since?: string; until?: string; alpha?: number; bucket?: string }, nowMs());
-    return snap(req, async () => nullifyNonFinite(await reports.series((req.params as { id: string }).id, q)));
+    const raw = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
+    seriesQueryOf(raw, nowMs()); // a bad query is a 400 before any snapshot is looked up
+    // The default period is taken when computed: a refreshed snapshot covers up to its own asOf.
+    return snap(req, async () => nullifyNonFinite(await reports.series((req.params as { id: string }).id, seriesQueryOf(raw, nowMs()))));
   });
 
   const Count = Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() });
