@@ -2,7 +2,8 @@
  * The reports module (proof layer): experiment reports (per-arm means, Welch and delta-method
  * lift, p-values, SRM, CUPED) from per-arm sufficient statistics of any source; import of past
  * randomized experiments from CSV; uplift targeting evaluation (Qini, AUUC); off-policy
- * evaluation of a target policy on a decision log; the Open Bandit Dataset adapter.
+ * evaluation of a target policy on a decision log; the Open Bandit Dataset adapter; worker and
+ * placement incrementality, served to the console from report snapshots (reports.snapshots).
  * Statistics live in the stats module; docs/statistics.md has the formulas.
  */
 export { createReports, type ReportOptions, type ReportsService } from './reports.service.ts';
