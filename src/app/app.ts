@@ -19,7 +19,7 @@ import { createConsent, registerConsentRoutes, type ConsentService } from '../mo
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
 import {
-  createReports, createReportSnapshots, createWorkerReports, registerWorkerDecisionRoutes, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
+  createReports, createReportSnapshots, createWorkerReports, registerWorkerDecisionRoutes, type ReportSnapshots, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
 } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
@@ -75,6 +75,8 @@ export interface Braid {
   audit: AuditService;
   /** Appends a decision.summary entry now (it also runs every minute); returns the decisions counted. */
   summarizeDecisions(): Promise<number>;
+  /** The report snapshots (docs/console.md); its refresher runs with startBackground. */
+  reportSnapshots: ReportSnapshots;
   approvals: ApprovalsService;
   /** Users, API keys, sessions and the route permission table the auth hook enforces. */
   access: AccessService;
@@ -199,7 +201,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates, audit, access, approvals, summarizeDecisions: () => decisionsAudit.run(),
+    content, channels, workers, audiences, associates, audit, access, approvals, summarizeDecisions: () => decisionsAudit.run(), reportSnapshots,
     startBackground() {
       profiles.projector.start(); traits.start(); audiences.start(); reportSnapshots.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));

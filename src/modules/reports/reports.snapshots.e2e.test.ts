@@ -76,6 +76,18 @@ describe('report snapshots over HTTP', () => {
     }
   });
 
+  it('the refresher recomputes a served series before it grows old, over the period up to its own asOf', async () => {
+    const path = '/v1/reports/workers/wkr_snap/series?bucket=day';
+    const first = (await s.api('GET', path)).body;
+    expect(first.until).toBe(new Date(clock.now() + 1).toISOString());
+    clock.advance(240_000); // past 3/4 of the interval
+    expect(await s.braid.reportSnapshots.refreshStale()).toBeGreaterThanOrEqual(1);
+    const later = (await s.api('GET', path)).body;
+    expect(later.asOf).toBe(new Date(clock.now()).toISOString());
+    expect(later.until).toBe(new Date(clock.now() + 1).toISOString()); // not the first request's period
+    expect(later.points.length).toBeGreaterThanOrEqual(first.points.length);
+  });
+
   it('a second Braid instance on the same database serves the first one\'s snapshot', async () => {
     const first = (await s.api('GET', '/v1/reports/workers/wkr_snap?cohort=lifecycle')).body;
     clock.advance(10_000);
