@@ -303,6 +303,14 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     expect(await page.getByTestId('report-metrics').locator('tbody tr').count()).toBeGreaterThanOrEqual(8);
     expect(await page.getByTestId('report-period').textContent()).toContain(`${report.units.treated} treated, ${report.units.holdout} held out`);
     expect(await page.getByTestId('report-kpis').textContent()).toContain('Incremental contribution');
+    // The report says when it was computed, and its refresh button asks for it computed now (fresh=true).
+    const asOf = page.locator('.page-head').getByTestId('as-of');
+    await asOf.waitFor();
+    expect(await asOf.textContent()).toMatch(/as of \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    const recomputed = page.waitForResponse((r) => r.url().endsWith('/v1/reports/workers/wkr_nudge?fresh=true') && r.status() === 200);
+    await asOf.getByRole('button', { name: 'refresh' }).click();
+    await recomputed;
+    await asOf.getByRole('button', { name: 'refresh' }).waitFor();
     await page.getByRole('img', { name: 'Cumulative incremental contribution with 95% confidence band' }).waitFor();
     await page.getByTestId('cohorts').locator('tbody tr').first().waitFor();
     await page.getByRole('combobox', { name: 'Cohort' }).selectOption('channel');

@@ -19,6 +19,27 @@ export function useLoad<T>(load: (() => Promise<T>) | undefined, deps: unknown[]
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
+/**
+ * A report served from the server's snapshot (docs/console.md "Report snapshots"): `refresh()`
+ * asks for it computed now (`fresh=true`), which also updates the stored snapshot.
+ */
+export function useReport<T extends { asOf?: string }>(path: string | undefined, deps: unknown[]): Loaded<T> & { refresh(): void } {
+  const [fresh, setFresh] = useState(0);
+  const r = useLoad(path ? () => get<T>(fresh > 0 ? `${path}${path.includes('?') ? '&' : '?'}fresh=true` : path) : undefined, [...deps, fresh]);
+  return { ...r, refresh: () => setFresh((x) => x + 1) };
+}
+
+/** "as of <time>" of a report card, and a button that recomputes it. */
+export function AsOf({ report }: { report: { data?: { asOf?: string } | undefined; loading: boolean; refresh(): void } }) {
+  if (!report.data?.asOf) return null;
+  return (
+    <span className="asof muted small" data-testid="as-of">
+      {' '}as of {when(report.data.asOf)}{' '}
+      <button type="button" className="link small" disabled={report.loading} onClick={report.refresh} title="Compute this report now instead of serving the stored snapshot">{report.loading ? 'refreshing…' : 'refresh'}</button>
+    </span>
+  );
+}
+
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   return <section className="page"><header className="page-head"><h1>{title}</h1><div className="actions">{actions}</div></header>{children}</section>;
 }

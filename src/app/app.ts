@@ -19,7 +19,7 @@ import { createConsent, registerConsentRoutes, type ConsentService } from '../mo
 import { createProfiles, registerProfileRoutes, type ProfileService } from '../modules/profiles/index.ts';
 import { createTraits, registerTraitsRoutes, type TraitsService } from '../modules/traits/index.ts';
 import {
-  createReports, createWorkerReports, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
+  createReports, createReportSnapshots, createWorkerReports, registerWorkerDecisionRoutes, type ReportSnapshots, registerDecisionReportRoutes, registerPlacementReportRoutes, registerReportRoutes, registerWorkerReportRoutes, type ReportsService,
 } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
@@ -75,6 +75,8 @@ export interface Braid {
   audit: AuditService;
   /** Appends a decision.summary entry now (it also runs every minute); returns the decisions counted. */
   summarizeDecisions(): Promise<number>;
+  /** The report snapshots (docs/console.md); its refresher runs with startBackground. */
+  reportSnapshots: ReportSnapshots;
   approvals: ApprovalsService;
   /** Users, API keys, sessions and the route permission table the auth hook enforces. */
   access: AccessService;
@@ -184,21 +186,24 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
     },
   });
   const workerReports = createWorkerReports({ db, config, clock, workers, flushDecisions: () => decisioning.log.flush() });
-  registerWorkerReportRoutes(http, workerReports);
-  registerPlacementReportRoutes(http, workerReports, () => clock.now());
+  // Simulation mode (BRAID_CLOCK=manual): the clock stands still while data arrives, so a snapshot's age says nothing: reports are live.
+  const reportSnapshots = createReportSnapshots({ db, clock, refreshMs: config.clockMode === 'manual' ? 0 : config.reportRefreshSeconds * 1000, onError: (key, err) => log.warn({ err, key }, 'report snapshot refresh failed') });
+  registerWorkerReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
+  registerPlacementReportRoutes(http, workerReports, reportSnapshots, () => clock.now());
+  registerWorkerDecisionRoutes(http, { db, resolveProfile: (ref) => profiles.resolve(ref), flushDecisions: () => decisioning.log.flush() });
   registerSimulationRoutes(http, { dataDir: config.dataDir });
-  registerConsoleLift(http, { reports: workerReports, nowMs: () => clock.now() });
+  registerConsoleLift(http, { reports: workerReports, snapshots: reportSnapshots, nowMs: () => clock.now() });
   await registerConsole(http);
 
   // Stopped in this order: producers of work first (workers, projection), the delivery queue last.
   const background: Array<{ stop(): Promise<void> }> = [
-    workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, decisionsAudit, deliveriesAudit, channels,
+    reportSnapshots, workers, audiences, profiles.projector, traits, decisioning, offers, { stop: async () => catalogCache.stop() }, recommendations, content, decisionsAudit, deliveriesAudit, channels,
   ];
   return {
     http, db, clock, config, keys: opts.keys, metrics, catalog, catalogCache, offers, decisioning, events, identity, consent, profiles, traits, reports, recommendations,
-    content, channels, workers, audiences, associates, audit, access, approvals, summarizeDecisions: () => decisionsAudit.run(),
+    content, channels, workers, audiences, associates, audit, access, approvals, summarizeDecisions: () => decisionsAudit.run(), reportSnapshots,
     startBackground() {
-      profiles.projector.start(); traits.start(); audiences.start();
+      profiles.projector.start(); traits.start(); audiences.start(); reportSnapshots.start();
       recommendations.start().catch((err) => log.error({ err }, 'recommendations failed to start'));
     },
     async close() {

@@ -29,6 +29,8 @@ export interface Config {
   recsRetrainMinutes: number;
   /** BRAID_RECS_HISTORY_DAYS: orders and views older than this do not train recommendations. */
   recsHistoryDays: number;
+  /** BRAID_REPORT_REFRESH_SECONDS: serve report snapshots up to this old, refreshed in the background (0 = always live). */
+  reportRefreshSeconds: number;
   /** Channels, workers' guardrails and content generation (config.muscle.ts). */
   muscle: MuscleConfig;
   /** Risk tiers and approvals (config.governance.ts). */
@@ -70,7 +72,7 @@ export class ConfigError extends Error {
 const KNOWN = [
   'BRAID_PORT', 'BRAID_HOST', 'BRAID_DATA_DIR', 'BRAID_WRITE_KEY', 'BRAID_ADMIN_KEY', 'BRAID_DEMO',
   'BRAID_LOG_LEVEL', 'BRAID_DEFAULT_PHONE_REGION', 'BRAID_EXTERNAL_ID_TRAITS', 'BRAID_PREFERENCES',
-  'BRAID_RECS_RETRAIN_MINUTES', 'BRAID_RECS_HISTORY_DAYS', 'BRAID_CLOCK', 'BRAID_CLOCK_START',
+  'BRAID_RECS_RETRAIN_MINUTES', 'BRAID_RECS_HISTORY_DAYS', 'BRAID_REPORT_REFRESH_SECONDS', 'BRAID_CLOCK', 'BRAID_CLOCK_START',
   ...BRAIN_KEYS,
   ...MUSCLE_KEYS,
   ...GOVERNANCE_KEYS,
@@ -158,6 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   };
   const recsRetrainMinutes = int('BRAID_RECS_RETRAIN_MINUTES', 60, 0, 10_080);
   const recsHistoryDays = int('BRAID_RECS_HISTORY_DAYS', 365, 1, 3_650);
+  const reportRefreshSeconds = int('BRAID_REPORT_REFRESH_SECONDS', 300, 0, 86_400);
   const host = str('BRAID_HOST') ?? '127.0.0.1';
   const muscle = parseMuscleConfig(str, problems, { host, port });
   const governance = parseGovernanceConfig(str, problems);
@@ -184,6 +187,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     preferences,
     recsRetrainMinutes,
     recsHistoryDays,
+    reportRefreshSeconds,
     muscle,
     governance,
     access,

@@ -23,7 +23,8 @@ export async function startTestServer(opts: { clock?: Clock; config?: Partial<Co
   const db = await openTestDb(clock);
   // Approvals are off unless a test turns them on (config.governance): most tests are about what
   // happens once a version is live; approvals tests hold and decide versions explicitly.
-  const base = parseConfig({}, { demo: false, logLevel: 'warn', governance: { ...DEFAULT_GOVERNANCE, approvals: false }, ...opts.config });
+  // Reports are live (no snapshots) unless a test asks for them: most tests change data and read the report again at once.
+  const base = parseConfig({}, { demo: false, logLevel: 'warn', governance: { ...DEFAULT_GOVERNANCE, approvals: false }, reportRefreshSeconds: 0, ...opts.config });
   const braid = await createBraid({ config: { ...base, brain: { ...base.brain, ...opts.brain } }, keys: TEST_KEYS, db: db.db, clock, channels: opts.channels });
   if (opts.background !== false) braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });

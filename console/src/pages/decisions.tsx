@@ -17,11 +17,9 @@ export function Decisions() {
   // Workers are configuration (tens, not millions): the first 500 fill the filter.
   const workers = useLoad(() => get<Paged<any>>('/v1/workers?limit=500'), []);
   const placements = useLoad(() => get<{ items: any[] }>('/v1/placements'), []);
-  // A worker decides through the placements of its decide steps.
-  const workerPlacements = worker ? ((workers.data?.items.find((w) => w.id === worker)?.definition?.steps ?? []) as any[]).filter((s) => s.type === 'decide').map((s) => s.placement as string) : [];
-  const effPlacement = placement || workerPlacements[0] || '';
-  const waitForWorkers = !!worker && !workers.data;
-  const list = useLoad(waitForWorkers || (worker && !effPlacement) ? undefined : () => get<Paged<Summary>>(`/v1/decisions${qs({ profile: shopper, placement: effPlacement, cursor: pager.cursor, limit: PAGE })}`), [shopper, effPlacement, pager.cursor, waitForWorkers]);
+  // A worker's decisions carry its id as their campaign (context.source.campaignId), at every placement it decides at: found and paged on the server.
+  const path = worker ? `/v1/workers/${encodeURIComponent(worker)}/decisions` : '/v1/decisions';
+  const list = useLoad(() => get<Paged<Summary>>(`${path}${qs({ profile: shopper, placement, cursor: pager.cursor, limit: PAGE })}`), [path, shopper, placement, pager.cursor]);
   const search = (e: FormEvent) => {
     e.preventDefault(); pager.reset();
     navigate(`/decisions${qs(form)}`);
@@ -39,7 +37,6 @@ export function Decisions() {
         </select></label>
         <button type="submit">Search</button>
       </form>
-      {worker && workers.data && !effPlacement ? <Empty>This worker has no decide step, so it makes no decisions.</Empty> : null}
       <Loading state={list} />
       {list.data && items.length === 0 ? <Empty>No decisions match.</Empty> : null}
       {items.length > 0 ? (

@@ -2,14 +2,14 @@ import { useState } from 'react';
 import { get, has, qs, type Paged, type Principal } from '../api.ts';
 import { BandChart } from '../charts.tsx';
 import { Link } from '../router.tsx';
-import { Badge, Card, Empty, Kpi, Loading, Page, money, num, signedMoney, statusTone, useLoad, type Interval } from '../ui.tsx';
+import { AsOf, Badge, Card, Empty, Kpi, Loading, Page, money, num, signedMoney, statusTone, useLoad, useReport, type Interval } from '../ui.tsx';
 import { ALL, LiftCell } from './worker-report.tsx';
 import { useWorkerLift } from './workers.tsx';
 
 interface LiftPoint { until: string; units: number; treated: number; control: number; lift: { estimate: number; ciLow: number; ciHigh: number } | null }
 interface SeriesPoint { end: string; cumulative: { treated: number; holdout: number; contributionTotal: Interval | null } }
 interface OverviewReport {
-  since: string; until: string; units: { treated: number; holdout: number };
+  since: string; until: string; asOf?: string; units: { treated: number; holdout: number };
   incremental: { contributionTotal: Interval | null; contributionPerShopper: Interval | null };
   metrics: Array<{ metric: string; arms: Array<{ arm: string; n: number; mean: number | null }> }>;
 }
@@ -22,11 +22,11 @@ function total(r: OverviewReport | undefined, metric: string): number | undefine
 
 function WorkerSeries({ workers }: { workers: Array<{ id: string; name: string }> }) {
   const [id, setId] = useState(ALL);
-  const s = useLoad(() => get<{ points: SeriesPoint[] }>(`/v1/reports/workers/${encodeURIComponent(id)}/series${qs({ bucket: 'week' })}`), [id]);
+  const s = useReport<{ points: SeriesPoint[]; asOf?: string }>(`/v1/reports/workers/${encodeURIComponent(id)}/series${qs({ bucket: 'week' })}`, [id]);
   const points = (s.data?.points ?? []).map((p) => ({ label: p.end.slice(5, 10), estimate: p.cumulative.contributionTotal?.estimate ?? null, lo: p.cumulative.contributionTotal?.ciLow ?? null, hi: p.cumulative.contributionTotal?.ciHigh ?? null, note: `${num(p.cumulative.treated)} treated, ${num(p.cumulative.holdout)} held out` }));
   return (
     <Card title={<>Incremental contribution vs holdout, by worker <select aria-label="Worker" value={id} onChange={(e) => setId(e.target.value)}>
-      <option value={ALL}>all workers (global control group)</option>{workers.map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}</select></>}>
+      <option value={ALL}>all workers (global control group)</option>{workers.map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}</select><AsOf report={s} /></>}>
       <Loading state={s} />
       {s.data ? <BandChart points={points} label="Cumulative incremental contribution of workers with 95% confidence band" empty="No worker has reached shoppers in both the treated group and the holdout yet." /> : null}
       <div className="muted small">Shoppers who entered up to each week, with their outcomes so far, against the worker's holdout (all workers: against the global control group); the band is the 95% confidence interval. <Link to={`/workers/${encodeURIComponent(id)}/report`}>Full report</Link></div>
@@ -39,11 +39,11 @@ export function Overview(_: { me: Principal }) {
   const offers = useLoad(() => get<Paged<any>>('/v1/offers?limit=500'), []);
   const placements = useLoad(() => get<{ items: any[] }>('/v1/placements'), []);
   const reports = has('/v1/reports/overview');
-  const overview = useLoad(reports ? () => get<OverviewReport>('/v1/reports/overview') : undefined, []);
+  const overview = useReport<OverviewReport>(reports ? '/v1/reports/overview' : undefined, []);
   const lifts = useWorkerLift();
   const [placement, setPlacement] = useState<string>();
   const chosen = placement ?? placements.data?.items[0]?.id;
-  const lift = useLoad(chosen ? () => get<{ points: LiftPoint[] }>(`/v1/console/lift${qs({ placement: chosen, weeks: 8 })}`) : undefined, [chosen]);
+  const lift = useReport<{ points: LiftPoint[]; asOf?: string }>(chosen ? `/v1/console/lift${qs({ placement: chosen, weeks: 8 })}` : undefined, [chosen]);
 
   const on = (workers.data?.items ?? []).filter((w) => w.status === 'on').length;
   const waiting = (workers.data?.items ?? []).reduce((s, w) => s + (w.counts?.waiting ?? 0), 0);
@@ -55,7 +55,7 @@ export function Overview(_: { me: Principal }) {
   const lastLift = [...(lift.data?.points ?? [])].reverse().find((p) => p.lift)?.lift;
 
   return (
-    <Page title="Overview">
+    <Page title="Overview" actions={<AsOf report={overview} />}>
       <div className="kpis" data-testid="kpis">
         <Kpi label="Incremental contribution (workers)" value={signedMoney(inc?.estimate)} note={inc ? `95% CI ${signedMoney(inc.ciLow)} to ${signedMoney(inc.ciHigh)} vs the global control group` : reports ? 'vs the global control group' : 'worker reports not on this server'} />
         <Kpi label="Contribution" value={money(total(o, 'contribution'))} note={none} />
@@ -66,7 +66,7 @@ export function Overview(_: { me: Principal }) {
         <Kpi label="Workers on" value={`${on} / ${workers.data?.items.length ?? 0}${workers.data?.nextCursor ? '+' : ''}`} note={`${num(waiting)} journeys waiting`} />
       </div>
       {reports ? <WorkerSeries workers={(workers.data?.items ?? []).map((w) => ({ id: w.id, name: w.definition?.name ?? w.id }))} /> : null}
-      <Card title={<>Incremental contribution vs holdout, by placement <select aria-label="Placement" value={chosen ?? ''} onChange={(e) => setPlacement(e.target.value)}>{(placements.data?.items ?? []).map((p) => <option key={p.id} value={p.id}>{p.id}</option>)}</select></>}>
+      <Card title={<>Incremental contribution vs holdout, by placement <select aria-label="Placement" value={chosen ?? ''} onChange={(e) => setPlacement(e.target.value)}>{(placements.data?.items ?? []).map((p) => <option key={p.id} value={p.id}>{p.id}</option>)}</select><AsOf report={lift} /></>}>
         <Loading state={lift} />
         {lift.data ? <BandChart label="Incremental contribution per shopper with confidence band" empty="Not enough traffic in both the treated group and the global control group yet."
           points={lift.data.points.map((p) => ({ label: p.until.slice(5, 10), estimate: p.lift?.estimate ?? null, lo: p.lift?.ciLow ?? null, hi: p.lift?.ciHigh ?? null, note: `${num(p.units)} shoppers` }))} /> : null}

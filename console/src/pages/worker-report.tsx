@@ -4,10 +4,10 @@
  * estimate over time. `_all` is every worker against the global control group.
  */
 import { useState } from 'react';
-import { get, qs } from '../api.ts';
+import { qs } from '../api.ts';
 import { BandChart } from '../charts.tsx';
 import { Link } from '../router.tsx';
-import { Badge, Card, Empty, Kpi, Loading, Page, ci, ciTone, money, num, signedMoney, useLoad, when, type Interval } from '../ui.tsx';
+import { AsOf, Badge, Card, Empty, Kpi, Loading, Page, ci, ciTone, money, num, signedMoney, useReport, when, type Interval } from '../ui.tsx';
 
 export const ALL = '_all';
 
@@ -19,7 +19,7 @@ interface Incremental {
 }
 interface Metric { metric: string; arms: Array<{ arm: string; n: number; mean: number | null }>; comparisons: Array<{ arm: string; absolute: Interval; relative: Interval }> }
 interface Body { control: string; units: { total: number; treated: number; holdout: number }; expectedHoldoutShare: number; srm: { pValue: number | null; mismatch: boolean } | null; incremental: Incremental; metrics: Metric[] }
-interface Report extends Body { worker: { id: string; name: string | null }; since: string; until: string; windowHours: number; globalControlExcluded?: number; cohorts?: Array<{ cohort: string } & Body> }
+interface Report extends Body { worker: { id: string; name: string | null }; asOf?: string; since: string; until: string; windowHours: number; globalControlExcluded?: number; cohorts?: Array<{ cohort: string } & Body> }
 interface SeriesPoint { start: string; end: string; entered: { treated: number; holdout: number }; cumulative: { treated: number; holdout: number; contributionPerShopper: Interval | null; contributionTotal: Interval | null } }
 
 /** Lift per shopper entered, for tables: "+$1.20 [−$0.10, +$2.50]" coloured by its interval. */
@@ -33,13 +33,13 @@ const enc = encodeURIComponent;
 
 function Series({ id }: { id: string }) {
   const [bucket, setBucket] = useState<'day' | 'week'>('day');
-  const s = useLoad(() => get<{ points: SeriesPoint[] }>(`/v1/reports/workers/${enc(id)}/series${qs({ bucket })}`), [id, bucket]);
+  const s = useReport<{ points: SeriesPoint[]; asOf?: string }>(`/v1/reports/workers/${enc(id)}/series${qs({ bucket })}`, [id, bucket]);
   const points = (s.data?.points ?? []).map((p) => ({
     label: p.end.slice(5, 10), estimate: p.cumulative.contributionTotal?.estimate ?? null, lo: p.cumulative.contributionTotal?.ciLow ?? null, hi: p.cumulative.contributionTotal?.ciHigh ?? null,
     note: `${num(p.cumulative.treated)} treated, ${num(p.cumulative.holdout)} held out`,
   }));
   return (
-    <Card title={<>Incremental contribution over time <select aria-label="Bucket" value={bucket} onChange={(e) => setBucket(e.target.value as 'day' | 'week')}><option value="day">by day</option><option value="week">by week</option></select></>}>
+    <Card title={<>Incremental contribution over time <select aria-label="Bucket" value={bucket} onChange={(e) => setBucket(e.target.value as 'day' | 'week')}><option value="day">by day</option><option value="week">by week</option></select><AsOf report={s} /></>}>
       <Loading state={s} />
       {s.data ? <BandChart points={points} label="Cumulative incremental contribution with 95% confidence band" empty="Not enough shoppers in both the treated group and the holdout yet." /> : null}
       <div className="muted small">Everyone who entered up to each {bucket}, with their outcomes so far: incremental contribution (per-shopper lift × treated shoppers) and its 95% interval.</div>
@@ -49,11 +49,11 @@ function Series({ id }: { id: string }) {
 
 function Cohorts({ id }: { id: string }) {
   const [cohort, setCohort] = useState<'lifecycle' | 'tier' | 'channel'>('lifecycle');
-  const r = useLoad(() => get<Report>(`/v1/reports/workers/${enc(id)}${qs({ cohort })}`), [id, cohort]);
+  const r = useReport<Report>(`/v1/reports/workers/${enc(id)}${qs({ cohort })}`, [id, cohort]);
   const rows = r.data?.cohorts ?? [];
   return (
     <Card title={<>By cohort <select aria-label="Cohort" value={cohort} onChange={(e) => setCohort(e.target.value as typeof cohort)}>
-      <option value="lifecycle">lifecycle stage at entry</option><option value="tier">value tier</option><option value="channel">reachable channels at entry</option></select></>}>
+      <option value="lifecycle">lifecycle stage at entry</option><option value="tier">value tier</option><option value="channel">reachable channels at entry</option></select><AsOf report={r} /></>}>
       <Loading state={r} />
       {r.data && rows.length === 0 ? <Empty>No shopper has entered yet.</Empty> : null}
       {rows.length > 0 ? (
@@ -70,12 +70,12 @@ function Cohorts({ id }: { id: string }) {
 }
 
 export function WorkerReport({ id }: { id: string }) {
-  const r = useLoad(() => get<Report>(`/v1/reports/workers/${enc(id)}`), [id]);
+  const r = useReport<Report>(`/v1/reports/workers/${enc(id)}`, [id]);
   const title = id === ALL ? 'All workers vs the global control group' : `Report: ${r.data?.worker.name ?? id}`;
   if (!r.data) return <Page title={title}><Loading state={r} /></Page>;
   const x = r.data, inc = x.incremental;
   return (
-    <Page title={title} actions={id === ALL ? <Link to="/workers">Workers</Link> : <Link to={`/workers/${enc(id)}`}>Worker</Link>}>
+    <Page title={title} actions={<><AsOf report={r} />{id === ALL ? <Link to="/workers">Workers</Link> : <Link to={`/workers/${enc(id)}`}>Worker</Link>}</>}>
       <div className="row muted small" data-testid="report-period">
         Shoppers who entered {when(x.since)} to {when(x.until)} · outcomes within {x.windowHours} h of entry · {num(x.units.treated)} treated, {num(x.units.holdout)} held out
         (intended {(x.expectedHoldoutShare * 100).toFixed(1)}%){x.globalControlExcluded ? ` · ${num(x.globalControlExcluded)} in the global control group left out` : ''}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, ApiError, can, get, has, qs, type Paged, type Principal } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
-import { Badge, Card, Empty, ErrorBox, Loading, Page, Pager, num, statusTone, useLoad, usePager, when, type Interval } from '../ui.tsx';
+import { AsOf, Badge, Card, Empty, ErrorBox, Loading, Page, Pager, num, statusTone, useLoad, usePager, useReport, when, type Interval } from '../ui.tsx';
 import { ALL, LiftCell } from './worker-report.tsx';
 import { WorkerUplift } from './uplift.tsx';
 import { ArmsCard, experimentKeys } from './worker-arms.tsx';
@@ -11,7 +11,7 @@ export interface WorkerLift { id: string; name: string; status: string; units: {
 
 /** Every worker's lift against its holdout (and _all: against the global control group), by id. */
 export function useWorkerLift() {
-  const r = useLoad(has('/v1/reports/workers') ? () => get<{ workers: WorkerLift[] }>('/v1/reports/workers') : undefined, []);
+  const r = useReport<{ workers: WorkerLift[]; asOf?: string }>(has('/v1/reports/workers') ? '/v1/reports/workers' : undefined, []);
   return { ...r, byId: new Map((r.data?.workers ?? []).map((w) => [w.id, w])) };
 }
 
@@ -23,7 +23,7 @@ export function Workers({ me }: { me: Principal }) {
   const lift = useWorkerLift();
   const all = lift.byId.get(ALL);
   return (
-    <Page title="Workers" actions={can.edit(me) ? <button onClick={() => navigate('/workers/new')}>New worker from a playbook</button> : null}>
+    <Page title="Workers" actions={<><AsOf report={lift} />{can.edit(me) ? <button onClick={() => navigate('/workers/new')}>New worker from a playbook</button> : null}</>}>
       <Loading state={list} />
       {list.data && list.data.items.length === 0 && pager.page === 1 ? <Empty>No workers yet. {can.edit(me) ? <Link to="/workers/new">Create one from a playbook.</Link> : null}</Empty> : null}
       {list.data && list.data.items.length > 0 ? (
@@ -191,7 +191,7 @@ function WorkerLiftCard({ id }: { id: string }) {
   const lift = useWorkerLift();
   const l = lift.byId.get(id);
   return (
-    <Card title="Lift vs holdout">
+    <Card title={<>Lift vs holdout<AsOf report={lift} /></>}>
       <Loading state={lift} />
       {l ? <div className="row"><span>Contribution per shopper entered: <LiftCell e={l.incremental.contributionPerShopper} /></span><span>Incremental contribution: <LiftCell e={l.incremental.contributionTotal} /></span>
         <span className="muted small">{num(l.units.treated)} treated · {num(l.units.holdout)} held out</span></div> : lift.data ? <Empty>No report yet.</Empty> : null}

@@ -106,7 +106,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /v1/catalog/locations': 'catalog:read', 'PUT /v1/catalog/locations': 'catalog:write', 'POST /v1/catalog/feeds/gmc': 'catalog:write',
   // decisions
   'POST /v1/decide': 'decide',
-  'GET /v1/decisions': 'profiles:read', 'GET /v1/decisions/:id': 'profiles:read', 'GET /v1/models': 'decisioning:read',
+  'GET /v1/decisions': 'profiles:read', 'GET /v1/workers/:id/decisions': 'profiles:read', 'GET /v1/decisions/:id': 'profiles:read', 'GET /v1/models': 'decisioning:read',
   'GET /v1/placements': 'decisioning:read', 'PUT /v1/placements/:id': 'decisioning:write', 'DELETE /v1/placements/:id': 'decisioning:write',
   'GET /v1/decision-actions': 'decisioning:read', 'PUT /v1/decision-actions/:id': 'decisioning:write', 'DELETE /v1/decision-actions/:id': 'decisioning:write',
   'GET /v1/creatives': 'decisioning:read', 'PUT /v1/creatives/:id': 'decisioning:write', 'DELETE /v1/creatives/:id': 'decisioning:write',

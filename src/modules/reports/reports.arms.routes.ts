@@ -4,9 +4,10 @@
  * (`WorkerReportBody`) so the console and the CLI reuse its tables. docs/proof.md "Arms".
  */
 import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
 import type { HttpServer } from '../../core/index.ts';
 import { nullifyNonFinite } from './reports.routes.ts';
-import { bodyFields, errors, Incremental, Metric, Nullable, Period, periodOf, Srm, tags } from './reports.workers.schemas.ts';
+import { AsOf, bodyFields, errors, Fresh, Incremental, Metric, Nullable, Period, periodOf, Srm, tags } from './reports.workers.schemas.ts';
 import type { WorkerReports } from './reports.workers.service.ts';
 
 const Experiment = Type.Object({
@@ -17,7 +18,7 @@ const Experiment = Type.Object({
 
 export const ArmsReportSchema = Type.Object({
   worker: Type.Object({ id: Type.String(), name: Nullable(Type.String()) }),
-  since: Type.String(), until: Type.String(), windowHours: Type.Number(),
+  since: Type.String(), until: Type.String(), windowHours: Type.Number(), ...AsOf,
   globalControlExcluded: Type.Integer({ description: 'Entrants of the global control group, left out' }),
   experiment: Experiment,
   experiments: Type.Array(Experiment, { description: 'Every experiment of the current worker version' }),
@@ -37,13 +38,15 @@ export const ArmsReportSchema = Type.Object({
   vsHoldout: Type.Array(Type.Object({ arm: Type.String(), ...bodyFields }), { description: 'Each arm against the worker holdout: a worker report per arm' }),
 });
 
-export function registerArmsReportRoute(http: HttpServer, reports: WorkerReports): void {
+type Snap = <T extends object>(req: FastifyRequest, compute: () => Promise<T>) => Promise<T & { asOf: string }>;
+
+export function registerArmsReportRoute(http: HttpServer, reports: WorkerReports, snap: Snap): void {
   http.get('/v1/reports/workers/:id/arms', {
     schema: {
       tags, summary: 'A worker\'s A/B/n arms: per arm conversion, revenue, AOV, contribution, discount, messages, unsubscribes per shopper entered; each arm against the control arm and against the worker holdout (Welch and delta-method CIs, p-values, CUPED); SRM against the arm weights',
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
       querystring: Type.Object({
-        ...Period,
+        ...Period, ...Fresh,
         experiment: Type.Optional(Type.String({ maxLength: 40, description: 'Experiment key (default: the first of the current version; an older version\'s is reported from the journeys that ran it)' })),
         control: Type.Optional(Type.String({ maxLength: 40, description: 'Arm to compare the others with (default: the experiment\'s first arm)' })),
         windowHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 366, description: 'Outcome window after each entry, hours (default BRAID_ATTRIBUTION_WINDOW_HOURS)' })),
@@ -52,6 +55,6 @@ export function registerArmsReportRoute(http: HttpServer, reports: WorkerReports
     },
   }, async (req) => {
     const q = req.query as { since?: string; until?: string; alpha?: number; experiment?: string; control?: string; windowHours?: number };
-    return nullifyNonFinite(await reports.arms((req.params as { id: string }).id, { ...periodOf(q), experiment: q.experiment, control: q.control, windowHours: q.windowHours }));
+    return snap(req, async () => nullifyNonFinite(await reports.arms((req.params as { id: string }).id, { ...periodOf(q), experiment: q.experiment, control: q.control, windowHours: q.windowHours })));
   });
 }

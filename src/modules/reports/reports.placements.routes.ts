@@ -10,22 +10,24 @@
  * the last 30 days).
  */
 import { Type } from 'typebox';
-import { invalid, type HttpServer } from '../../core/index.ts';
+import type { HttpServer } from '../../core/index.ts';
 import { nullifyNonFinite } from './reports.routes.ts';
-import { BUCKETS, Period, SeriesPoints, SeriesQuery, bodyFields, errors, periodOf, tags } from './reports.workers.schemas.ts';
+import { AsOf, Fresh, Period, SeriesPoints, SeriesQuery, bodyFields, errors, periodOf, seriesQueryOf, tags } from './reports.workers.schemas.ts';
+import type { ReportSnapshots } from './reports.snapshots.ts';
+import { snapshotOf } from './reports.workers.routes.ts';
 import type { WorkerReportQuery, WorkerReports } from './reports.workers.service.ts';
 import { COHORTS, type Cohort } from './reports.workers.store.ts';
 
 const DAY = 86_400_000;
 const Placement = Type.String({ minLength: 1, maxLength: 100, description: 'A decision placement, e.g. checkout_assist' });
 const PlacementReportSchema = Type.Object({
-  placement: Type.String(), since: Type.String(), until: Type.String(), windowHours: Type.Number(),
+  placement: Type.String(), since: Type.String(), until: Type.String(), windowHours: Type.Number(), ...AsOf,
   ...bodyFields,
   cohort: Type.Optional(Type.String()),
   cohorts: Type.Optional(Type.Array(Type.Object({ cohort: Type.String(), ...bodyFields }))),
 });
 const ReportQuery = {
-  ...Period,
+  ...Period, ...Fresh,
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers first decided for at the placement from (default: 90 days before until; 30 on /v1/reports/holdout)' })),
   until: Type.Optional(Type.String({ format: 'date-time', description: 'Shoppers first decided for before (default: now)' })),
   cohort: Type.Optional(Type.Union(COHORTS.map((c) => Type.Literal(c)), { description: 'Also report per lifecycle stage, value tier or marketing channels granted' })),
@@ -33,7 +35,8 @@ const ReportQuery = {
 };
 type Query = { since?: string; until?: string; alpha?: number; cohort?: Cohort; windowHours?: number };
 
-export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerReports, nowMs: () => number): void {
+export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerReports, snapshots: ReportSnapshots, nowMs: () => number): void {
+  const snap = snapshotOf(snapshots);
   const one = {
     schema: {
       tags, summary: 'A placement\'s incrementality against the global control group: conversion, revenue, AOV, contribution, discount, contact cost, messages, unsubscribes per shopper decided for; Welch and delta-method CIs, CUPED, SRM, cost per incremental dollar; per cohort',
@@ -44,7 +47,7 @@ export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerR
   };
   const report = (placement: string, q: Query, base: WorkerReportQuery = {}) =>
     reports.placement(placement, { ...base, ...periodOf(q), cohort: q.cohort, windowHours: q.windowHours }).then(nullifyNonFinite);
-  http.get('/v1/reports/placements/:placement', one, async (req) => report((req.params as { placement: string }).placement, req.query as Query));
+  http.get('/v1/reports/placements/:placement', one, async (req) => snap(req, () => report((req.params as { placement: string }).placement, req.query as Query)));
 
   http.get('/v1/reports/holdout', {
     schema: {
@@ -54,8 +57,10 @@ export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerR
     },
   }, async (req) => {
     const q = req.query as Query & { placement: string };
-    const untilMs = q.until ? Date.parse(q.until) : nowMs();
-    return report(q.placement, q, { untilMs, sinceMs: untilMs - 30 * DAY });
+    return snap(req, () => {
+      const untilMs = q.until ? Date.parse(q.until) : nowMs(); // now when computed (a refreshed snapshot moves with it)
+      return report(q.placement, q, { untilMs, sinceMs: untilMs - 30 * DAY });
+    });
   });
 
   http.get('/v1/reports/placements/:placement/series', {
@@ -65,18 +70,15 @@ export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerR
       querystring: SeriesQuery,
       response: {
         200: Type.Object({
-          placement: Type.String(), since: Type.String(), until: Type.String(), bucketMs: Type.Number(),
+          placement: Type.String(), since: Type.String(), until: Type.String(), bucketMs: Type.Number(), ...AsOf,
           points: SeriesPoints,
         }), ...errors,
       },
     },
   }, async (req) => {
-    const q = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
-    const bucketMs = BUCKETS[q.bucket ?? 'day']!;
-    const p = periodOf(q);
-    const untilMs = p.untilMs ?? nowMs() + 1;
-    const sinceMs = p.sinceMs ?? untilMs - 90 * DAY;
-    if ((untilMs - sinceMs) / bucketMs > 2000) throw invalid('bucket', 'at most 2000 buckets');
-    return nullifyNonFinite(await reports.placementSeries((req.params as { placement: string }).placement, { ...p, sinceMs, untilMs, bucketMs }));
+    const raw = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
+    seriesQueryOf(raw, nowMs()); // a bad query is a 400 before any snapshot is looked up
+    // The default period is taken when computed: a refreshed snapshot covers up to its own asOf.
+    return snap(req, async () => nullifyNonFinite(await reports.placementSeries((req.params as { placement: string }).placement, seriesQueryOf(raw, nowMs()))));
   });
 }

@@ -12,6 +12,7 @@ import { studentTQuantile } from '../stats/index.ts';
 import { startTestServer, TEST_KEYS, type TestServer } from '../../testing/server.ts';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import { createWorkerReports } from './index.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
 const HOUR = 3_600_000;
@@ -251,5 +252,57 @@ describe('worker reports', () => {
     expect(bad.units.holdout).toBe(10);
     expect(bad.srm.mismatch).toBe(true);
     expect(bad.srm.pValue).toBeLessThan(0.001);
+  }, 60_000);
+
+  it('finds every decision a worker made (its campaign id), paged on the server, and none of the storefront\'s', async () => {
+    // A storefront decision at the worker's own placement, for one of its shoppers: not the worker's.
+    expect((await s.api('POST', '/v1/decide', { ref: 'userId:u_1', placement: 'email_cart_recovery' }, `Bearer ${TEST_KEYS.decideKey}`)).status).toBe(200);
+    const atPlacement = (await s.api('GET', '/v1/decisions?placement=email_cart_recovery&limit=200')).body.items as Array<{ decisionId: string }>;
+    const journeys = (await s.api('GET', '/v1/workers/wkr_nudge/instances?limit=1000')).body.items as Array<{ holdout: string | null }>;
+    const decided = journeys.filter((j) => j.holdout === null).length; // held-out journeys skip their decide step
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: Array<{ decisionId: string; placement: string }>; nextCursor: string | null } } = await s.api('GET', `/v1/workers/wkr_nudge/decisions?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(7);
+      seen.push(...page.body.items.map((d) => d.decisionId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(decided);
+    expect(new Set(seen).size).toBe(decided);
+    expect(atPlacement).toHaveLength(decided + 1);
+    expect(new Set(seen)).toEqual(new Set(atPlacement.map((d) => d.decisionId).filter((id) => seen.includes(id))));
+    const one = (await s.api('GET', `/v1/workers/wkr_nudge/decisions?limit=200&profile=userId:u_1`)).body.items as Array<{ decisionId: string }>;
+    expect(one.length).toBeLessThanOrEqual(1);
+    expect((await s.api('GET', '/v1/workers/wkr_views/decisions')).body.items).toEqual([]); // a worker without a decide step
+  });
+
+  it('lists every worker from one aggregation, each body equal to its own report (shoppers in two workers, an order counted in both)', async () => {
+    const twin = { id: 'wkr_views_twin', name: 'Views twin', status: 'on', holdoutPct: 30, goal: { event: 'Order Completed' }, trigger: { type: 'event', event: 'Product Viewed' }, entry: { reentry: 'never' }, steps: [{ id: 'w', type: 'wait', duration: '1d' }] };
+    expect((await s.api('POST', '/v1/workers', twin)).status).toBe(201);
+    clock.set(T0 + 101 * HOUR);
+    await batch(Array.from({ length: 60 }, (_, i) => ({ type: 'track', userId: `v_${i}`, event: 'Product Viewed', properties: { product_id: 'p_boot' } })));
+    await settle();
+    clock.set(T0 + 103 * HOUR);
+    await batch(Array.from({ length: 30 }, (_, i) => ({ type: 'track', userId: `v_${i * 2}`, event: 'Order Completed', properties: { order_id: `vo_${i}`, revenue: 100 + i, discount: i % 3, products: [{ product_id: 'p_boot', price: 100 + i, quantity: 1 }] } })));
+    await settle();
+    clock.set(T0 + 110 * HOUR);
+    const q = `since=${new Date(T0 - 48 * HOUR).toISOString()}&until=${new Date(T0 + 110 * HOUR).toISOString()}`;
+    const list = (await s.api('GET', `/v1/reports/workers?${q}`)).body;
+    expect(list.workers.map((w: { id: string }) => w.id)).toEqual(['_all', 'wkr_nudge', 'wkr_views', 'wkr_views_twin']);
+    for (const w of list.workers) {
+      const one = (await s.api('GET', `/v1/reports/workers/${w.id}?${q}`)).body;
+      expect(one.units.total).toBeGreaterThan(0);
+      expect(w).toEqual({ id: w.id, name: one.worker.name, status: 'on', units: one.units, srmMismatch: one.srm ? one.srm.mismatch : null, incremental: one.incremental });
+    }
+    // The whole bodies, through the module: the grouped aggregation gives each worker's report exactly.
+    const reports = createWorkerReports({ db: s.braid.db, config: s.braid.config, clock, workers: s.braid.workers });
+    const period = { sinceMs: T0 - 48 * HOUR, untilMs: T0 + 110 * HOUR };
+    const ids = ['wkr_nudge', 'wkr_views', 'wkr_views_twin'];
+    for (const cohort of [undefined, 'lifecycle'] as const) {
+      const grouped = await reports.workers(ids, { ...period, cohort });
+      for (const [i, id] of ids.entries()) expect(grouped[i]).toEqual(await reports.worker(id, { ...period, cohort }));
+    }
   }, 60_000);
 });

@@ -3,52 +3,62 @@
  * workers against the global control group (`/v1/reports/workers/_all`, also
  * `/v1/reports/overview`), per cohort, as a time series, and last-touch attribution beside it.
  * Undefined numbers (no variance, an empty arm) are null. docs/proof.md describes the method.
+ * The reports the console opens are served from snapshots (reports.snapshots) with `asOf`;
+ * `?fresh=true` computes them live.
  */
 import { Type } from 'typebox';
-import { invalid, type HttpServer } from '../../core/index.ts';
+import type { FastifyRequest } from 'fastify';
+import type { HttpServer } from '../../core/index.ts';
 import { nullifyNonFinite } from './reports.routes.ts';
 import { COHORTS, type Cohort } from './reports.workers.store.ts';
 import { ALL_WORKERS, type WorkerReports } from './reports.workers.service.ts';
 import {
-  BUCKETS, errors, Id, Incremental, Nullable, Num, Period, periodOf, SeriesPoints, SeriesQuery, tags, Units, WorkerReportSchema,
+  AsOf, errors, Fresh, Id, Incremental, Nullable, Num, Period, periodOf, SeriesPoints, SeriesQuery, seriesQueryOf, tags, Units, WorkerReportSchema,
 } from './reports.workers.schemas.ts';
 import { registerArmsReportRoute } from './reports.arms.routes.ts';
+import { snapshotKey, type ReportSnapshots } from './reports.snapshots.ts';
 
+/** Serves the route's body from its snapshot (keyed by the request's path and query), or computes it. */
+export function snapshotOf(snapshots: ReportSnapshots) {
+  return <T extends object>(req: FastifyRequest, compute: () => Promise<T>) =>
+    snapshots.serve(snapshotKey(req.url), compute, { fresh: (req.query as { fresh?: boolean }).fresh });
+}
 
-export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerReports): void {
+export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerReports, snapshots: ReportSnapshots, nowMs: () => number): void {
+  const snap = snapshotOf(snapshots);
   http.get('/v1/reports/workers', {
     schema: {
       tags, summary: 'Every worker\'s incrementality against its holdout (and _all: all workers against the global control group)',
-      querystring: Type.Object(Period),
+      querystring: Type.Object({ ...Period, ...Fresh }),
       response: {
         200: Type.Object({
-          since: Type.String(), until: Type.String(), windowHours: Type.Number(),
+          since: Type.String(), until: Type.String(), windowHours: Type.Number(), ...AsOf,
           workers: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), status: Type.String(), units: Units, srmMismatch: Nullable(Type.Boolean()), incremental: Incremental })),
         }), ...errors,
       },
     },
-  }, async (req) => nullifyNonFinite(await reports.list(periodOf(req.query))));
+  }, async (req) => snap(req, async () => nullifyNonFinite(await reports.list(periodOf(req.query)))));
 
   const one = {
     schema: {
       tags, summary: 'A worker\'s incrementality against its holdout: conversion, revenue, AOV, contribution, discount, contact cost, messages, unsubscribes per shopper entered; Welch and delta-method CIs, CUPED, SRM; per cohort',
       params: Id,
       querystring: Type.Object({
-        ...Period, cohort: Type.Optional(Type.Union(COHORTS.map((c) => Type.Literal(c)), { description: 'Also report per lifecycle stage, value tier or most responsive channel' })),
+        ...Period, ...Fresh, cohort: Type.Optional(Type.Union(COHORTS.map((c) => Type.Literal(c)), { description: 'Also report per lifecycle stage, value tier or most responsive channel' })),
         windowHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 366, description: 'Outcome window after each entry, hours (default BRAID_ATTRIBUTION_WINDOW_HOURS): e.g. the whole period, to count every order after a shopper\'s first entry' })),
       }),
-      response: { 200: WorkerReportSchema, ...errors },
+      response: { 200: Type.Object({ ...WorkerReportSchema.properties, ...AsOf }), ...errors },
     },
   };
   http.get('/v1/reports/workers/:id', one, async (req) => {
     const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort; windowHours?: number };
-    return nullifyNonFinite(await reports.worker((req.params as { id: string }).id, { ...periodOf(q), cohort: q.cohort, windowHours: q.windowHours }));
+    return snap(req, async () => nullifyNonFinite(await reports.worker((req.params as { id: string }).id, { ...periodOf(q), cohort: q.cohort, windowHours: q.windowHours })));
   });
   http.get('/v1/reports/overview', {
     schema: { tags, summary: `All workers together against the global control group (same as /v1/reports/workers/${ALL_WORKERS})`, querystring: one.schema.querystring, response: one.schema.response },
   }, async (req) => {
     const q = req.query as { since?: string; until?: string; alpha?: number; cohort?: Cohort; windowHours?: number };
-    return nullifyNonFinite(await reports.worker(ALL_WORKERS, { ...periodOf(q), cohort: q.cohort, windowHours: q.windowHours }));
+    return snap(req, async () => nullifyNonFinite(await reports.worker(ALL_WORKERS, { ...periodOf(q), cohort: q.cohort, windowHours: q.windowHours })));
   });
 
   http.get('/v1/reports/workers/:id/series', {
@@ -58,17 +68,16 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
       querystring: SeriesQuery,
       response: {
         200: Type.Object({
-          worker: Type.String(), since: Type.String(), until: Type.String(), bucketMs: Type.Number(),
+          worker: Type.String(), since: Type.String(), until: Type.String(), bucketMs: Type.Number(), ...AsOf,
           points: SeriesPoints,
         }), ...errors,
       },
     },
   }, async (req) => {
-    const q = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
-    const bucketMs = BUCKETS[q.bucket ?? 'day']!;
-    const p = periodOf(q);
-    if (p.sinceMs !== undefined && p.untilMs !== undefined && (p.untilMs - p.sinceMs) / bucketMs > 2000) throw invalid('bucket', 'at most 2000 buckets');
-    return nullifyNonFinite(await reports.series((req.params as { id: string }).id, { ...p, bucketMs }));
+    const raw = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
+    seriesQueryOf(raw, nowMs()); // a bad query is a 400 before any snapshot is looked up
+    // The default period is taken when computed: a refreshed snapshot covers up to its own asOf.
+    return snap(req, async () => nullifyNonFinite(await reports.series((req.params as { id: string }).id, seriesQueryOf(raw, nowMs()))));
   });
 
   const Count = Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() });
@@ -113,5 +122,5 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
     },
   }, async (req) => nullifyNonFinite(await reports.attribution(periodOf(req.query))));
 
-  registerArmsReportRoute(http, reports);
+  registerArmsReportRoute(http, reports, snap);
 }

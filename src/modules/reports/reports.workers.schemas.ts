@@ -48,6 +48,13 @@ export const Period = {
 };
 export const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: `A worker id, or ${ALL_WORKERS} for all workers against the global control group` }) });
 export const BUCKETS: Record<string, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+const DAY = 86_400_000;
+const MAX_BUCKETS = 2000;
+
+/** `?fresh=true`: compute live (and store it) instead of serving the stored snapshot (docs/console.md). */
+export const Fresh = { fresh: Type.Optional(Type.Boolean({ description: 'Compute live instead of serving the stored snapshot (which is at most BRAID_REPORT_REFRESH_SECONDS old); the result is stored' })) };
+/** When the body was computed (a snapshot's time, or now when live). */
+export const AsOf = { asOf: Type.Optional(Type.String({ format: 'date-time', description: 'When this body was computed (reports are served from snapshots up to BRAID_REPORT_REFRESH_SECONDS old)' })) };
 
 export function periodOf(q: { since?: string; until?: string; alpha?: number }): WorkerReportQuery {
   const out: WorkerReportQuery = {};
@@ -58,8 +65,23 @@ export function periodOf(q: { since?: string; until?: string; alpha?: number }):
   return out;
 }
 
+/**
+ * The series query of a worker or a placement, parsed once for both: the period with its defaults
+ * made explicit (until: now; since: 90 days before until, as the reports default) and the bucket,
+ * capped at 2000 buckets whether or not the period was given.
+ */
+export function seriesQueryOf(q: { since?: string; until?: string; alpha?: number; bucket?: string }, nowMs: number): WorkerReportQuery & { sinceMs: number; untilMs: number; bucketMs: number } {
+  const bucketMs = BUCKETS[q.bucket ?? 'day']!;
+  const p = periodOf(q);
+  const untilMs = p.untilMs ?? nowMs + 1;
+  const sinceMs = p.sinceMs ?? untilMs - 90 * DAY;
+  if (!(sinceMs < untilMs)) throw invalid('since', 'must be before until');
+  if ((untilMs - sinceMs) / bucketMs > MAX_BUCKETS) throw invalid('bucket', `at most ${MAX_BUCKETS} buckets`);
+  return { ...p, sinceMs, untilMs, bucketMs };
+}
+
 /** The series' query and points (a worker's or a placement's): cumulative estimates per bucket of entry time. */
-export const SeriesQuery = Type.Object({ ...Period, bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { description: 'default day' })) });
+export const SeriesQuery = Type.Object({ ...Period, ...Fresh, bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { description: 'default day' })) });
 export const SeriesPoints = Type.Array(Type.Object({
   start: Type.String(), end: Type.String(), entered: Type.Object({ treated: Type.Integer(), holdout: Type.Integer() }),
   cumulative: Type.Object({ treated: Type.Integer(), holdout: Type.Integer(), contributionPerShopper: Nullable(Estimate), contributionTotal: Nullable(Total), srmPValue: Num }),

@@ -62,6 +62,8 @@ export interface PlacementReport extends WorkerReportBody {
 
 export interface WorkerReports {
   worker(id: string, q?: WorkerReportQuery): Promise<WorkerReport>;
+  /** Several workers' reports (not _all), each equal to `worker(id, q)`, from one aggregation grouped by worker. */
+  workers(ids: string[], q?: WorkerReportQuery): Promise<WorkerReport[]>;
   placement(placement: string, q?: WorkerReportQuery): Promise<PlacementReport>;
   placementSeries(placement: string, q: WorkerReportQuery & { bucketMs: number }): Promise<{ placement: string; since: string; until: string; bucketMs: number; points: SeriesPoint[] }>;
   list(q?: WorkerReportQuery): Promise<{ since: string; until: string; windowHours: number; workers: Array<{ id: string; name: string; status: string; units: WorkerReportBody['units']; srmMismatch: boolean | null; incremental: Incrementality }> }>;
@@ -99,7 +101,7 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
   }
 
   /** holdoutPct of each version, read once per report (versions are immutable). */
-  async function pctOfVersions(id: string, rows: readonly UnitAggregate[]): Promise<(v: number) => number> {
+  async function pctOfVersions(id: string, rows: ReadonlyArray<Pick<UnitAggregate, 'version'>>): Promise<(v: number) => number> {
     if (id === ALL_WORKERS) return () => globalPct;
     const pct = new Map<number, number>();
     for (const v of new Set(rows.map((r) => r.version))) {
@@ -123,15 +125,34 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: extra.placement ? () => globalPct : await pctOfVersions(id, rows) };
   }
 
+  /** A worker's report from its aggregates (shared by `worker` and by `workers`, which aggregates them all at once). */
+  function reportOf(id: string, name: string | null, rows: UnitAggregate[], pctOf: (v: number) => number, globalControlExcluded: number, p: { sinceMs: number; untilMs: number }, q: WorkerReportQuery): WorkerReport {
+    const body = buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha);
+    const out: WorkerReport = { worker: { id, name }, since: new Date(p.sinceMs).toISOString(), until: new Date(p.untilMs).toISOString(), windowHours: q.windowHours ?? windowHours, ...body };
+    if (id !== ALL_WORKERS) out.globalControlExcluded = globalControlExcluded;
+    if (q.cohort) { out.cohort = q.cohort; out.cohorts = buildCohortReports(rows, pctOf, q.alpha); }
+    return out;
+  }
+
   async function worker(id: string, q: WorkerReportQuery = {}): Promise<WorkerReport> {
     const name = await nameOf(id);
     if (id === ALL_WORKERS) await d.flushDecisions?.(); // decisions are touches of _all
     const { rows, globalControlExcluded, sinceMs, untilMs, pctOf } = await aggregate(id, q, { cohort: q.cohort });
     if (name === null && rows.length === 0) throw notFound(`Worker ${id}`);
-    const body = buildWorkerReport(rows, expectedHoldoutShare(rows, pctOf), q.alpha);
-    const out: WorkerReport = { worker: { id, name }, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours: q.windowHours ?? windowHours, ...body };
-    if (id !== ALL_WORKERS) out.globalControlExcluded = globalControlExcluded;
-    if (q.cohort) { out.cohort = q.cohort; out.cohorts = buildCohortReports(rows, pctOf, q.alpha); }
+    return reportOf(id, name, rows, pctOf, globalControlExcluded, { sinceMs, untilMs }, q);
+  }
+
+  /** Every listed worker's report, equal to `worker(id, q)` for each, from ONE aggregation grouped by worker. */
+  async function workers(ids: string[], q: WorkerReportQuery): Promise<WorkerReport[]> {
+    const { sinceMs, untilMs } = period(q);
+    const { rows, excludedByWorker } = await aggregateUnits(d.db, {
+      workerId: null, byWorker: true, sinceMs, untilMs, windowMs: (q.windowHours ?? windowHours) * 3_600_000, contactCosts: d.config.brain.contactCosts, cohort: q.cohort,
+    });
+    const out: WorkerReport[] = [];
+    for (const id of ids) {
+      const mine = rows.filter((r) => r.worker === id).map(({ worker: _w, ...r }) => r);
+      out.push(reportOf(id, await nameOf(id), mine, await pctOfVersions(id, mine), excludedByWorker.get(id) ?? 0, { sinceMs, untilMs }, q));
+    }
     return out;
   }
 
@@ -148,6 +169,7 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
 
   return {
     worker,
+    workers: (ids, q = {}) => workers(ids, q),
     placement,
     async placementSeries(placement, q) {
       await d.flushDecisions?.();
@@ -156,14 +178,15 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     },
     async list(q = {}) {
       const { sinceMs, untilMs } = period(q);
-      const ids = [ALL_WORKERS, ...(await d.workers.list()).map((w) => w.id)];
-      const status = new Map((await d.workers.list()).map((w) => [w.id, w.status as string]));
-      const workers = [];
-      for (const id of ids) {
-        const r = await worker(id, { ...q, sinceMs, untilMs, cohort: undefined });
-        workers.push({ id, name: r.worker.name ?? id, status: status.get(id) ?? 'on', units: r.units, srmMismatch: r.srm ? r.srm.mismatch : null, incremental: r.incremental });
-      }
-      return { since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours, workers };
+      const listed = await d.workers.list();
+      const status = new Map(listed.map((w) => [w.id, w.status as string]));
+      const each = { ...q, sinceMs, untilMs, cohort: undefined };
+      // _all (its own units: any first touch) and every worker in one aggregation grouped by worker, not one per worker.
+      const reports = [await worker(ALL_WORKERS, each), ...(await workers(listed.map((w) => w.id), each))];
+      return {
+        since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString(), windowHours,
+        workers: reports.map((r) => ({ id: r.worker.id, name: r.worker.name ?? r.worker.id, status: status.get(r.worker.id) ?? 'on', units: r.units, srmMismatch: r.srm ? r.srm.mismatch : null, incremental: r.incremental })),
+      };
     },
     async series(id, q) {
       if ((await nameOf(id)) === null) throw notFound(`Worker ${id}`);

@@ -49,6 +49,11 @@ export interface UnitQuery {
    * version had no such experiment. Needs a workerId.
    */
   armKey?: string | undefined;
+  /**
+   * With workerId null: every worker's units at once, each worker's exactly as its own report
+   * counts them (first entry into that worker, its holdout), the rows carrying `worker`.
+   */
+  byWorker?: boolean | undefined;
   contactCosts: Record<string, number>;
 }
 
@@ -56,6 +61,8 @@ export interface UnitQuery {
 export interface UnitAggregate {
   /** holdout or treated; with `armKey`: holdout, an arm's name, or unassigned. */
   arm: string;
+  /** The worker of the units (`byWorker` only; '' otherwise). */
+  worker?: string;
   version: number;
   cohort: string | null;
   bucket: number | null;
@@ -118,7 +125,7 @@ export function cogsPerOrder(src: string, where = ''): string {
  * otherwise probe the journeys and deliveries once per shopper), and no JIT. A worker's entrants of the
  * global control group are carried as arm 'excluded' (zero outcomes, no joins) and only counted.
  */
-export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: UnitAggregate[]; globalControlExcluded: number }> {
+export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: UnitAggregate[]; globalControlExcluded: number; excludedByWorker: Map<string, number> }> {
   return db.transaction(async (tx) => {
     await tx.query(`set local work_mem = '128MB'`);
     await tx.query(`set local enable_nestloop = off`);
@@ -127,7 +134,9 @@ export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: Unit
     await tx.query(`set local jit = off`);
     const all = await aggregateOutcomes(tx, q);
     const excluded = (r: { arm: string }) => r.arm === EXCLUDED;
-    return { rows: all.filter((r) => !excluded(r)), globalControlExcluded: all.filter(excluded).reduce((s, r) => s + r.n, 0) };
+    const excludedByWorker = new Map<string, number>();
+    for (const r of all.filter(excluded)) excludedByWorker.set(r.worker ?? '', (excludedByWorker.get(r.worker ?? '') ?? 0) + r.n);
+    return { rows: all.filter((r) => !excluded(r)), globalControlExcluded: all.filter(excluded).reduce((s, r) => s + r.n, 0), excludedByWorker };
   });
 }
 
@@ -137,29 +146,30 @@ export const UNASSIGNED = 'unassigned';
 
 /**
  * Units of a worker ($1) or of all workers ($1 null): first journey entries, and for _all decisions
- * too; `arms` (the journey's recorded A/B/n arms) only when an arms report asks for them.
+ * too; `arms` (the journey's recorded A/B/n arms) only when an arms report asks for them. `wk` is
+ * the unit's worker when every worker's units are counted at once (`byWorker`), else ''.
  */
-const workerFirst = (withArms: boolean) => `select distinct on (profile_id) profile_id, entered_at, holdout, version, seq, arms from (
-         select profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, ${withArms ? 'arms' : 'null::jsonb as arms'}
+const workerFirst = (withArms: boolean, byWorker: boolean) => `select distinct on (${byWorker ? 'wk, ' : ''}profile_id) wk, profile_id, entered_at, holdout, version, seq, arms from (
+         select ${byWorker ? 'worker_id' : "''::text"} as wk, profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, ${withArms ? 'arms' : 'null::jsonb as arms'}
          from worker_instances where ($1::text is null or worker_id = $1) and $8::text is null
-         union all
+         ${byWorker ? '' : `union all
          -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
-         select profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id, null::jsonb
-         from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)
-       ) touches order by profile_id, entered_at, id`;
+         select ''::text, profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id, null::jsonb
+         from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)`}
+       ) touches order by ${byWorker ? 'wk, ' : ''}profile_id, entered_at, id`;
 
 /** Units of a placement ($8): the first decision there in the period. */
-const PLACEMENT_FIRST = `select distinct on (profile_id) profile_id, (extract(epoch from at) * 1000)::int8 as entered_at,
+const PLACEMENT_FIRST = `select distinct on (profile_id) ''::text as wk, profile_id, (extract(epoch from at) * 1000)::int8 as entered_at,
          case when grp = 'control' then 'global_control' end as holdout, 0 as version, null::bigint as seq, null::jsonb as arms
        from decisions where placement = $8::text and profile_id is not null and at >= to_timestamp($2 / 1000.0) and at < to_timestamp($3 / 1000.0)
        order by profile_id, at, id`;
 
-/** Messages of a worker ($1) or of all workers, by the journey's (current) profile. */
-const WORKER_DELIVERIES = `select wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
+/** Messages of a worker ($1) or of all workers, by the journey's (current) profile (`wk`: see workerFirst). */
+const workerDeliveries = (byWorker: boolean) => `select ${byWorker ? 'd.worker_id' : "''::text"} as wk, wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
          where ($1::text is null or (d.worker_id = $1 and wi.worker_id = $1)) and d.status <> 'suppressed'`;
 
 /** Messages that carried a decision made at the placement ($8), by the decision's profile. */
-const PLACEMENT_DELIVERIES = `select dc.profile_id, d.created_at, d.channel from deliveries d join decisions dc on dc.id = d.decision_id
+const PLACEMENT_DELIVERIES = `select ''::text as wk, dc.profile_id, d.created_at, d.channel from deliveries d join decisions dc on dc.id = d.decision_id
          where dc.placement = $8::text and d.status <> 'suppressed'`;
 
 async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
@@ -167,7 +177,13 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
   // Every parameter is referenced (Postgres must type each): $7 null gives null buckets, $8 null worker units.
   const bucket = 'floor((u.entered_at - $2::int8) / $7::float8)::int';
-  const delivered = q.placement ? PLACEMENT_DELIVERIES : WORKER_DELIVERIES;
+  const byWorker = !!q.byWorker && q.workerId === null && !q.placement;
+  const delivered = q.placement ? PLACEMENT_DELIVERIES : workerDeliveries(byWorker);
+  // The arms of all workers together (global control vs the rest), unless each worker is counted as its own report counts it.
+  const allTogether = byWorker ? 'false' : '$1::text is null';
+  // Units are (worker, shopper) pairs only when counted by worker; otherwise wk is '' and the joins stay on the shopper alone.
+  const sameWk = (a: string, b: string) => (byWorker ? `${a}.wk = ${b}.wk and ` : '');
+  const wkKey = byWorker ? 'wk, ' : '';
   const channels = Object.keys(q.contactCosts);
   const params: unknown[] = [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), q.bucketMs ?? null, q.placement ?? null];
   let treatedArm = `'treated'`;
@@ -190,12 +206,12 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
   const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
-       ${q.placement ? PLACEMENT_FIRST : workerFirst(q.armKey !== undefined)}
+       ${q.placement ? PLACEMENT_FIRST : workerFirst(q.armKey !== undefined, byWorker)}
      ), period_units as (
-       select profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
+       select wk, profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
        from (
-         select profile_id, entered_at, to_timestamp(entered_at::float8 / 1000) as t0, seq, version,
-           case when $1::text is null then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
+         select wk, profile_id, entered_at, to_timestamp(entered_at::float8 / 1000) as t0, seq, version,
+           case when ${allTogether} then (case when holdout = 'global_control' then 'holdout' else 'treated' end)
                 when holdout = 'global_control' then '${EXCLUDED}' else (case when holdout is null then ${treatedArm} else 'holdout' end) end as arm
          from first_entry where entered_at >= $2 and entered_at < $3
        ) x
@@ -205,59 +221,62 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
      ), units as (
        select * from all_units where arm <> '${EXCLUDED}'
      ), ord as (
-       select u.profile_id, o.order_id, greatest(o.revenue - o.refunded, 0) as revenue, o.discount * ${KEPT} as discount, ${KEPT} as kept, o.items, o.at,
+       select u.wk, u.profile_id, o.order_id, greatest(o.revenue - o.refunded, 0) as revenue, o.discount * ${KEPT} as discount, ${KEPT} as kept, o.items, o.at,
          ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.post_until as post
        from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.pre_from and o.at < u.post_until
+     ), ord_post as (
+       -- An order counts once for its COGS even when it is an outcome of several workers' units.
+       select distinct on (order_id) order_id, at, items from ord where post
      ), cogs as (
-       ${cogsPerOrder('ord', 'where ord.post')}
+       ${byWorker ? cogsPerOrder('ord_post') : cogsPerOrder('ord', 'where ord.post')}
      ), per_unit_orders as (
-       select ord.profile_id, count(*) filter (where post) as orders,
+       select ${byWorker ? 'ord.wk' : "''::text as wk"}, ord.profile_id, count(*) filter (where post) as orders,
          coalesce(sum(ord.revenue) filter (where post), 0) as revenue, coalesce(sum(ord.discount) filter (where post), 0) as discount,
          coalesce(sum(cogs.cogs * ord.kept) filter (where post), 0) as cogs, coalesce(sum(ord.revenue) filter (where not post), 0) as pre_revenue
-       from ord left join cogs on cogs.order_id = ord.order_id group by ord.profile_id
+       from ord left join cogs on cogs.order_id = ord.order_id group by ${byWorker ? 'ord.wk, ' : ''}ord.profile_id
      ), msgs as (
-       select u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
-       from (${delivered}) d join units u on u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
+       select ${byWorker ? 'u.wk' : "''::text as wk"}, u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
+       from (${delivered}) d join units u on ${sameWk('u', 'd')}u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
        left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
-       group by u.profile_id
+       group by ${byWorker ? 'u.wk, ' : ''}u.profile_id
      ), unsub as (
-       select distinct u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
+       select distinct ${byWorker ? 'u.wk, ' : ''}u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
        where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.post_until
      ), active as (
-       select profile_id from per_unit_orders union select profile_id from unsub
+       select ${wkKey}profile_id from per_unit_orders union select ${wkKey}profile_id from unsub
      ), active_rows as (
-       select u.arm, u.version, u.cohort, u.bucket,
+       select u.wk, u.arm, u.version, u.cohort, u.bucket,
          (coalesce(p.orders, 0) > 0)::int::float8 as converted, coalesce(p.orders, 0)::float8 as orders,
          coalesce(p.revenue, 0)::float8 as revenue, round(coalesce(p.cogs, 0), 2)::float8 as cogs, coalesce(p.discount, 0)::float8 as discount,
          coalesce(m.contact_cost, 0)::float8 as contact_cost,
          (coalesce(p.revenue, 0) - round(coalesce(p.cogs, 0), 2) - coalesce(p.discount, 0))::float8 - coalesce(m.contact_cost, 0)::float8 as contribution,
          coalesce(m.messages, 0)::float8 as messages, (us.profile_id is not null)::int::float8 as unsubscribed,
          coalesce(p.pre_revenue, 0)::float8 as pre_revenue
-       from active a join units u on u.profile_id = a.profile_id left join per_unit_orders p on p.profile_id = u.profile_id
-       left join msgs m on m.profile_id = u.profile_id left join unsub us on us.profile_id = u.profile_id
+       from active a join units u on ${sameWk('u', 'a')}u.profile_id = a.profile_id left join per_unit_orders p on ${sameWk('p', 'u')}p.profile_id = u.profile_id
+       left join msgs m on ${sameWk('m', 'u')}m.profile_id = u.profile_id left join unsub us on ${sameWk('us', 'u')}us.profile_id = u.profile_id
      ), message_rows as (
-       select u.arm, u.version, u.cohort, u.bucket, m.messages::float8 as messages, m.contact_cost::float8 as contact_cost
-       from msgs m join units u on u.profile_id = m.profile_id left join active a on a.profile_id = m.profile_id where a.profile_id is null
+       select u.wk, u.arm, u.version, u.cohort, u.bucket, m.messages::float8 as messages, m.contact_cost::float8 as contact_cost
+       from msgs m join units u on ${sameWk('u', 'm')}u.profile_id = m.profile_id left join active a on ${sameWk('a', 'm')}a.profile_id = m.profile_id where a.profile_id is null
      ), parts as (
-       select arm, version, cohort, bucket, count(*)::int as n, ${zero}, 0::float8 as s_pre, 0::float8 as q_pre, 0::float8 as s_rev_orders
-       from all_units group by arm, version, cohort, bucket
+       select wk, arm, version, cohort, bucket, count(*)::int as n, ${zero}, 0::float8 as s_pre, 0::float8 as q_pre, 0::float8 as s_rev_orders
+       from all_units group by wk, arm, version, cohort, bucket
        union all
-       select arm, version, cohort, bucket, 0, ${active}, sum(pre_revenue), sum(pre_revenue * pre_revenue), sum(revenue * orders)
-       from active_rows group by arm, version, cohort, bucket
+       select wk, arm, version, cohort, bucket, 0, ${active}, sum(pre_revenue), sum(pre_revenue * pre_revenue), sum(revenue * orders)
+       from active_rows group by wk, arm, version, cohort, bucket
        union all
-       select arm, version, cohort, bucket, 0, ${msgOnly}, 0, 0, 0
-       from message_rows group by arm, version, cohort, bucket
+       select wk, arm, version, cohort, bucket, 0, ${msgOnly}, 0, 0, 0
+       from message_rows group by wk, arm, version, cohort, bucket
      )
-     select arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
+     select wk, arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
        sum(s_pre) as s_pre, sum(q_pre) as q_pre, sum(s_rev_orders) as s_rev_orders
-     from parts group by arm, version, cohort, bucket order by arm, version, cohort, bucket`,
+     from parts group by wk, arm, version, cohort, bucket order by wk, arm, version, cohort, bucket`,
     params);
   return r.rows.map((row) => {
     const f = (k: string) => Number(row[k] ?? 0);
     const sums = {} as UnitAggregate['sums'];
     for (const m of WORKER_METRICS) sums[m] = { sum: f(`s_${m}`), sumSq: f(`q_${m}`), sumPreY: f(`x_${m}`) };
     return {
-      arm: row.arm as string, version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
+      ...(byWorker ? { worker: row.wk as string } : {}), arm: row.arm as string, version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
       bucket: row.bucket === null || row.bucket === undefined ? null : Number(row.bucket), n: f('n'), sums,
       pre: { sum: f('s_pre'), sumSq: f('q_pre') }, sumRevenueOrders: f('s_rev_orders'),
     };
