@@ -11,7 +11,8 @@
 import type { Offer } from '../offers/index.ts';
 import { armKey, chooseBlocks, chooseVariant, kindsOfPart, variantText, type VariantStats } from './content.assemble.ts';
 import { formatMoney, renderField, type Engines } from './content.liquid.ts';
-import { checkContent, type OfferFact, type PriceFact } from './content.qa.ts';
+import type { OfferFact, PriceFact } from './content.qa.ts';
+import { checkContentMemo } from './content.qa-memo.ts';
 import { BLOCK_KINDS } from './content.schemas.ts';
 import type { Block, ContentChannel, ContentRules, QaReason, RenderAction, RenderInput, RenderResult, RenderedContent, TemplateInput } from './content.types.ts';
 
@@ -205,7 +206,7 @@ export function renderMessage(engines: Engines, m: MessageInput): RenderResult {
 
   const facts: PriceFact[] = [...m.products, ...m.recommendations].map((p) => ({ productId: p.id, name: p.name, currency: p.currency, price: p.price, salePrice: p.salePrice }));
   const offers = [...(m.offer ? [offerFact(m.offer)] : []), ...m.menuOffers];
-  const qa = checkContent(content, {
+  const qa = checkContentMemo(content, {
     channel: m.channel, purpose: m.template.purpose, rules: m.rules, allowedHosts: m.allowedHosts, products: facts, offers,
     currency: m.currency, unsubscribeUrl, postalAddress: m.postalAddress,
   });
