@@ -52,25 +52,34 @@ const PROFILE_FIELDS: Record<string, string[]> = {
 };
 const RESERVED = new Set(['profile', 'products', 'recommendations', 'offer', 'blocks', 'action', 'postal_address', 'locale', 'currency', 'timezone', 'now']);
 
-function lookup(traits: Record<string, unknown>, path: string): unknown {
+function lookup(traits: Record<string, unknown>, path: readonly string[]): unknown {
   let v: unknown = traits;
-  for (const k of path.split('.')) v = v && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
+  for (const k of path) v = v && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
   return v;
+}
+
+/** Per sensitive list (the config's one array, never changed in place): each field's trait paths that are not denied, split once. */
+const allowedPaths = new WeakMap<readonly string[], Array<[string, string[][]]>>();
+function pathsFor(sensitive: readonly string[]): Array<[string, string[][]]> {
+  let out = allowedPaths.get(sensitive);
+  if (!out) {
+    const deny = new Set(sensitive.map((s) => s.toLowerCase()));
+    out = Object.entries(PROFILE_FIELDS).map(([field, keys]): [string, string[][]] => [field, deny.has(field) ? []
+      : keys.filter((k) => !deny.has(k.toLowerCase()) && !deny.has(k.split('.')[0]!.toLowerCase())).map((k) => k.split('.'))]);
+    allowedPaths.set(sensitive, out);
+  }
+  return out;
 }
 
 /** The allow-listed copy of a profile that templates may read. */
 export function profileVars(p: RenderInput['profile'], sensitive: readonly string[]): Record<string, unknown> {
-  const deny = new Set(sensitive.map((s) => s.toLowerCase()));
   const out: Record<string, unknown> = { id: p.id, lifecycle: p.lifecycle ?? null, funnel_stage: p.funnelStage ?? null };
-  for (const [field, keys] of Object.entries(PROFILE_FIELDS)) {
+  for (const [field, paths] of pathsFor(sensitive)) {
     let value: unknown = null;
-    if (!deny.has(field)) {
-      for (const k of keys) {
-        if (deny.has(k.toLowerCase()) || deny.has(k.split('.')[0]!.toLowerCase())) continue;
-        const v = lookup(p.traits, k);
-        if (typeof v === 'string' && v.trim() !== '') { value = v.trim().slice(0, 100); break; }
-        if (typeof v === 'number' && Number.isFinite(v)) { value = v; break; }
-      }
+    for (const path of paths) {
+      const v = lookup(p.traits, path);
+      if (typeof v === 'string' && v.trim() !== '') { value = v.trim().slice(0, 100); break; }
+      if (typeof v === 'number' && Number.isFinite(v)) { value = v; break; }
     }
     out[field] = value;
   }

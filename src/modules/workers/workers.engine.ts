@@ -361,8 +361,11 @@ export function traitsScope(t: ComputedTraits | undefined, nowMs: number): Recor
 export function profileScope(p: ProfileState, sensitive: readonly string[]): Record<string, unknown> {
   return { id: p.id, userId: p.userId, traits: filterSensitive(p.traits, sensitive), cart: p.cart, wishlist: p.wishlist, recentViews: p.recentViews, orders: p.orders, signals: p.signals, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt };
 }
+/** The lower-cased sensitive list as a set, once per list (the config's one array). */
+const blocked = new WeakMap<readonly string[], Set<string>>();
 export function filterSensitive(traits: Record<string, unknown>, sensitive: readonly string[]): Record<string, unknown> {
-  const block = new Set(sensitive.map((s) => s.toLowerCase()));
+  let block = blocked.get(sensitive);
+  if (!block) blocked.set(sensitive, block = new Set(sensitive.map((s) => s.toLowerCase())));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(traits)) if (!block.has(k.toLowerCase())) out[k] = v;
   return out;
