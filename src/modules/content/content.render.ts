@@ -11,7 +11,8 @@
 import type { Offer } from '../offers/index.ts';
 import { armKey, chooseBlocks, chooseVariant, kindsOfPart, variantText, type VariantStats } from './content.assemble.ts';
 import { formatMoney, renderField, type Engines } from './content.liquid.ts';
-import { checkContent, type OfferFact, type PriceFact } from './content.qa.ts';
+import type { OfferFact, PriceFact } from './content.qa.ts';
+import { checkContentMemo } from './content.qa-memo.ts';
 import { BLOCK_KINDS } from './content.schemas.ts';
 import type { Block, ContentChannel, ContentRules, QaReason, RenderAction, RenderInput, RenderResult, RenderedContent, TemplateInput } from './content.types.ts';
 
@@ -51,25 +52,34 @@ const PROFILE_FIELDS: Record<string, string[]> = {
 };
 const RESERVED = new Set(['profile', 'products', 'recommendations', 'offer', 'blocks', 'action', 'postal_address', 'locale', 'currency', 'timezone', 'now']);
 
-function lookup(traits: Record<string, unknown>, path: string): unknown {
+function lookup(traits: Record<string, unknown>, path: readonly string[]): unknown {
   let v: unknown = traits;
-  for (const k of path.split('.')) v = v && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
+  for (const k of path) v = v && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
   return v;
+}
+
+/** Per sensitive list (the config's one array, never changed in place): each field's trait paths that are not denied, split once. */
+const allowedPaths = new WeakMap<readonly string[], Array<[string, string[][]]>>();
+function pathsFor(sensitive: readonly string[]): Array<[string, string[][]]> {
+  let out = allowedPaths.get(sensitive);
+  if (!out) {
+    const deny = new Set(sensitive.map((s) => s.toLowerCase()));
+    out = Object.entries(PROFILE_FIELDS).map(([field, keys]): [string, string[][]] => [field, deny.has(field) ? []
+      : keys.filter((k) => !deny.has(k.toLowerCase()) && !deny.has(k.split('.')[0]!.toLowerCase())).map((k) => k.split('.'))]);
+    allowedPaths.set(sensitive, out);
+  }
+  return out;
 }
 
 /** The allow-listed copy of a profile that templates may read. */
 export function profileVars(p: RenderInput['profile'], sensitive: readonly string[]): Record<string, unknown> {
-  const deny = new Set(sensitive.map((s) => s.toLowerCase()));
   const out: Record<string, unknown> = { id: p.id, lifecycle: p.lifecycle ?? null, funnel_stage: p.funnelStage ?? null };
-  for (const [field, keys] of Object.entries(PROFILE_FIELDS)) {
+  for (const [field, paths] of pathsFor(sensitive)) {
     let value: unknown = null;
-    if (!deny.has(field)) {
-      for (const k of keys) {
-        if (deny.has(k.toLowerCase()) || deny.has(k.split('.')[0]!.toLowerCase())) continue;
-        const v = lookup(p.traits, k);
-        if (typeof v === 'string' && v.trim() !== '') { value = v.trim().slice(0, 100); break; }
-        if (typeof v === 'number' && Number.isFinite(v)) { value = v; break; }
-      }
+    for (const path of paths) {
+      const v = lookup(p.traits, path);
+      if (typeof v === 'string' && v.trim() !== '') { value = v.trim().slice(0, 100); break; }
+      if (typeof v === 'number' && Number.isFinite(v)) { value = v; break; }
     }
     out[field] = value;
   }
@@ -205,7 +215,7 @@ export function renderMessage(engines: Engines, m: MessageInput): RenderResult {
 
   const facts: PriceFact[] = [...m.products, ...m.recommendations].map((p) => ({ productId: p.id, name: p.name, currency: p.currency, price: p.price, salePrice: p.salePrice }));
   const offers = [...(m.offer ? [offerFact(m.offer)] : []), ...m.menuOffers];
-  const qa = checkContent(content, {
+  const qa = checkContentMemo(content, {
     channel: m.channel, purpose: m.template.purpose, rules: m.rules, allowedHosts: m.allowedHosts, products: facts, offers,
     currency: m.currency, unsubscribeUrl, postalAddress: m.postalAddress,
   });

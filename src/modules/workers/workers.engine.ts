@@ -27,6 +27,7 @@ const DAY = 86_400_000;
 /** Trigger events older than this (replays, imports of history) start no journey. */
 export const MAX_TRIGGER_AGE_MS = DAY;
 const YIELD_EVERY = 16;
+const LEASE_MS = 60_000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface LiveWorker { def: WorkerDefinition; version: number }
@@ -48,6 +49,8 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   const db = deps.db;
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
+  /** Due instances this process is advancing, to when (embedded store only; see runDue). */
+  const localLeases = new Map<string, number>();
   const stats: EngineStats = { entered: 0, upliftSkipped: 0, sendsPlanned: 0, stepsRun: 0, exits: 0, ticks: 0, advanceMs: 0, enterMs: 0, applyMs: 0 };
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -202,14 +205,21 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     stats.advanceMs += performance.now() - t0;
   }
 
-  /** Claims and advances due instances until none are due (bounded per call). */
+  /**
+   * Claims and advances due instances until none are due (bounded per call). On the embedded store
+   * the leases live here (claimDue `local`): a batch whose advance failed stays held for the lease
+   * time, as a written lease would, so it cannot block the journeys behind it on every tick.
+   */
   async function runDue(limit = 500, maxBatches = 20): Promise<number> {
     let n = 0;
     for (let b = 0; b < maxBatches; b++) {
       const nowMs = deps.clock.now();
-      const due = await claimDue(db, nowMs, limit, 60_000);
+      for (const [id, until] of localLeases) if (until <= nowMs) localLeases.delete(id);
+      const due = await claimDue(db, nowMs, limit, LEASE_MS, db.dialect === 'pglite' ? { held: [...localLeases.keys()] } : undefined);
       if (due.length === 0) break;
+      if (db.dialect === 'pglite') for (const inst of due) localLeases.set(inst.id, nowMs + LEASE_MS);
       await advance(due, nowMs);
+      for (const inst of due) localLeases.delete(inst.id);
       n += due.length;
       if (due.length < limit) break;
     }
@@ -351,8 +361,11 @@ export function traitsScope(t: ComputedTraits | undefined, nowMs: number): Recor
 export function profileScope(p: ProfileState, sensitive: readonly string[]): Record<string, unknown> {
   return { id: p.id, userId: p.userId, traits: filterSensitive(p.traits, sensitive), cart: p.cart, wishlist: p.wishlist, recentViews: p.recentViews, orders: p.orders, signals: p.signals, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt };
 }
+/** The lower-cased sensitive list as a set, once per list (the config's one array). */
+const blocked = new WeakMap<readonly string[], Set<string>>();
 export function filterSensitive(traits: Record<string, unknown>, sensitive: readonly string[]): Record<string, unknown> {
-  const block = new Set(sensitive.map((s) => s.toLowerCase()));
+  let block = blocked.get(sensitive);
+  if (!block) blocked.set(sensitive, block = new Set(sensitive.map((s) => s.toLowerCase())));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(traits)) if (!block.has(k.toLowerCase())) out[k] = v;
   return out;
