@@ -40,7 +40,7 @@ describe('policy', () => {
   const pl = DEFAULT_PLACEMENTS.find((p) => p.id === 'cart_nudge')!;
   const sc = (key: string, type: Candidate['type'], ucb: number, depth = 0): Scored => ({
     c: { key, type, arm: key, productIds: [], blockIds: [], margin: 0, cost: 0, depth, relevance: 0, riskReducer: false, prefMatch: 0, source: 't', theme: type === 'incentivize' ? 'percent_off' : undefined, offerId: type === 'incentivize' ? key : undefined },
-    p: 0.5, value: ucb, ucb,
+    p: 0.5, value: ucb, ucb, rank: ucb,
   });
   it('gates incentives that do not beat the best non-discount action, and keeps the shallowest that does', () => {
     const g = gateIncentives([sc('a', 'reassure', 10), sc('o5', 'incentivize', 12, 0.05), sc('o10', 'incentivize', 14, 0.1), sc('o3', 'incentivize', 9, 0.03), sc('none', 'none', 5)]);
