@@ -175,7 +175,7 @@ export function createLearner(deps: CoreDeps, c: {
       const arms: Record<string, { n: number; weights: Record<string, number> }> = {};
       for (const [arm, m] of store.models) {
         const weights: Record<string, number> = {};
-        m.m.forEach((w, i) => { if (w !== 0) weights[c.featureNames[i]!] = Math.round(w * 1000) / 1000; });
+        m.m.forEach((w, i) => { const r = Math.round(w * 1000) / 1000; if (r !== 0) weights[c.featureNames[i]!] = r; });
         arms[arm] = { n: m.n, weights };
       }
       const appr: Record<string, { decisions: number; agreed: number; agreement: number }> = {};
