@@ -1,19 +1,22 @@
 /**
- * Sharing strength across actions of one kind. An action's conversion model is its family's
- * model (one per action type and placement: every risk reducer at checkout, ...) plus the action's own
- * deviation, which is only an intercept:
+ * Sharing strength. An action's conversion model at a placement is silence's model there (the
+ * baseline: how likely this shopper is to buy here anyway), plus its family's difference from
+ * silence (one per action type and placement: every risk reducer at checkout, ...), plus the
+ * action's own deviation, which is only an intercept:
  *
- *   P(convert | a, x) = sigmoid(offset + (w_family(a) + w_a) . x),   w_a = (b_a, 0, ..., 0)
+ *   P(convert | a, x) = sigmoid(offset + (w_none@p + w_family(a) + w_a) . x),   w_a = (b_a, 0, ..., 0)
  *
- * So four reassurance actions that each saw a quarter of the checkouts teach one shared model of
- * "reassurance here, for this shopper", and each keeps its own level (free returns may beat a
- * warranty). The posterior is diagonal over the concatenated weights; an outcome updates both
- * parts by alternating Newton steps on the joint log-posterior (the Laplace approximation), and
- * the predictive variance of an action is the sum of its two parts' variances.
- * Silence and the recommender are one arm each and have no family. Pure: no I/O, no clock.
+ * So every decision at a placement teaches the baseline, the family learns only the increment over
+ * staying silent (shrunk toward none), four reassurance actions that each saw a quarter of the
+ * checkouts teach one model of "reassurance here, for this shopper", and each keeps its own level.
+ * (Two separate regressions for silence and reassurance each carried their own noise in a dozen
+ * weights, and a two-point true difference drowned in it.) The posterior is diagonal over the
+ * concatenated weights; an outcome updates every part by alternating Newton steps on the joint
+ * log-posterior (the Laplace approximation), and an action's predictive variance is the sum of its
+ * parts'. Silence and the recommender are one arm each. Pure: no I/O, no clock.
  */
 import { DIM } from './decisioning.features.ts';
-import { priorModel, sigmoid, type ArmModel, type ArmPrior, type Models } from './decisioning.model.ts';
+import { priorModel, sigmoid, SLOPE_Q, type ArmModel, type ArmPrior, type Models } from './decisioning.model.ts';
 
 /** Precision of a deviation's non-intercept weights: effectively pinned at 0. */
 const PINNED = 1e6;
@@ -30,10 +33,16 @@ export function familyOf(c: { arm: string; type: string }, prior: ArmPrior): str
   return `family:${c.type}${at >= 0 ? c.arm.slice(at) : ''}`;
 }
 
-/** A family starts from its kind's prior with no lift of its own (the members carry their lifts). */
+/**
+ * A family is a difference from silence: it starts from its kind's prior slopes (relevance,
+ * preference match, hesitation x risk reducer, depth ...) but four times as certain, so what is
+ * not learned stays near "no different from staying silent" instead of drifting with noise.
+ */
 export function familyPrior(prior: ArmPrior): ArmModel {
   const m = priorModel({ kind: prior.kind, lift: 0 });
+  m.q.fill(4 * SLOPE_Q);
   m.q[0] = 4; // with the deviation's 4: the same intercept variance (1/2) as a lone arm's prior
+  m.m[16] = 0; // continuity is the baseline's
   return m;
 }
 
@@ -44,76 +53,91 @@ export function deviationPrior(prior: ArmPrior): ArmModel {
   return { m, q, n: 0 };
 }
 
-/** The model a member is scored with: weights added, variances added (precisions combined). */
-export function combineModels(fam: ArmModel, dev: ArmModel): ArmModel {
-  const m = new Float64Array(DIM), q = new Float64Array(DIM);
-  for (let i = 0; i < DIM; i++) {
-    m[i] = fam.m[i]! + dev.m[i]!;
-    q[i] = 1 / (1 / fam.q[i]! + 1 / dev.q[i]!);
-  }
-  return { m, q, n: dev.n };
+/** The baseline of an arm `<key>@<placement>`: silence there (`none@<placement>`); none for silence itself and the recommender. */
+export function baselineOf(arm: string): string | undefined {
+  const at = arm.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const base = `none${arm.slice(at)}`;
+  return base === arm ? undefined : base;
+}
+
+/** The model an arm is scored with: its parts' weights added, their variances added. */
+export function combineModels(...parts: ArmModel[]): ArmModel {
+  if (parts.length === 1) return parts[0]!;
+  const m = new Float64Array(DIM), v = new Float64Array(DIM);
+  for (const p of parts) for (let i = 0; i < DIM; i++) { m[i] = m[i]! + p.m[i]!; v[i] = v[i]! + 1 / p.q[i]!; }
+  const q = new Float64Array(DIM);
+  for (let i = 0; i < DIM; i++) q[i] = 1 / v[i]!;
+  return { m, q, n: parts[parts.length - 1]!.n };
 }
 
 /**
- * One outcome for a member: alternating diagonal Newton steps on (family, deviation) to the joint
- * posterior mode, then each part's precision grows by p(1-p)x^2.
+ * One outcome for an arm made of parts (baseline, family, deviation): alternating diagonal Newton
+ * steps on the joint posterior mode, then each part's precision grows by p(1-p)x^2.
  */
-export function updateMember(fam: ArmModel, dev: ArmModel, x: Float64Array, y: 0 | 1, offset: number): { fam: ArmModel; dev: ArmModel } {
-  const wf = new Float64Array(fam.m), wd = new Float64Array(dev.m);
-  const prob = () => { let z = offset; for (let i = 0; i < DIM; i++) z += (wf[i]! + wd[i]!) * x[i]!; return sigmoid(z); };
-  const step = (w: Float64Array, m0: Float64Array, q0: Float64Array) => {
-    const p = prob(), r = p * (1 - p);
-    for (let i = 0; i < DIM; i++) {
-      const xi = x[i]!;
-      if (xi === 0) continue;
-      w[i] = w[i]! - (q0[i]! * (w[i]! - m0[i]!) - (y - p) * xi) / (q0[i]! + r * xi * xi);
+export function updateParts(parts: readonly ArmModel[], x: Float64Array, y: 0 | 1, offset: number): ArmModel[] {
+  const ws = parts.map((p) => new Float64Array(p.m));
+  const prob = () => { let z = offset; for (const w of ws) for (let i = 0; i < DIM; i++) z += w[i]! * x[i]!; return sigmoid(z); };
+  for (let it = 0; it < 4; it++) {
+    for (let k = 0; k < parts.length; k++) {
+      const w = ws[k]!, m0 = parts[k]!.m, q0 = parts[k]!.q;
+      const p = prob(), r = p * (1 - p);
+      for (let i = 0; i < DIM; i++) {
+        const xi = x[i]!;
+        if (xi === 0) continue;
+        w[i] = w[i]! - (q0[i]! * (w[i]! - m0[i]!) - (y - p) * xi) / (q0[i]! + r * xi * xi);
+      }
     }
-  };
-  for (let it = 0; it < 4; it++) { step(wf, fam.m, fam.q); step(wd, dev.m, dev.q); }
+  }
   const p = prob(), r = p * (1 - p);
-  const qf = new Float64Array(fam.q), qd = new Float64Array(dev.q);
-  for (let i = 0; i < DIM; i++) { const x2 = x[i]! * x[i]!; qf[i] = qf[i]! + r * x2; if (qd[i]! < PINNED) qd[i] = qd[i]! + r * x2; }
-  return { fam: { m: wf, q: qf, n: fam.n + 1 }, dev: { m: wd, q: qd, n: dev.n + 1 } };
+  return parts.map((part, k) => {
+    const q = new Float64Array(part.q);
+    for (let i = 0; i < DIM; i++) if (q[i]! < PINNED) q[i] = q[i]! + r * x[i]! * x[i]!;
+    return { m: ws[k]!, q, n: part.n + 1 };
+  });
 }
 
 /**
- * The models of all arms and families, with each arm's family remembered (so outcomes, which
- * name only the arm, update both). `modelOf` is what scoring uses; `learn` is one outcome.
+ * The models of all arms, families and baselines, with each arm's family remembered (so
+ * outcomes, which name only the arm, update every part). `modelOf` is what scoring uses; `learn`
+ * is one outcome.
  */
 export class ModelStore {
   readonly models: Models;
   readonly families: Map<string, string>;
   constructor(models: Models = new Map(), families: Map<string, string> = new Map()) { this.models = models; this.families = families; }
 
+  /** The keys of an arm's parts, outermost first (baseline, family, the arm itself). */
+  private partsOf(arm: string): string[] {
+    const fam = this.families.get(arm);
+    if (!fam) return [arm];
+    const base = baselineOf(arm);
+    return base ? [base, fam, arm] : [fam, arm];
+  }
+
   modelOf(c: { arm: string; type: string }, prior: () => ArmPrior): ArmModel {
-    let dev = this.models.get(c.arm);
-    let famKey = this.families.get(c.arm);
-    if (!dev) {
+    if (!this.models.has(c.arm)) {
       const p = prior();
-      famKey = familyOf(c, p);
-      dev = famKey ? deviationPrior(p) : priorModel(p);
-      this.models.set(c.arm, dev);
+      const famKey = familyOf(c, p);
+      this.models.set(c.arm, famKey ? deviationPrior(p) : priorModel(p));
       if (famKey) {
         this.families.set(c.arm, famKey);
         if (!this.models.has(famKey)) this.models.set(famKey, familyPrior(p));
       }
     }
-    const fam = famKey ? this.models.get(famKey) : undefined;
-    return fam ? combineModels(fam, dev) : dev;
+    const keys = this.partsOf(c.arm);
+    for (const k of keys) if (!this.models.has(k)) this.models.set(k, priorModel({ kind: 'none', lift: 0 })); // a baseline not scored yet
+    return combineModels(...keys.map((k) => this.models.get(k)!));
   }
 
   /** One outcome for an arm; false when the arm is unknown here (deleted or never scored). */
   learn(arm: string, x: Float64Array, y: 0 | 1, offset: number, update: (m: ArmModel, x: Float64Array, y: 0 | 1, offset: number) => ArmModel): boolean {
-    const dev = this.models.get(arm);
-    if (!dev) return false;
-    const famKey = this.families.get(arm);
-    const fam = famKey ? this.models.get(famKey) : undefined;
-    if (famKey && fam) {
-      const u = updateMember(fam, dev, x, y, offset);
-      this.models.set(famKey, u.fam); this.models.set(arm, u.dev);
-    } else {
-      this.models.set(arm, update(dev, x, y, offset));
-    }
+    const own = this.models.get(arm);
+    if (!own) return false;
+    const keys = this.partsOf(arm).filter((k) => this.models.has(k));
+    if (keys.length === 1) { this.models.set(arm, update(own, x, y, offset)); return true; }
+    const next = updateParts(keys.map((k) => this.models.get(k)!), x, y, offset);
+    keys.forEach((k, i) => this.models.set(k, next[i]!));
     return true;
   }
 }
