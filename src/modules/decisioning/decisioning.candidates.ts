@@ -172,7 +172,7 @@ export function buildCandidates(input: CandidateInput): { candidates: Candidate[
     if (cooling(key, pl.cooldownMinutes)) { remove(key, 'cooldown', `shown within ${pl.cooldownMinutes} minutes`); continue; }
     const pref = input.personalized ? Math.max(0, ...a.speaksTo.map((v) => shopper.preferences[v] ?? 0)) : 0;
     out.push({
-      key, type: a.type, arm: key, productIds: [], actionId: a.id, blockIds: a.blockIds, theme: a.theme, margin: B, cost: a.cost, depth: 0,
+      key, type: a.type, arm: `${key}@${pl.id}`, productIds: [], actionId: a.id, blockIds: a.blockIds, theme: a.theme, margin: B, cost: a.cost, depth: 0,
       relevance: 0, riskReducer: a.riskReducer, prefMatch: pref, source: 'actions', promised: promised?.themes.includes(a.theme) || undefined,
     });
   }
@@ -195,7 +195,7 @@ export function buildCandidates(input: CandidateInput): { candidates: Candidate[
       if (!check.ok) { remove(key, check.rule, check.detail); continue; }
       if (r?.maxDepth !== undefined && check.depth > r.maxDepth + 1e-9) { remove(key, 'restricted', `${(check.depth * 100).toFixed(1)}% off, deeper than the request's candidates.maxDepth`); continue; }
       out.push({
-        key, type, arm: key, productIds: linesInScope(o, lines).map((l) => l.productId), offerId: o.id, blockIds: [], theme: o.kind,
+        key, type, arm: `${key}@${pl.id}`, productIds: linesInScope(o, lines).map((l) => l.productId), offerId: o.id, blockIds: [], theme: o.kind,
         margin: round2(lines.reduce((s, l) => s + (l.price - (l.cost ?? 0)) * l.quantity, 0)), cost: check.discount, depth: check.depth,
         relevance: 0, riskReducer: o.kind === 'free_shipping', prefMatch: input.personalized ? shopper.preferences.deal_seeking ?? 0 : 0,
         source: 'offers', promised: promised?.offerIds.includes(o.id) || undefined,
@@ -203,6 +203,6 @@ export function buildCandidates(input: CandidateInput): { candidates: Candidate[
     }
   }
 
-  if (pl.allowNone && !(r?.allowNone === false && out.length > 0)) out.push({ key: 'none', type: 'none', arm: 'none', productIds: [], blockIds: [], margin: B, cost: 0, depth: 0, relevance: 0, riskReducer: false, prefMatch: 0, source: 'policy' });
+  if (pl.allowNone && !(r?.allowNone === false && out.length > 0)) out.push({ key: 'none', type: 'none', arm: `none@${pl.id}`, productIds: [], blockIds: [], margin: B, cost: 0, depth: 0, relevance: 0, riskReducer: false, prefMatch: 0, source: 'policy' });
   return { candidates: out, removed };
 }

@@ -1,8 +1,12 @@
 /**
  * Outcome learning. Each decision's chosen arms and feature vectors wait in memory for their
- * attribution window; an order by the same shopper inside the window rewards them (y = 1, reward
- * = revenue - COGS at the order's time - discount), and the window's end without one counts as
- * y = 0. Views and clicks (`Decision Viewed` / `Decision Clicked` with a decisionId) are recorded.
+ * attribution window; an order by the same shopper inside the window marks them converted (the
+ * log gets reward = revenue - COGS at the order's time - discount at once), and the window's end
+ * without one is y = 0. The model learns both outcomes only when the window closes (censoring):
+ * a decision still inside its window is neither a negative nor yet a positive, so an arm chosen
+ * often lately is not inflated by its quick conversions while its non-conversions are still
+ * pending (learning positives at once and negatives a window later made arms that were chosen in
+ * a stretch look better than they are, and then worse, so the policy swung between them). Views and clicks (`Decision Viewed` / `Decision Clicked` with a decisionId) are recorded.
  * Models are snapshotted to the database every 30 s when they changed; the version stamped on a
  * decision is `<snapshot>+<updates since>`. After a restart, open decisions are re-read.
  *
@@ -13,14 +17,15 @@ import { newId, type CoreDeps } from '../../core/index.ts';
 import type { CachedProduct, CatalogCache, CatalogService } from '../catalog/index.ts';
 import type { AppliedBatch, OrderRow } from '../profiles/index.ts';
 import type { DecisionLog } from './decisioning.log.ts';
-import { deserializeModels, priorModel, serializeModels, updateModel, type ArmModel, type ArmPrior, type Models, type SerializedModels } from './decisioning.model.ts';
+import { ModelStore } from './decisioning.hierarchy.ts';
+import { deserializeModels, serializeModels, updateModel, type ArmModel, type ArmPrior, type SerializedModels } from './decisioning.model.ts';
 import type { Candidate } from './decisioning.types.ts';
 
 const SNAPSHOT_MS = 30_000;
 const SWEEP_MS = 60_000;
 const MAX_OPEN = 500_000;
 
-interface Open { id: string; profileId: string | null; atMs: number; learn: Array<{ arm: string; x: Float64Array | number[]; offset: number }> }
+interface Open { id: string; profileId: string | null; atMs: number; learn: Array<{ arm: string; x: Float64Array | number[]; offset: number }>; /** An order came inside the window (learned as y = 1 when it closes). */ converted?: boolean }
 
 export interface Learner {
   modelOf(c: Candidate): ArmModel;
@@ -29,7 +34,7 @@ export interface Learner {
   applyBatch(batch: AppliedBatch): void;
   /** Processes what applyBatch queued; resolves when done (tests). */
   settle(): Promise<void>;
-  /** Closes windows that ended: y = 0 for their arms. Returns how many. */
+  /** Closes windows that ended: each decision's arms learn y = 1 if it converted, else 0. Returns how many. */
   sweep(): Promise<number>;
   noteApprentice(placement: string, agreed: boolean): void;
   stats(): { version: string; updates: number; arms: Record<string, { n: number; weights: Record<string, number> }>; open: number; apprentice: Record<string, { decisions: number; agreed: number; agreement: number }> };
@@ -42,7 +47,7 @@ export function createLearner(deps: CoreDeps, c: {
 }): Learner {
   const windowMs = deps.config.brain.attributionWindowHours * 3_600_000;
   const outcomeEvent = deps.config.brain.outcomeEvent;
-  let models: Models = new Map();
+  let store = new ModelStore();
   let snapshot = 'mdl_prior', updates = 0, sinceSnapshot = 0, dirty = false;
   const open = new Map<string, Open>();
   const byProfile = new Map<string, Set<string>>();
@@ -50,24 +55,18 @@ export function createLearner(deps: CoreDeps, c: {
   let queue: Promise<void> = Promise.resolve();
   const timers: NodeJS.Timeout[] = [];
 
-  const modelFor = (arm: string, prior: () => ArmPrior): ArmModel => {
-    let m = models.get(arm);
-    if (!m) { m = priorModel(prior()); models.set(arm, m); }
-    return m;
-  };
   const learn = (o: Open, y: 0 | 1) => {
     for (const l of o.learn) {
       const x = l.x instanceof Float64Array ? l.x : Float64Array.from(l.x);
-      const m = models.get(l.arm);
-      if (!m) continue; // arm unknown to this process (deleted or never seen): nothing to update
-      models.set(l.arm, updateModel(m, x, y, l.offset));
-      updates++; sinceSnapshot++; dirty = true;
+      // An arm unknown to this process (deleted or never seen) has nothing to update.
+      if (store.learn(l.arm, x, y, l.offset, updateModel)) { updates++; sinceSnapshot++; dirty = true; }
     }
   };
-  const close = (o: Open) => {
-    open.delete(o.id);
+  /** Stops matching orders to the decision (it converted or its window closed). */
+  const unindex = (o: Open) => {
     if (o.profileId) { const s = byProfile.get(o.profileId); s?.delete(o.id); if (s && s.size === 0) byProfile.delete(o.profileId); }
   };
+  const close = (o: Open) => { open.delete(o.id); unindex(o); };
 
   async function unitCost(item: Record<string, unknown>, atMs: number): Promise<number | undefined> {
     const pid = typeof item.productId === 'string' ? item.productId : undefined;
@@ -124,9 +123,9 @@ export function createLearner(deps: CoreDeps, c: {
       const reward = await out.reward();
       for (const id of [...ids]) {
         const o = open.get(id);
-        if (!o || out.atMs < o.atMs || out.atMs > o.atMs + windowMs) continue;
-        learn(o, 1);
-        close(o);
+        if (!o || o.converted || out.atMs < o.atMs || out.atMs > o.atMs + windowMs) continue;
+        o.converted = true;
+        unindex(o);
         marks.push({ id, orderId: out.orderId, reward, outcomeAt: new Date(out.atMs).toISOString() });
       }
     }
@@ -138,9 +137,9 @@ export function createLearner(deps: CoreDeps, c: {
     const marks: Parameters<DecisionLog['mark']>[0] = [];
     for (const o of [...open.values()]) {
       if (o.atMs + windowMs > now) continue;
-      learn(o, 0);
+      learn(o, o.converted ? 1 : 0);
       close(o);
-      marks.push({ id: o.id, reward: 0, outcomeAt: new Date(now).toISOString() });
+      if (!o.converted) marks.push({ id: o.id, reward: 0, outcomeAt: new Date(now).toISOString() });
     }
     await c.log.mark(marks);
     return marks.length;
@@ -150,14 +149,14 @@ export function createLearner(deps: CoreDeps, c: {
     if (!dirty) return;
     dirty = false;
     const version = newId('mdl', deps.clock);
-    const state = { arms: serializeModels(models), features: c.featureNames, apprentice: Object.fromEntries(apprentice) };
+    const state = { arms: serializeModels(store.models), families: Object.fromEntries(store.families), features: c.featureNames, apprentice: Object.fromEntries(apprentice) };
     await deps.db.query('insert into decision_models (version, created_at, updates, state) values ($1, $2, $3, $4)',
       [version, new Date(deps.clock.now()).toISOString(), updates, JSON.stringify(state)]);
     snapshot = version; sinceSnapshot = 0;
   }
 
   return {
-    modelOf: (cand) => modelFor(cand.arm, () => c.priorOf(cand)),
+    modelOf: (cand) => store.modelOf(cand, () => c.priorOf(cand)),
     version: () => `${snapshot}+${sinceSnapshot}`,
     track(d) {
       if (open.size >= MAX_OPEN) { const oldest = open.values().next().value; if (oldest) close(oldest); }
@@ -174,9 +173,9 @@ export function createLearner(deps: CoreDeps, c: {
     },
     stats() {
       const arms: Record<string, { n: number; weights: Record<string, number> }> = {};
-      for (const [arm, m] of models) {
+      for (const [arm, m] of store.models) {
         const weights: Record<string, number> = {};
-        m.m.forEach((w, i) => { if (w !== 0) weights[c.featureNames[i]!] = Math.round(w * 1000) / 1000; });
+        m.m.forEach((w, i) => { const r = Math.round(w * 1000) / 1000; if (r !== 0) weights[c.featureNames[i]!] = r; });
         arms[arm] = { n: m.n, weights };
       }
       const appr: Record<string, { decisions: number; agreed: number; agreement: number }> = {};
@@ -184,15 +183,24 @@ export function createLearner(deps: CoreDeps, c: {
       return { version: `${snapshot}+${sinceSnapshot}`, updates, arms, open: open.size, apprentice: appr };
     },
     async start() {
-      const r = await deps.db.query<{ version: string; updates: string | number; state: { arms: SerializedModels; apprentice?: Record<string, { decisions: number; agreed: number }> } }>(
+      const r = await deps.db.query<{ version: string; updates: string | number; state: { arms: SerializedModels; families?: Record<string, string>; apprentice?: Record<string, { decisions: number; agreed: number }> } }>(
         'select version, updates, state from decision_models order by created_at desc, version desc limit 1');
       const row = r.rows[0];
       if (row) {
-        models = deserializeModels(row.state.arms);
+        // A snapshot from before families and per-placement arms (no `families`) keeps only the
+        // recommender; the other arms restart from their priors.
+        const families = new Map(Object.entries(row.state.families ?? {}));
+        const models = deserializeModels(row.state.arms);
+        if (!row.state.families) for (const arm of [...models.keys()]) if (arm !== 'recommend') models.delete(arm);
+        store = new ModelStore(models, families);
         snapshot = row.version; updates = Number(row.updates);
         for (const [k, v] of Object.entries(row.state.apprentice ?? {})) apprentice.set(k, v);
       }
-      for (const d of await c.log.open(deps.clock.now() - windowMs)) if (d.learn) this.track({ id: d.id, profileId: d.profileId, atMs: d.atMs, learn: d.learn });
+      for (const d of await c.log.open(deps.clock.now() - windowMs)) {
+        if (!d.learn) continue;
+        this.track({ id: d.id, profileId: d.profileId, atMs: d.atMs, learn: d.learn });
+        if (d.converted) { const o = open.get(d.id); if (o) { o.converted = true; unindex(o); } }
+      }
       const every = (ms: number, f: () => Promise<unknown>) => {
         const t = setInterval(() => { f().catch((e: unknown) => deps.log.error({ err: e }, 'learner task failed')); }, ms);
         t.unref(); timers.push(t);

@@ -10,7 +10,8 @@ import { computeCatalogStats } from './decisioning.candidates.ts';
 import { DEFAULT_ACTIONS, DEFAULT_PLACEMENTS } from './decisioning.defaults.ts';
 import { runDecision } from './decisioning.engine.ts';
 import type { ShopperView } from './decisioning.features.ts';
-import { armPrior, priorModel, updateModel, type ArmModel } from './decisioning.model.ts';
+import { ModelStore } from './decisioning.hierarchy.ts';
+import { armPrior, priorModel, updateModel } from './decisioning.model.ts';
 import type { Candidate, PlacementDef } from './decisioning.types.ts';
 
 let f: BrainFixture;
@@ -35,12 +36,8 @@ const placement: PlacementDef = { ...DEFAULT_PLACEMENTS.find((p) => p.id === 'ch
 /** Runs `n` decisions against a world where `truth[key]` is the conversion probability. */
 function simulate(truth: Record<string, number>, n: number, seed: number) {
   const rng = seededRandom(seed);
-  const models = new Map<string, ArmModel>();
-  const modelOf = (c: Candidate) => {
-    let m = models.get(c.arm);
-    if (!m) { m = priorModel(armPrior(c, (id) => DEFAULT_ACTIONS.find((a) => a.id === id)?.priorLift ?? 0)); models.set(c.arm, m); }
-    return m;
-  };
+  const store = new ModelStore();
+  const modelOf = (c: Candidate) => store.modelOf(c, () => armPrior(c, (id) => DEFAULT_ACTIONS.find((a) => a.id === id)?.priorLift ?? 0));
   const stats = computeCatalogStats(f.cache);
   const chosen: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -54,7 +51,7 @@ function simulate(truth: Record<string, number>, n: number, seed: number) {
     const a = out.result.actions[0]!;
     chosen.push(a.key);
     const y = rng() < (truth[a.key] ?? 0) ? 1 : 0;
-    for (const l of out.learn) models.set(l.arm, updateModel(models.get(l.arm)!, l.x, y, l.offset));
+    for (const l of out.learn) store.learn(l.arm, l.x, y, l.offset, updateModel);
   }
   const last = chosen.slice(-1000);
   const share = (k: string) => last.filter((x) => x === k).length / last.length;

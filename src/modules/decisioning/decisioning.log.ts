@@ -54,7 +54,8 @@ export interface DecisionLog {
   list(q: { profileId?: string | undefined; placement?: string | undefined; before?: string | undefined; after?: { at: string; id: string } | undefined; limit: number }): Promise<DecisionSummary[]>;
   recent(profileId: string, sinceMs: number): Promise<Array<{ placement: string; atMs: number; keys: string[]; silent: boolean }>>;
   /** Decisions still inside their attribution window with no outcome yet (learner restart). */
-  open(sinceMs: number): Promise<Array<{ id: string; profileId: string | null; atMs: number; learn: StoredDecision['learn'] }>>;
+  /** Decisions since `sinceMs` whose window the learner has not closed: no outcome yet, or converted (learned at the window's end). */
+  open(sinceMs: number): Promise<Array<{ id: string; profileId: string | null; atMs: number; learn: StoredDecision['learn']; converted: boolean }>>;
   mark(updates: Array<{ id: string; viewedAt?: string; clickedAt?: string; orderId?: string; reward?: number; outcomeAt?: string }>): Promise<void>;
   /**
    * Decisions of a placement for off-policy evaluation, oldest first: the first slot's action and
@@ -162,9 +163,11 @@ export function createDecisionLog(deps: CoreDeps): DecisionLog {
     },
     async open(sinceMs) {
       await flush();
-      const r = await deps.db.query<{ id: string; profile_id: string | null; at: Date; detail: string }>(
-        `select id, profile_id, at, detail from decisions where at >= $1 and outcome_at is null order by at`, [new Date(sinceMs).toISOString()]);
-      return r.rows.map((x) => ({ id: x.id, profileId: x.profile_id, atMs: x.at.getTime(), learn: decodeRecord(x.detail).learn }));
+      // Inside its window a converted decision is not learned yet (the learner waits for the window
+      // to close); a swept one has at < sinceMs.
+      const r = await deps.db.query<{ id: string; profile_id: string | null; at: Date; detail: string; order_id: string | null }>(
+        `select id, profile_id, at, detail, order_id from decisions where at >= $1 and (outcome_at is null or order_id is not null) order by at`, [new Date(sinceMs).toISOString()]);
+      return r.rows.map((x) => ({ id: x.id, profileId: x.profile_id, atMs: x.at.getTime(), learn: decodeRecord(x.detail).learn, converted: x.order_id !== null }));
     },
     async mark(list) {
       if (list.length === 0) return;

@@ -40,12 +40,22 @@ describe('policy', () => {
   const pl = DEFAULT_PLACEMENTS.find((p) => p.id === 'cart_nudge')!;
   const sc = (key: string, type: Candidate['type'], ucb: number, depth = 0): Scored => ({
     c: { key, type, arm: key, productIds: [], blockIds: [], margin: 0, cost: 0, depth, relevance: 0, riskReducer: false, prefMatch: 0, source: 't', theme: type === 'incentivize' ? 'percent_off' : undefined, offerId: type === 'incentivize' ? key : undefined },
-    p: 0.5, value: ucb, ucb,
+    p: 0.5, value: ucb, ucb, rank: ucb,
   });
   it('gates incentives that do not beat the best non-discount action, and keeps the shallowest that does', () => {
     const g = gateIncentives([sc('a', 'reassure', 10), sc('o5', 'incentivize', 12, 0.05), sc('o10', 'incentivize', 14, 0.1), sc('o3', 'incentivize', 9, 0.03), sc('none', 'none', 5)]);
     expect(g.kept.map((s) => s.c.key)).toEqual(['a', 'o5', 'none']);
     expect(g.removed).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'o3', rule: 'prefer_non_discount' }), expect.objectContaining({ key: 'o10', rule: 'deeper_than_needed' })]));
+  });
+  it('chooses an incentive by its mean, not its optimistic value (conservative exploration)', () => {
+    // o5 is optimistically best (ucb 14) but its mean (8) is below reassurance's (a: ucb 10)
+    const o5: Scored = { ...sc('o5', 'incentivize', 14, 0.05), value: 8, rank: 8 };
+    const pool = [sc('a', 'reassure', 10), o5, sc('none', 'none', 5)];
+    const g = gateIncentives(pool);
+    expect(g.kept.map((s) => s.c.key)).toContain('o5'); // still eligible, so exploration may try it
+    expect(choose({ scored: g.kept, placement: pl, count: 1, exploration: 0, rng: () => 0.5 }).picks[0]!.s.c.key).toBe('a');
+    const sure: Scored = { ...o5, value: 11, rank: 11 };
+    expect(choose({ scored: [sc('a', 'reassure', 10), sure], placement: pl, count: 1, exploration: 0, rng: () => 0.5 }).picks[0]!.s.c.key).toBe('o5');
   });
   it('gives exact propensities under the exploration floor and stops at silence', () => {
     const pool = [sc('a', 'reassure', 10), sc('b', 'reassure', 8), sc('none', 'none', 9)];

@@ -3,7 +3,7 @@
  *
  *   value(a) = lever(a) * P(convert | a, x) * (basket margin - giveaway) - contact cost
  *
- * Choice is optimistic (UCB on the log-odds: z + alpha * sd) with an exploration floor: with
+ * Choice is optimistic (UCB on the log-odds: z + alpha * sd; incentives by their mean) with an exploration floor: with
  * probability epsilon a slot is drawn uniformly from the eligible set, so every logged choice has
  * an exact propensity, (1 - eps) * [a = target] + eps / |eligible|. Pure: randomness is passed in.
  */
@@ -24,7 +24,12 @@ export function scoreCandidates(cands: readonly Candidate[], X: Float64Array, mo
     const lever = placement.levers[c.type] ?? 1;
     const net = c.margin - c.cost;
     const contact = c.type === 'none' ? 0 : placement.contactCost;
-    out[i] = { c, p, value: lever * p * net - contact, ucb: lever * pu * net - contact };
+    const value = lever * p * net - contact, ucb = lever * pu * net - contact;
+    // Incentives are not chosen optimistically (conservative exploration): a discount's uncertain
+    // upside costs real margin (and teaches shoppers to wait for codes), so the policy's own
+    // choice ranks one by its posterior mean; the optimistic value only keeps it in the eligible
+    // set (the gate below), where the exploration floor still tries it.
+    out[i] = { c, p, value, ucb, rank: isIncentive(c.type) && !c.promised ? value : ucb };
   }
   return out;
 }
@@ -91,7 +96,7 @@ export function choose(input: ChooseInput): ChooseOutput {
     const pool = remaining.filter((s) => (placement.allowNone || s.c.type !== 'none') && (!input.canAdd || input.canAdd(picks, s)));
     if (pool.length === 0) break;
     let greedy = pool[0]!;
-    for (const s of pool) if (s.ucb > greedy.ucb) greedy = s;
+    for (const s of pool) if (s.rank > greedy.rank) greedy = s;
     const target = input.baseline?.(pool) ?? greedy;
     if (slot === picks.length && greedyFirst === undefined) { greedyFirst = greedy; targetFirst = target; }
     let chosen = target, why = input.baseline ? 'apprentice: the baseline rule\'s choice' : 'highest optimistic expected contribution';

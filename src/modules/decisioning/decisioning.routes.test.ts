@@ -11,8 +11,12 @@ const batch = async (messages: Array<Record<string, unknown>>) => {
 };
 const decide = (body: unknown, auth?: string) => api('POST', '/v1/decide', body, auth);
 
+// The real clock, which one test moves past the attribution window.
+let skewMs = 0;
+const clock = { now: () => Date.now() + skewMs };
+
 beforeAll(async () => {
-  s = await startTestServer({ brain: { globalHoldoutPct: 0, exploration: 0 } });
+  s = await startTestServer({ clock, brain: { globalHoldoutPct: 0, exploration: 0 } });
   expect((await api('PUT', '/v1/catalog/locations', { locations: [{ id: 'store_a', name: 'Store A', type: 'store' }] })).status).toBe(200);
   const products = [1, 2, 3, 4, 5, 6].map((i) => ({ id: `p${i}`, title: `Product ${i}`, category: 'Home', price: 40 + i * 10, cost: 15 + i * 3, currency: 'USD' }));
   products.push({ id: 'p_oos', title: 'Sold out', category: 'Home', price: 500, cost: 50, currency: 'USD' });
@@ -123,8 +127,15 @@ describe('POST /v1/decide', () => {
     expect(e.body.outcome.clickedAt).toBeTruthy();
     expect(e.body.outcome.orderId).toBe('ord-1');
     expect(e.body.outcome.reward).toBe(80 - 27 - 5); // revenue - COGS (p4 costs 27) - discount
+    // Censoring: the conversion is learned when the decision's window closes, not before.
+    const before = (await api('GET', '/v1/models')).body.updates;
+    skewMs = 8 * 24 * 3_600_000; // past the 7-day window
+    try {
+      expect(await s.braid.decisioning.learner.sweep()).toBeGreaterThan(0);
+    } finally { skewMs = 0; }
     const m = await api('GET', '/v1/models');
-    expect(m.body.updates).toBeGreaterThan(0);
+    expect(m.body.updates).toBeGreaterThan(before);
+    expect((await api('GET', `/v1/decisions/${id}`)).body.outcome.reward).toBe(80 - 27 - 5); // the positive stays
   });
 });
 

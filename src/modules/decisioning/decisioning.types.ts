@@ -98,7 +98,10 @@ export interface DecideRequest {
 export interface Candidate {
   key: string;
   type: ActionType;
-  /** The model arm that predicts its conversion. */
+  /**
+   * The model arm that predicts its conversion: `<key>@<placement>` (silence at checkout and
+   * silence in a cart email are different outcomes), except the recommender, one arm everywhere.
+   */
   arm: string;
   productIds: string[];
   offerId?: string | undefined;
@@ -128,8 +131,10 @@ export interface Scored {
   p: number;
   /** Expected contribution with the posterior mean (what we believe). */
   value: number;
-  /** Optimistic expected contribution (what we choose by: UCB). */
+  /** Optimistic expected contribution (UCB: what the incentive gate compares). */
   ucb: number;
+  /** What the policy's own choice ranks by: `ucb`, but `value` for incentives (conservative). */
+  rank: number;
 }
 
 export interface ChosenAction {
