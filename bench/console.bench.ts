@@ -232,12 +232,14 @@ try {
   let worstDuring: [string, number] = ['', 0];
   for (const [, path] of calls.filter(([, p]) => isReport(p))) {
     let done = false;
+    const t0 = performance.now();
     const refresh = get(`${path}${path.includes('?') ? '&' : '?'}fresh=true`).finally(() => { done = true; });
     for (let i = 0; !done; i++) {
       const [name, probe] = probes[i % probes.length]!;
       const { ms } = await get(probe);
       during.push(ms);
       if (ms > worstDuring[1]) worstDuring = [name, ms];
+      if (process.env.BENCH_TRACE && ms > 1000) log(`  ${name} ${Math.round(ms)} ms during ${path} (ended ${Math.round(performance.now() - t0)} ms into it)`);
     }
     await refresh;
   }
