@@ -49,6 +49,21 @@ export async function planProfileSlices(db: Db, unitsPerSlice: number): Promise<
   return out;
 }
 
+/**
+ * Runs `fn` when no other report slice of this process is waiting for or holding `db`. The
+ * priority lock serves a low-priority waiter ahead of the API once it has waited 250 ms, so
+ * several reports computed at once (the refresher's, a `fresh=true` click) would each put a slice
+ * in the low lane and an API call could wait behind all of them in turn; one at a time, it waits
+ * behind one slice at most.
+ */
+export function takeSliceTurn<T>(db: object, fn: () => Promise<T>): Promise<T> {
+  const prev = turns.get(db) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  turns.set(db, run.then(() => undefined, () => undefined));
+  return run;
+}
+const turns = new WeakMap<object, Promise<void>>();
+
 /** A decimal number as an integer of 10^-scale units (text as Postgres prints numeric: no exponent). */
 function parseDecimal(s: string): { v: bigint; scale: number } {
   const neg = s.startsWith('-');

@@ -21,7 +21,7 @@
  * conversion) is the shopper's behaviour and stays.
  */
 import type { Db, Queryable } from '../../core/index.ts';
-import { DEFAULT_UNITS_PER_SLICE, mergeSliceRows, planProfileSlices, type ProfileRange } from './reports.workers.slices.ts';
+import { DEFAULT_UNITS_PER_SLICE, mergeSliceRows, planProfileSlices, takeSliceTurn, type ProfileRange } from './reports.workers.slices.ts';
 
 /** Per-shopper outcomes; means are per shopper entered (conversion rate = mean of `converted`). */
 export const WORKER_METRICS = ['converted', 'orders', 'revenue', 'cogs', 'discount', 'contact_cost', 'contribution', 'messages', 'unsubscribed'] as const;
@@ -137,14 +137,14 @@ export async function aggregateUnits(db: Db, q: UnitQuery, opts: { unitsPerSlice
   const ranges = await planProfileSlices(db, perSlice);
   const parts: Array<Array<Record<string, unknown>>> = [];
   for (const range of ranges) {
-    parts.push(await db.transaction(async (tx) => {
+    parts.push(await takeSliceTurn(db, () => db.transaction(async (tx) => {
       await tx.query(`set local work_mem = '128MB'`);
       await tx.query(`set local enable_nestloop = off`);
       // Disabling a join method inflates the plan's cost estimate past jit_above_cost: on a Postgres
       // server with JIT, compiling this statement's expressions would cost seconds. (PGlite has no JIT.)
       await tx.query(`set local jit = off`);
       return aggregateSlice(tx, q, range);
-    }, { priority: 'low' }));
+    }, { priority: 'low' })));
   }
   const all = mergeSliceRows(parts, (r) => [r.wk, r.arm, r.version, r.cohort, r.bucket], SUM_COLUMNS).map((r) => toAggregate(r, isByWorker(q)));
   const excluded = (r: { arm: string }) => r.arm === EXCLUDED;
