@@ -13,7 +13,9 @@
  * (`?fresh=true`, RR runs), reported apart as "fresh_reports".
  *
  * Last line: one JSON object, {"products","shoppers","history":{table:rows},"seed_rows","seed_rows_per_s","start_s",
- * "max_list_api_ms","slowest_list","max_page_api_ms","max_p50_page_api_ms","slowest","calls":{name:[p50,max,cpu]},"fresh_reports":{name:[p50,max,cpu]}}
+ * "max_list_api_ms","slowest_list","max_page_api_ms","max_p50_page_api_ms","slowest","max_api_ms_during_refresh","slowest_during_refresh",
+ * "p50_api_ms_during_refresh","api_calls_during_refresh","calls":{name:[p50,max,cpu]},"fresh_reports":{name:[p50,max,cpu]}}
+ * (…_during_refresh: the shopper 360 and list calls made back to back while each report is computed live, `fresh=true`.)
  * (max_list_api_ms: every call but the reports, whose cost grows with the history they aggregate).
  *   --products N (default 100000)   --shoppers N (default 1000000)   --runs R (default 15)   --report-runs RR (default 3)
  *   --data DIR (reuse a seeded dir; default a temp dir, removed at the end)
@@ -222,6 +224,28 @@ try {
     fresh[name] = [Math.round(ms[Math.floor(ms.length / 2)]! * 10) / 10, Math.round(ms[ms.length - 1]! * 10) / 10, Math.round(cpu)];
     log(`${(name + ' (fresh)').padEnd(28)} p50 ${fresh[name][0].toFixed(1).padStart(8)} ms  max ${fresh[name][1].toFixed(1).padStart(8)} ms  cpu ${cpu.toFixed(0).padStart(6)} ms`);
   }
+  // What a refresh costs everyone else: while each report is computed live (as the snapshot
+  // refresher does, one at a time), the shopper 360 and the lists are called back to back; the
+  // worst of their latencies is the stall a refresh puts on the API (reports.workers.slices).
+  const probes = calls.filter(([name]) => ['shopper 360', 'heavy shopper 360', 'shoppers page 1', 'shopper events', 'worker journeys page 1', 'decisions page 1'].includes(name));
+  const during: number[] = [];
+  let worstDuring: [string, number] = ['', 0];
+  for (const [, path] of calls.filter(([, p]) => isReport(p))) {
+    let done = false;
+    const t0 = performance.now();
+    const refresh = get(`${path}${path.includes('?') ? '&' : '?'}fresh=true`).finally(() => { done = true; });
+    for (let i = 0; !done; i++) {
+      const [name, probe] = probes[i % probes.length]!;
+      const { ms } = await get(probe);
+      during.push(ms);
+      if (ms > worstDuring[1]) worstDuring = [name, ms];
+      if (process.env.BENCH_TRACE && ms > 1000) log(`  ${name} ${Math.round(ms)} ms during ${path} (ended ${Math.round(performance.now() - t0)} ms into it)`);
+    }
+    await refresh;
+  }
+  during.sort((a, b) => a - b);
+  const duringFigures = { max_api_ms_during_refresh: Math.round(worstDuring[1] * 10) / 10, slowest_during_refresh: worstDuring[0], p50_api_ms_during_refresh: Math.round((during[Math.floor(during.length / 2)] ?? 0) * 10) / 10, api_calls_during_refresh: during.length };
+  log(`during refreshes: ${during.length} calls, p50 ${duringFigures.p50_api_ms_during_refresh} ms, max ${duringFigures.max_api_ms_during_refresh} ms (${worstDuring[0]})`);
   // A sanity check that the searches found what they should (a fast empty answer proves nothing).
   const hit = (await get(`/v1/profiles?q=cus_${mid}&limit=25`)).body.items;
   if (hit.length !== 1 || hit[0].profileId !== `prf_bench${mid}`) throw new Error(`search by user id found ${JSON.stringify(hit).slice(0, 200)}`);
@@ -234,7 +258,7 @@ try {
   const slowest = worst(entries), slowestList = worst(lists);
   log(JSON.stringify({
     products: P, shoppers: S, history, seed_rows: seeded.rows, seed_rows_per_s: seeded.seconds ? Math.round(seeded.rows / seeded.seconds) : null, start_s: Math.round(startS * 10) / 10,
-    runs: R, report_runs: RR, max_list_api_ms: slowestList[1][1], slowest_list: slowestList[0], max_page_api_ms: slowest[1][1], max_p50_page_api_ms: Math.max(...entries.map((e) => e[1][0])), slowest: slowest[0], calls: figures, fresh_reports: fresh,
+    runs: R, report_runs: RR, max_list_api_ms: slowestList[1][1], slowest_list: slowestList[0], max_page_api_ms: slowest[1][1], max_p50_page_api_ms: Math.max(...entries.map((e) => e[1][0])), slowest: slowest[0], ...duringFigures, calls: figures, fresh_reports: fresh,
   }));
 } finally {
   await stopBraidProcess(braid, 30_000);

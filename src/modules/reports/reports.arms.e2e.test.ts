@@ -15,6 +15,7 @@ import { studentTQuantile } from '../stats/index.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
 import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import { createWorkerReports } from './index.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
 const HOUR = 3_600_000;
@@ -244,5 +245,13 @@ describe('A/B/n arms of a worker', () => {
     expect(after.experiment.key).toBe('promo');
     expect(after.arms).toEqual(before.arms);
     expect((await s.api('GET', '/v1/reports/workers/wkr_ab/arms?experiment=promo')).body.units).toEqual(before.units);
+  });
+
+  it('reports the arms the same to the last digit in many slices of shoppers as in one statement', async () => {
+    const deps = { db: s.braid.db, config: s.braid.config, clock, workers: s.braid.workers };
+    const sliced = createWorkerReports({ ...deps, unitsPerSlice: 3 }), whole = createWorkerReports({ ...deps, unitsPerSlice: Infinity });
+    const arms = await whole.arms('wkr_ab', { experiment: 'promo' });
+    expect(arms.arms.length).toBeGreaterThan(1);
+    expect(await sliced.arms('wkr_ab', { experiment: 'promo' })).toEqual(arms);
   });
 });

@@ -305,4 +305,29 @@ describe('worker reports', () => {
       for (const [i, id] of ids.entries()) expect(grouped[i]).toEqual(await reports.worker(id, { ...period, cohort }));
     }
   }, 60_000);
+
+  it('computes every report the same to the last digit in many slices of shoppers as in one statement', async () => {
+    // Slices are transactions of their own (at low priority): count them, so the test proves it sliced.
+    let txs = 0;
+    const db = s.braid.db;
+    const counted = { ...db, dialect: db.dialect, query: db.query.bind(db), transaction: ((fn, o) => { txs++; return db.transaction(fn, o); }) as typeof db.transaction };
+    const deps = { config: s.braid.config, clock, workers: s.braid.workers };
+    const sliced = createWorkerReports({ ...deps, db: counted, unitsPerSlice: 3 });
+    const whole = createWorkerReports({ ...deps, db, unitsPerSlice: Infinity });
+    const q = { sinceMs: T0 - 48 * HOUR, untilMs: T0 + 110 * HOUR };
+    const week = { ...q, bucketMs: 24 * HOUR };
+    for (const cohort of [undefined, 'lifecycle', 'tier', 'channel'] as const) {
+      for (const id of ['wkr_nudge', '_all']) expect(await sliced.worker(id, { ...q, cohort })).toEqual(await whole.worker(id, { ...q, cohort }));
+      expect(await sliced.placement('email_cart_recovery', { ...q, cohort })).toEqual(await whole.placement('email_cart_recovery', { ...q, cohort }));
+    }
+    const ids = ['wkr_nudge', 'wkr_views', 'wkr_views_twin'];
+    expect(await sliced.workers(ids, q)).toEqual(await whole.workers(ids, q));
+    expect(await sliced.list(q)).toEqual(await whole.list(q));
+    expect(await sliced.series('wkr_nudge', week)).toEqual(await whole.series('wkr_nudge', week));
+    expect(await sliced.series('_all', week)).toEqual(await whole.series('_all', week));
+    expect(await sliced.placementSeries('email_cart_recovery', week)).toEqual(await whole.placementSeries('email_cart_recovery', week));
+    const nudge = await whole.worker('wkr_nudge', q);
+    expect(nudge.units.total).toBeGreaterThan(0);
+    expect(txs).toBeGreaterThan(20 * 10); // every report above in many slices
+  }, 120_000);
 });

@@ -88,9 +88,12 @@ export interface WorkerUpliftReport {
 
 /**
  * `flushDecisions` writes this process's buffered decision log rows first (the log is written in
- * batches), so attribution sees every decision this process made.
+ * batches), so attribution sees every decision this process made. `unitsPerSlice`: how many
+ * shoppers each statement of a report aggregates (aggregateUnits; default: 50,000 on the embedded
+ * database, all on a server).
  */
-export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; workers: WorkersService; flushDecisions?: () => Promise<void> }): WorkerReports {
+export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; workers: WorkersService; flushDecisions?: () => Promise<void>; unitsPerSlice?: number }): WorkerReports {
+  const slicing = { unitsPerSlice: d.unitsPerSlice };
   const windowHours = d.config.brain.attributionWindowHours;
   const windowMs = windowHours * 3_600_000;
   const globalPct = d.config.brain.globalHoldoutPct;
@@ -121,7 +124,7 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     const { rows, globalControlExcluded } = await aggregateUnits(d.db, {
       workerId: id === ALL_WORKERS || extra.placement ? null : id, placement: extra.placement, sinceMs, untilMs, windowMs: (q.windowHours ?? windowHours) * 3_600_000,
       contactCosts: d.config.brain.contactCosts, cohort: extra.cohort, bucketMs: extra.bucketMs, armKey: extra.armKey,
-    });
+    }, slicing);
     return { rows, globalControlExcluded, sinceMs, untilMs, pctOf: extra.placement ? () => globalPct : await pctOfVersions(id, rows) };
   }
 
@@ -147,7 +150,7 @@ export function createWorkerReports(d: { db: Db; config: Config; clock: Clock; w
     const { sinceMs, untilMs } = period(q);
     const { rows, excludedByWorker } = await aggregateUnits(d.db, {
       workerId: null, byWorker: true, sinceMs, untilMs, windowMs: (q.windowHours ?? windowHours) * 3_600_000, contactCosts: d.config.brain.contactCosts, cohort: q.cohort,
-    });
+    }, slicing);
     const out: WorkerReport[] = [];
     for (const id of ids) {
       const mine = rows.filter((r) => r.worker === id).map(({ worker: _w, ...r }) => r);

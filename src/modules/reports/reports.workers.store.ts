@@ -21,6 +21,7 @@
  * conversion) is the shopper's behaviour and stays.
  */
 import type { Db, Queryable } from '../../core/index.ts';
+import { DEFAULT_UNITS_PER_SLICE, mergeSliceRows, planProfileSlices, takeSliceTurn, type ProfileRange } from './reports.workers.slices.ts';
 
 /** Per-shopper outcomes; means are per shopper entered (conversion rate = mean of `converted`). */
 export const WORKER_METRICS = ['converted', 'orders', 'revenue', 'cogs', 'discount', 'contact_cost', 'contribution', 'messages', 'unsubscribed'] as const;
@@ -119,26 +120,45 @@ export function cogsPerOrder(src: string, where = ''): string {
 }
 
 /**
- * One statement, in a transaction that gives it room: a larger work_mem (sorts and hashes of a
- * million units stay in memory), no nested loops for the joins over the units (the planner
- * cannot estimate how many first entries fall in the period, guesses a few hundred, and would
- * otherwise probe the journeys and deliveries once per shopper), and no JIT. A worker's entrants of the
- * global control group are carried as arm 'excluded' (zero outcomes, no joins) and only counted.
+ * The units' aggregates, slice by slice (reports.workers.slices: profile id ranges, each its own
+ * statement at low priority, so the embedded database serves other calls between them), added
+ * exactly. `unitsPerSlice` (default DEFAULT_UNITS_PER_SLICE on the embedded database; one slice on
+ * a server, whose other sessions do not wait for this one) sets how many slices.
+ *
+ * Each slice is one statement in a transaction that gives it room: a larger work_mem (sorts and
+ * hashes of a slice's units stay in memory), no nested loops for the joins over the units (the
+ * planner cannot estimate how many first entries fall in the period, guesses a few hundred, and
+ * would otherwise probe the journeys and deliveries once per shopper), and no JIT. A worker's
+ * entrants of the global control group are carried as arm 'excluded' (zero outcomes, no joins)
+ * and only counted.
  */
-export async function aggregateUnits(db: Db, q: UnitQuery): Promise<{ rows: UnitAggregate[]; globalControlExcluded: number; excludedByWorker: Map<string, number> }> {
-  return db.transaction(async (tx) => {
-    await tx.query(`set local work_mem = '128MB'`);
-    await tx.query(`set local enable_nestloop = off`);
-    // Disabling a join method inflates the plan's cost estimate past jit_above_cost: on a Postgres
-    // server with JIT, compiling this statement's expressions would cost seconds. (PGlite has no JIT.)
-    await tx.query(`set local jit = off`);
-    const all = await aggregateOutcomes(tx, q);
-    const excluded = (r: { arm: string }) => r.arm === EXCLUDED;
-    const excludedByWorker = new Map<string, number>();
-    for (const r of all.filter(excluded)) excludedByWorker.set(r.worker ?? '', (excludedByWorker.get(r.worker ?? '') ?? 0) + r.n);
-    return { rows: all.filter((r) => !excluded(r)), globalControlExcluded: all.filter(excluded).reduce((s, r) => s + r.n, 0), excludedByWorker };
-  });
+export async function aggregateUnits(db: Db, q: UnitQuery, opts: { unitsPerSlice?: number | undefined } = {}): Promise<{ rows: UnitAggregate[]; globalControlExcluded: number; excludedByWorker: Map<string, number> }> {
+  const perSlice = opts.unitsPerSlice ?? (db.dialect === 'pglite' ? DEFAULT_UNITS_PER_SLICE : Infinity);
+  const ranges = await planProfileSlices(db, perSlice);
+  const parts: Array<Array<Record<string, unknown>>> = [];
+  for (const range of ranges) {
+    parts.push(await takeSliceTurn(db, () => db.transaction(async (tx) => {
+      await tx.query(`set local work_mem = '128MB'`);
+      await tx.query(`set local enable_nestloop = off`);
+      // Disabling a join method inflates the plan's cost estimate past jit_above_cost: on a Postgres
+      // server with JIT, compiling this statement's expressions would cost seconds. (PGlite has no JIT.)
+      await tx.query(`set local jit = off`);
+      return aggregateSlice(tx, q, range);
+    }, { priority: 'low' })));
+  }
+  const all = mergeSliceRows(parts, (r) => [r.wk, r.arm, r.version, r.cohort, r.bucket], SUM_COLUMNS).map((r) => toAggregate(r, isByWorker(q)));
+  const excluded = (r: { arm: string }) => r.arm === EXCLUDED;
+  const excludedByWorker = new Map<string, number>();
+  for (const r of all.filter(excluded)) excludedByWorker.set(r.worker ?? '', (excludedByWorker.get(r.worker ?? '') ?? 0) + r.n);
+  return { rows: all.filter((r) => !excluded(r)), globalControlExcluded: all.filter(excluded).reduce((s, r) => s + r.n, 0), excludedByWorker };
 }
+
+/** The summed columns of a slice's rows (decimal text; n an integer). */
+const SUM_COLUMNS = ['n', ...WORKER_METRICS.flatMap((m) => [`s_${m}`, `q_${m}`, `x_${m}`]), 's_pre', 'q_pre', 's_rev_orders'];
+const isByWorker = (q: UnitQuery) => !!q.byWorker && q.workerId === null && !q.placement;
+
+/** Profile ids of the slice: $9 (from, inclusive) and $10 (to, exclusive), null open-ended. */
+const inSlice = (col: string) => `($9::text is null or ${col} >= $9::text) and ($10::text is null or ${col} < $10::text)`;
 
 const EXCLUDED = 'excluded';
 /** The arm of treated units whose first journey's version had no such experiment. */
@@ -151,41 +171,45 @@ export const UNASSIGNED = 'unassigned';
  */
 const workerFirst = (withArms: boolean, byWorker: boolean) => `select distinct on (${byWorker ? 'wk, ' : ''}profile_id) wk, profile_id, entered_at, holdout, version, seq, arms from (
          select ${byWorker ? 'worker_id' : "''::text"} as wk, profile_id, entered_at, holdout, version, nullif((ctx->>'seq')::bigint, 0) as seq, id, ${withArms ? 'arms' : 'null::jsonb as arms'}
-         from worker_instances where ($1::text is null or worker_id = $1) and $8::text is null
+         from worker_instances where ($1::text is null or worker_id = $1) and $8::text is null and ${inSlice('profile_id')}
          ${byWorker ? '' : `union all
          -- All of Braid (_all): a decision is a touch too (on-site ones can come before any journey).
          select ''::text, profile_id, (extract(epoch from at) * 1000)::int8, case when grp = 'control' then 'global_control' end, 0, null::bigint, id, null::jsonb
-         from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0)`}
+         from decisions where $1::text is null and profile_id is not null and at < to_timestamp($3 / 1000.0) and ${inSlice('profile_id')}`}
        ) touches order by ${byWorker ? 'wk, ' : ''}profile_id, entered_at, id`;
 
 /** Units of a placement ($8): the first decision there in the period. */
-const PLACEMENT_FIRST = `select distinct on (profile_id) ''::text as wk, profile_id, (extract(epoch from at) * 1000)::int8 as entered_at,
+const PLACEMENT_FIRST = () => `select distinct on (profile_id) ''::text as wk, profile_id, (extract(epoch from at) * 1000)::int8 as entered_at,
          case when grp = 'control' then 'global_control' end as holdout, 0 as version, null::bigint as seq, null::jsonb as arms
-       from decisions where placement = $8::text and profile_id is not null and at >= to_timestamp($2 / 1000.0) and at < to_timestamp($3 / 1000.0)
+       from decisions where placement = $8::text and profile_id is not null and at >= to_timestamp($2 / 1000.0) and at < to_timestamp($3 / 1000.0) and ${inSlice('profile_id')}
        order by profile_id, at, id`;
 
 /** Messages of a worker ($1) or of all workers, by the journey's (current) profile (`wk`: see workerFirst). */
-const workerDeliveries = (byWorker: boolean) => `select ${byWorker ? 'd.worker_id' : "''::text"} as wk, wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
-         where ($1::text is null or (d.worker_id = $1 and wi.worker_id = $1)) and d.status <> 'suppressed'`;
+const workerDeliveries = (byWorker: boolean, sliced: boolean) => `select ${byWorker ? 'd.worker_id' : "''::text"} as wk, wi.profile_id, d.created_at, d.channel from deliveries d join worker_instances wi on wi.id = d.instance_id and wi.worker_id = d.worker_id
+         where ($1::text is null or (d.worker_id = $1 and wi.worker_id = $1)) and d.status <> 'suppressed' and ${inSlice('wi.profile_id')}
+         ${sliced ? `and d.instance_id = any(array(select id from worker_instances where ($1::text is null or worker_id = $1) and ${inSlice('profile_id')}))` : ''}`;
 
 /** Messages that carried a decision made at the placement ($8), by the decision's profile. */
-const PLACEMENT_DELIVERIES = `select ''::text as wk, dc.profile_id, d.created_at, d.channel from deliveries d join decisions dc on dc.id = d.decision_id
-         where dc.placement = $8::text and d.status <> 'suppressed'`;
+const PLACEMENT_DELIVERIES = (sliced: boolean) => `select ''::text as wk, dc.profile_id, d.created_at, d.channel from deliveries d join decisions dc on dc.id = d.decision_id
+         where dc.placement = $8::text and d.status <> 'suppressed' and ${inSlice('dc.profile_id')}
+         ${sliced ? `and d.decision_id = any(array(select id from decisions where placement = $8::text and ${inSlice('profile_id')}))` : ''}`;
 
-async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggregate[]> {
+async function aggregateSlice(db: Queryable, q: UnitQuery, range: ProfileRange): Promise<Array<Record<string, unknown>>> {
   const win = `$4::float8 * interval '1 millisecond'`;
   const cohort = q.cohort ? COHORT_SQL[q.cohort] : 'null::text';
-  // Every parameter is referenced (Postgres must type each): $7 null gives null buckets, $8 null worker units.
+  // Every parameter is referenced (Postgres must type each): $7 null gives null buckets, $8 null worker units, $9/$10 the slice.
   const bucket = 'floor((u.entered_at - $2::int8) / $7::float8)::int';
-  const byWorker = !!q.byWorker && q.workerId === null && !q.placement;
-  const delivered = q.placement ? PLACEMENT_DELIVERIES : workerDeliveries(byWorker);
+  const byWorker = isByWorker(q);
+  // A slice finds its messages by its journeys' (decisions') ids, through an index (migration 0145), not by a scan of them all.
+  const sliced = range.from !== null || range.to !== null;
+  const delivered = q.placement ? PLACEMENT_DELIVERIES(sliced) : workerDeliveries(byWorker, sliced);
   // The arms of all workers together (global control vs the rest), unless each worker is counted as its own report counts it.
   const allTogether = byWorker ? 'false' : '$1::text is null';
   // Units are (worker, shopper) pairs only when counted by worker; otherwise wk is '' and the joins stay on the shopper alone.
   const sameWk = (a: string, b: string) => (byWorker ? `${a}.wk = ${b}.wk and ` : '');
   const wkKey = byWorker ? 'wk, ' : '';
   const channels = Object.keys(q.contactCosts);
-  const params: unknown[] = [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), q.bucketMs ?? null, q.placement ?? null];
+  const params: unknown[] = [q.workerId, q.sinceMs, q.untilMs, q.windowMs, channels, channels.map((c) => q.contactCosts[c]!), q.bucketMs ?? null, q.placement ?? null, range.from, range.to];
   let treatedArm = `'treated'`;
   if (q.armKey !== undefined) {
     if (q.workerId === null) throw new Error('aggregateUnits: arms need a worker');
@@ -200,13 +224,13 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
     const [s1, s2, s3] = f(m);
     return `${s1} as s_${m}, ${s2} as q_${m}, ${s3} as x_${m}`;
   }).join(', ');
-  const zero = cols(() => ['0::float8', '0::float8', '0::float8']);
+  const zero = cols(() => ['0::numeric', '0::numeric', '0::numeric']);
   const active = cols((m) => [`sum(${m})`, `sum(${m} * ${m})`, `sum(pre_revenue * ${m})`]);
   const MSG: Partial<Record<WorkerMetric, string>> = { messages: 'messages', contact_cost: 'contact_cost', contribution: '-contact_cost' };
-  const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::float8'] : ['0::float8', '0::float8', '0::float8']));
+  const msgOnly = cols((m) => (MSG[m] ? [`sum(${MSG[m]})`, `sum((${MSG[m]}) * (${MSG[m]}))`, '0::numeric'] : ['0::numeric', '0::numeric', '0::numeric']));
   const r = await db.query<Record<string, unknown>>(
     `with first_entry as (
-       ${q.placement ? PLACEMENT_FIRST : workerFirst(q.armKey !== undefined, byWorker)}
+       ${q.placement ? PLACEMENT_FIRST() : workerFirst(q.armKey !== undefined, byWorker)}
      ), period_units as (
        select wk, profile_id, entered_at, t0, t0 - ${win} as pre_from, t0 + ${win} as post_until, seq, version, arm
        from (
@@ -217,13 +241,13 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
        ) x
      ), all_units as (
        select u.*, ${cohort} as cohort, ${bucket} as bucket from period_units u
-       ${q.cohort === 'tier' ? 'left join traits_profiles tp on tp.profile_id = u.profile_id left join profiles pr on pr.id = u.profile_id' : ''}
+       ${q.cohort === 'tier' ? `left join traits_profiles tp on tp.profile_id = u.profile_id and ${inSlice('tp.profile_id')} left join profiles pr on pr.id = u.profile_id and ${inSlice('pr.id')}` : ''}
      ), units as (
        select * from all_units where arm <> '${EXCLUDED}'
      ), ord as (
        select u.wk, u.profile_id, o.order_id, greatest(o.revenue - o.refunded, 0) as revenue, o.discount * ${KEPT} as discount, ${KEPT} as kept, o.items, o.at,
          ((u.seq is not null and o.seq > u.seq) or (u.seq is null and o.at >= u.t0)) and o.at < u.post_until as post
-       from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.pre_from and o.at < u.post_until
+       from units u join orders o on o.profile_id = u.profile_id and o.kind = 'order' and o.at >= u.pre_from and o.at < u.post_until and ${inSlice('o.profile_id')}
      ), ord_post as (
        -- An order counts once for its COGS even when it is an outcome of several workers' units.
        select distinct on (order_id) order_id, at, items from ord where post
@@ -237,28 +261,28 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
      ), msgs as (
        select ${byWorker ? 'u.wk' : "''::text as wk"}, u.profile_id, count(*) as messages, coalesce(sum(cc.cost), 0) as contact_cost
        from (${delivered}) d join units u on ${sameWk('u', 'd')}u.profile_id = d.profile_id and d.created_at >= u.t0 and d.created_at < u.post_until
-       left join unnest($5::text[], $6::float8[]) as cc(channel, cost) on cc.channel = d.channel
+       left join unnest($5::text[], $6::numeric[]) as cc(channel, cost) on cc.channel = d.channel
        group by ${byWorker ? 'u.wk, ' : ''}u.profile_id
      ), unsub as (
        select distinct ${byWorker ? 'u.wk, ' : ''}u.profile_id from units u join consent_records r on r.profile_id = u.profile_id
-       where r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.post_until
+       where ${inSlice('r.profile_id')} and r.source = 'unsubscribe' and r.status <> 'granted' and r.at >= u.t0 and r.at < u.post_until
      ), active as (
        select ${wkKey}profile_id from per_unit_orders union select ${wkKey}profile_id from unsub
      ), active_rows as (
        select u.wk, u.arm, u.version, u.cohort, u.bucket,
-         (coalesce(p.orders, 0) > 0)::int::float8 as converted, coalesce(p.orders, 0)::float8 as orders,
-         coalesce(p.revenue, 0)::float8 as revenue, round(coalesce(p.cogs, 0), 2)::float8 as cogs, coalesce(p.discount, 0)::float8 as discount,
-         coalesce(m.contact_cost, 0)::float8 as contact_cost,
-         (coalesce(p.revenue, 0) - round(coalesce(p.cogs, 0), 2) - coalesce(p.discount, 0))::float8 - coalesce(m.contact_cost, 0)::float8 as contribution,
-         coalesce(m.messages, 0)::float8 as messages, (us.profile_id is not null)::int::float8 as unsubscribed,
-         coalesce(p.pre_revenue, 0)::float8 as pre_revenue
+         (coalesce(p.orders, 0) > 0)::int::numeric as converted, coalesce(p.orders, 0)::numeric as orders,
+         coalesce(p.revenue, 0)::numeric as revenue, round(coalesce(p.cogs, 0), 2)::numeric as cogs, coalesce(p.discount, 0)::numeric as discount,
+         coalesce(m.contact_cost, 0)::numeric as contact_cost,
+         (coalesce(p.revenue, 0) - round(coalesce(p.cogs, 0), 2) - coalesce(p.discount, 0))::numeric - coalesce(m.contact_cost, 0)::numeric as contribution,
+         coalesce(m.messages, 0)::numeric as messages, (us.profile_id is not null)::int::numeric as unsubscribed,
+         coalesce(p.pre_revenue, 0)::numeric as pre_revenue
        from active a join units u on ${sameWk('u', 'a')}u.profile_id = a.profile_id left join per_unit_orders p on ${sameWk('p', 'u')}p.profile_id = u.profile_id
        left join msgs m on ${sameWk('m', 'u')}m.profile_id = u.profile_id left join unsub us on ${sameWk('us', 'u')}us.profile_id = u.profile_id
      ), message_rows as (
-       select u.wk, u.arm, u.version, u.cohort, u.bucket, m.messages::float8 as messages, m.contact_cost::float8 as contact_cost
+       select u.wk, u.arm, u.version, u.cohort, u.bucket, m.messages::numeric as messages, m.contact_cost::numeric as contact_cost
        from msgs m join units u on ${sameWk('u', 'm')}u.profile_id = m.profile_id left join active a on ${sameWk('a', 'm')}a.profile_id = m.profile_id where a.profile_id is null
      ), parts as (
-       select wk, arm, version, cohort, bucket, count(*)::int as n, ${zero}, 0::float8 as s_pre, 0::float8 as q_pre, 0::float8 as s_rev_orders
+       select wk, arm, version, cohort, bucket, count(*)::int as n, ${zero}, 0::numeric as s_pre, 0::numeric as q_pre, 0::numeric as s_rev_orders
        from all_units group by wk, arm, version, cohort, bucket
        union all
        select wk, arm, version, cohort, bucket, 0, ${active}, sum(pre_revenue), sum(pre_revenue * pre_revenue), sum(revenue * orders)
@@ -267,20 +291,23 @@ async function aggregateOutcomes(db: Queryable, q: UnitQuery): Promise<UnitAggre
        select wk, arm, version, cohort, bucket, 0, ${msgOnly}, 0, 0, 0
        from message_rows group by wk, arm, version, cohort, bucket
      )
-     select wk, arm, version, cohort, bucket, sum(n)::int as n, ${WORKER_METRICS.map((m) => `sum(s_${m}) as s_${m}, sum(q_${m}) as q_${m}, sum(x_${m}) as x_${m}`).join(', ')},
-       sum(s_pre) as s_pre, sum(q_pre) as q_pre, sum(s_rev_orders) as s_rev_orders
-     from parts group by wk, arm, version, cohort, bucket order by wk, arm, version, cohort, bucket`,
+     select wk, arm, version, cohort, bucket, sum(n)::text as n, ${WORKER_METRICS.map((m) => `sum(s_${m})::text as s_${m}, sum(q_${m})::text as q_${m}, sum(x_${m})::text as x_${m}`).join(', ')},
+       sum(s_pre)::text as s_pre, sum(q_pre)::text as q_pre, sum(s_rev_orders)::text as s_rev_orders
+     from parts group by wk, arm, version, cohort, bucket`,
     params);
-  return r.rows.map((row) => {
-    const f = (k: string) => Number(row[k] ?? 0);
-    const sums = {} as UnitAggregate['sums'];
-    for (const m of WORKER_METRICS) sums[m] = { sum: f(`s_${m}`), sumSq: f(`q_${m}`), sumPreY: f(`x_${m}`) };
-    return {
-      ...(byWorker ? { worker: row.wk as string } : {}), arm: row.arm as string, version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
-      bucket: row.bucket === null || row.bucket === undefined ? null : Number(row.bucket), n: f('n'), sums,
-      pre: { sum: f('s_pre'), sumSq: f('q_pre') }, sumRevenueOrders: f('s_rev_orders'),
-    };
-  });
+  return r.rows;
+}
+
+/** A merged row of the slices as a UnitAggregate (its decimal sums as numbers, converted once, after adding). */
+function toAggregate(row: Record<string, unknown>, byWorker: boolean): UnitAggregate {
+  const f = (k: string) => Number(row[k] ?? 0);
+  const sums = {} as UnitAggregate['sums'];
+  for (const m of WORKER_METRICS) sums[m] = { sum: f(`s_${m}`), sumSq: f(`q_${m}`), sumPreY: f(`x_${m}`) };
+  return {
+    ...(byWorker ? { worker: row.wk as string } : {}), arm: row.arm as string, version: Number(row.version), cohort: (row.cohort as string | null) ?? null,
+    bucket: row.bucket === null || row.bucket === undefined ? null : Number(row.bucket), n: f('n'), sums,
+    pre: { sum: f('s_pre'), sumSq: f('q_pre') }, sumRevenueOrders: f('s_rev_orders'),
+  };
 }
 
 export interface TouchCredit { kind: 'worker' | 'placement' | 'none'; id: string; orders: number; revenue: number; contribution: number }
