@@ -1,60 +1,34 @@
 /**
  * The web console in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a
- * real Braid with a demo store: sign in, create a worker from a playbook, approve a held template,
- * open a decision and a shopper (paging its consent history), read a worker's report (lift with
- * intervals, cohorts, over time, A/B/n arms), uplift targeting (a worker's spec, an experiment's Qini curve),
- * the simulator's latest comparison, create and edit an offer and the guardrails (server errors
- * shown at the field), read-only for an analyst. Any console error, page error, failed request or
- * unexpected HTTP error fails the test; every step saves a screenshot under .test-data/console/.
- * Without chromium the file is skipped with a message, except in CI (CI set), where it fails.
+ * real Braid with a demo store (test/console-browser.harness.ts): sign in, create a worker from a
+ * playbook, approve a held template, open a decision and a shopper (paging its consent history),
+ * read a worker's report (lift with intervals, cohorts, over time, A/B/n arms), uplift targeting (a
+ * worker's spec, an experiment's Qini curve), the simulator's latest comparison, deep links. Steps run
+ * in order on one signed-in page. Any console error, page error, failed request or unexpected HTTP
+ * error fails the step; every step saves a screenshot under .test-data/console/. Offers and
+ * guardrails: console.offers.browser.test.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { seedDemoIfEmpty } from '../src/app/demo-seed.ts';
+import type { Page } from 'playwright-core';
 import { startTestServer, TEST_KEYS, type TestServer } from '../src/testing/server.ts';
 import { writeLatestSimulation } from '../src/testing/simulation.ts';
 import { DEFAULT_GOVERNANCE } from '../src/core/index.ts';
+import { openConsoleHarness, runBrowserTests, SHOTS, type ConsoleHarness } from './console-browser.harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = resolve(import.meta.dirname, '../.test-data/console');
 const SHOPPERS = 400;
-const present = existsSync(CHROMIUM);
-const inCi = !!process.env.CI;
-
-if (!present && !inCi) console.warn(`console browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium); CI fails instead of skipping`);
 
 // Steps wait on a real browser and server: generous under a full parallel suite on a loaded machine.
-describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000 }, () => {
+describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 }, () => {
+  let h: ConsoleHarness;
   let s: TestServer;
-  let context: BrowserContext;
   let page: Page;
-  let profileDir: string;
-  let dataDir: string;
-  let problems: string[] = [];
-  /** Requests in flight: a step waits for none before navigating away (an aborted read is a failed request). */
-  let inflight = 0;
-  /** Responses a step provokes on purpose (an invalid definition answers 400). */
-  let expected: RegExp[] = [];
-  const timings: Record<string, number> = {};
   let decisionId = '';
   let email = '';
 
   beforeAll(async () => {
-    if (!present) throw new Error(`${CHROMIUM} is missing: CI must install chromium (apt-get install -y chromium) before the browser tests`);
-    // `npm test` builds the console in pretest; a direct vitest run builds it here when stale.
-    execFileSync(process.execPath, [resolve(import.meta.dirname, '../console/build.mjs')], { stdio: 'inherit' });
-    let t = performance.now();
-    dataDir = mkdtempSync(join(tmpdir(), 'braid-console-data-'));
-    s = await startTestServer({ config: { logLevel: 'error', dataDir } });
-    await seedDemoIfEmpty(s.braid, { shoppers: SHOPPERS });
-    while (!(await s.braid.profiles.waitForProjection(60_000))) { /* catching up */ }
-    timings.seedSeconds = (performance.now() - t) / 1000;
-
+    h = await openConsoleHarness(SHOPPERS);
+    ({ s, page } = h);
     // Storefront traffic: decisions for a few known shoppers.
     const hits = (await s.api('GET', '/v1/profiles?q=cus_&limit=10')).body.items as Array<{ profileId: string; userId: string; email: string | null }>;
     expect(hits.length).toBeGreaterThan(0);
@@ -65,45 +39,19 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     }
     email = hits.find((h) => h.email)?.email ?? '';
     expect(email).not.toBe('');
-
-    mkdirSync(SHOTS, { recursive: true });
-    profileDir = mkdtempSync(join(tmpdir(), 'braid-chromium-'));
-    t = performance.now();
-    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1366, height: 900 } });
-    timings.launchSeconds = (performance.now() - t) / 1000;
-    page = context.pages()[0] ?? await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error' && !expected.some((re) => re.test(m.location().url))) problems.push(`console: ${m.text()} (${m.location().url})`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', () => { inflight++; });
-    page.on('requestfinished', () => { inflight--; });
-    page.on('requestfailed', () => { inflight--; });
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
-    page.on('response', (r) => { if (r.status() >= 400 && !expected.some((re) => re.test(r.url()))) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`); });
   }, 300_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-    await s?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    console.log(JSON.stringify({ consoleBrowser: timings, screenshots: SHOTS }));
-  });
-
-  beforeEach(({ task, onTestFailed }) => {
-    problems = []; expected = [];
-    onTestFailed(async () => {
-      console.error(`console browser test "${task.name}" failed at ${page?.url()}; problems seen:\n${problems.join('\n')}`);
-      await page?.screenshot({ path: join(SHOTS, `failed-${task.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
-    });
-  });
-  const clean = () => expect(problems, problems.join('\n')).toEqual([]);
-  const idle = () => expect.poll(() => inflight, { timeout: 30_000 }).toBe(0);
-  const shot = async (name: string) => { await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }); };
+  afterAll(async () => { await h?.close(); });
+  beforeEach((ctx) => { h.resetFor(ctx); });
+  const clean = () => h.clean();
+  const idle = () => h.idle();
+  const shot = (name: string) => h.shot(name);
+  const expectErrors = (...urls: RegExp[]) => { h.watch.expected = urls; };
 
   it('signs in with the admin key and shows the overview', async () => {
     await page.goto(s.url + '/');
     await page.getByRole('textbox', { name: 'Admin key' }).fill('not-the-key');
-    expected = [/\/v1\/(guardrails|auth\/me)$/];
+    expectErrors(/\/v1\/(guardrails|auth\/me)$/);
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not accepted');
     await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
@@ -134,7 +82,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     const def = JSON.parse(await editor.inputValue());
     def.holdoutPct = 90;
     await editor.fill(JSON.stringify(def, null, 2));
-    expected = [/\/v1\/workers\/wkr_cart_recovery$/];
+    expectErrors(/\/v1\/workers\/wkr_cart_recovery$/);
     await page.getByRole('button', { name: 'Save as a new version' }).click();
     await page.getByTestId('definition-error').waitFor();
     expect(await page.getByTestId('definition-error').textContent()).toContain('holdoutPct');
@@ -172,7 +120,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     // template whose copy states a discount, which holds it for an approver.
     let t = performance.now();
     const g = await startTestServer({ config: { logLevel: 'error', governance: { ...DEFAULT_GOVERNANCE, approvals: true } }, background: false });
-    timings.approvalServerSeconds = (performance.now() - t) / 1000;
+    h.timings.approvalServerSeconds = (performance.now() - t) / 1000;
     try {
     const base = (await g.api('GET', '/v1/content/templates/cart_recovery')).body;
     const { createdAt: _c, updatedAt: _u, status: _s, approval: _a, ...doc } = base;
@@ -185,7 +133,7 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     t = performance.now();
     await idle();
     await page.goto(g.url + '/');
-    timings.approvalSignInPageSeconds = (performance.now() - t) / 1000;
+    h.timings.approvalSignInPageSeconds = (performance.now() - t) / 1000;
     await page.getByRole('textbox', { name: 'Email' }).fill('approver@example.com');
     await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -388,11 +336,11 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
   });
 
   it('shows the simulator\'s latest comparison, and how to run one when there is none', async () => {
-    expected = [/\/v1\/simulations\/latest$/]; // 404 until braid simulate has run
+    expectErrors(/\/v1\/simulations\/latest$/); // 404 until braid simulate has run
     await page.getByRole('link', { name: 'Simulator', exact: true }).click();
     await page.getByText('No simulation has run yet').waitFor();
-    expected = [];
-    writeLatestSimulation(dataDir, Date.now());
+    expectErrors();
+    writeLatestSimulation(h.dataDir, Date.now());
     await idle();
     await page.reload();
     await page.getByTestId('sim-policies').waitFor();
@@ -402,72 +350,6 @@ describe.skipIf(!present && !inCi)('web console in Chromium', { timeout: 240_000
     await page.getByRole('img', { name: 'Braid\'s holdout estimate vs ground truth per seed' }).waitFor();
     await page.getByRole('img', { name: /Simulation plots/ }).waitFor();
     await shot('simulator');
-    clean();
-  });
-
-  it('creates and edits an offer and the guardrails with the server\'s errors at the field; an analyst only reads', async () => {
-    await page.getByRole('link', { name: 'Offers & guardrails', exact: true }).click();
-    await page.getByTestId('offers').locator('tbody tr').first().waitFor();
-    await page.getByRole('button', { name: 'New offer' }).click();
-    const form = page.getByRole('form', { name: 'New offer' });
-    await form.locator('input[name=id]').fill('spring20');
-    await form.locator('input[name=name]').fill('Spring 20% off');
-    await form.locator('input[name=value]').fill('150');
-    expected = [/\/v1\/offers\/spring20$/];
-    await form.getByRole('button', { name: 'Create offer' }).click();
-    const valueError = form.locator('.field-error[data-field=value]');
-    await valueError.waitFor();
-    expect(await valueError.textContent()).toContain('at most 100');
-    await shot('offer-invalid');
-    await form.locator('input[name=value]').fill('20');
-    await form.locator('input[name=dailyBudget]').fill('250');
-    await form.getByRole('button', { name: 'Create offer' }).click();
-    await page.getByText('Offer spring20 saved.').waitFor();
-    expect((await s.api('GET', '/v1/offers?limit=500')).body.items.find((o: { id: string }) => o.id === 'spring20')).toMatchObject({ kind: 'percent_off', value: 20, dailyBudget: 250 });
-    await page.getByRole('button', { name: 'Edit spring20' }).click();
-    const edit = page.getByRole('form', { name: 'Edit offer spring20' });
-    await edit.locator('input[name=name]').fill('Spring 15% off');
-    await edit.locator('input[name=value]').fill('15');
-    await edit.getByRole('button', { name: 'Save offer' }).click();
-    await page.getByText('Offer spring20 saved.').waitFor();
-    await page.getByTestId('offers').getByText('Spring 15% off').waitFor();
-    expect((await s.api('GET', '/v1/offers?limit=500')).body.items.find((o: { id: string }) => o.id === 'spring20')).toMatchObject({ name: 'Spring 15% off', value: 15 });
-
-    await page.getByRole('button', { name: 'Edit guardrails' }).click();
-    const g = page.getByRole('form', { name: 'Edit guardrails' });
-    await g.locator('input[name=minGapMinutes]').fill('soon');
-    expected = [/\/v1\/guardrails$/];
-    await g.getByRole('button', { name: 'Save guardrails' }).click();
-    await g.locator('.field-error[data-field=minGapMinutes]').waitFor();
-    expect(await g.locator('.field-error[data-field=minGapMinutes]').textContent()).toContain('whole number');
-    await g.locator('input[name=minGapMinutes]').fill('45');
-    await g.getByLabel('Cap 1 max').fill('3');
-    await g.getByRole('button', { name: 'Save guardrails' }).click();
-    await page.getByText('Guardrails saved.').waitFor();
-    const saved = (await s.api('GET', '/v1/guardrails')).body;
-    expect(saved.minGapMinutes).toBe(45);
-    expect(saved.caps[0].max).toBe(3);
-    await shot('offers');
-
-    // An analyst reads offers and guardrails but is offered no edit.
-    expect((await s.api('POST', '/v1/users', { email: 'ana@example.com', name: 'Ana Analyst', role: 'analyst', password: 'correct horse battery' })).status).toBe(201);
-    await idle();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
-    await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByTestId('me').getByText('Ana Analyst').waitFor();
-    await page.getByRole('link', { name: 'Offers & guardrails', exact: true }).click();
-    await page.getByTestId('read-only').waitFor();
-    await page.getByTestId('guardrails').waitFor();
-    expect(await page.getByRole('button', { name: 'New offer' }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
-    await idle();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
-    await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
-    await page.getByTestId('me').waitFor();
-    await idle(); // the overview's reads finish before the next step navigates away
     clean();
   });
 
