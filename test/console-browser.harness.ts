@@ -1,7 +1,7 @@
 /**
  * A real Braid with a demo store and Debian's Chromium (driven by playwright-core) on one page, for
  * the console's browser tests. The page is watched: a console error, page error, failed request or
- * HTTP error that the step did not announce in `watch.expected` is a problem, and `clean()` fails the
+ * HTTP error that the step did not announce with `expectErrors` is a problem, and `clean()` fails the
  * step on any. Every step can save a screenshot under .test-data/console/. Without chromium the tests
  * are skipped with a message, except in CI (CI set), where they fail.
  */
@@ -27,11 +27,11 @@ export interface ConsoleHarness {
   page: Page;
   /** Braid's data dir (where `braid simulate` writes its latest result). */
   dataDir: string;
-  /** What the page did wrong in this step; `expected` lists the URLs a step answers with an error on purpose. */
-  watch: { problems: string[]; expected: RegExp[]; inflight: number };
   timings: Record<string, number>;
   /** Fails the step on any problem seen. */
   clean(): void;
+  /** The URLs this step answers with an error status on purpose (none by default). */
+  expectErrors(...urls: RegExp[]): void;
   /** Waits until no request is in flight (an aborted read is a failed request). */
   idle(): Promise<void>;
   shot(name: string): Promise<void>;
@@ -72,8 +72,9 @@ export async function openConsoleHarness(shoppers: number): Promise<ConsoleHarne
 
   const shot = async (name: string) => { await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }); };
   return {
-    s, page, dataDir, watch, timings, shot,
+    s, page, dataDir, timings, shot,
     clean: () => expect(watch.problems, watch.problems.join('\n')).toEqual([]),
+    expectErrors: (...urls) => { watch.expected = urls; },
     idle: async () => { await expect.poll(() => watch.inflight, { timeout: 30_000 }).toBe(0); },
     async signInAsAdmin() {
       await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);

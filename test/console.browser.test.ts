@@ -43,15 +43,11 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
 
   afterAll(async () => { await h?.close(); });
   beforeEach((ctx) => { h.resetFor(ctx); });
-  const clean = () => h.clean();
-  const idle = () => h.idle();
-  const shot = (name: string) => h.shot(name);
-  const expectErrors = (...urls: RegExp[]) => { h.watch.expected = urls; };
 
   it('signs in with the admin key and shows the overview', async () => {
     await page.goto(s.url + '/');
     await page.getByRole('textbox', { name: 'Admin key' }).fill('not-the-key');
-    expectErrors(/\/v1\/(guardrails|auth\/me)$/);
+    h.expectErrors(/\/v1\/(guardrails|auth\/me)$/);
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not accepted');
     await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
@@ -62,8 +58,8 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     await page.locator('.card .loading').first().waitFor({ state: 'detached' });
     expect(await page.getByTestId('kpis').textContent()).toContain('Discount spend');
     expect(await page.getByTestId('kpis').textContent()).toContain('Incremental contribution (workers)');
-    await shot('overview');
-    clean();
+    await h.shot('overview');
+    h.clean();
   });
 
   it('creates a worker from a playbook, shows an invalid edit inline, pauses and resumes it', async () => {
@@ -82,11 +78,11 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     const def = JSON.parse(await editor.inputValue());
     def.holdoutPct = 90;
     await editor.fill(JSON.stringify(def, null, 2));
-    expectErrors(/\/v1\/workers\/wkr_cart_recovery$/);
+    h.expectErrors(/\/v1\/workers\/wkr_cart_recovery$/);
     await page.getByRole('button', { name: 'Save as a new version' }).click();
     await page.getByTestId('definition-error').waitFor();
     expect(await page.getByTestId('definition-error').textContent()).toContain('holdoutPct');
-    await shot('worker-invalid');
+    await h.shot('worker-invalid');
 
     def.holdoutPct = 20;
     await editor.fill(JSON.stringify(def, null, 2));
@@ -99,10 +95,10 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByRole('button', { name: 'Pause' }).waitFor();
     expect((await s.api('GET', '/v1/workers/wkr_cart_recovery')).body.status).toBe('on');
-    await shot('worker');
+    await h.shot('worker');
     await page.getByRole('link', { name: 'Workers', exact: true }).click();
     await page.getByTestId('workers').getByText('Cart recovery').waitFor();
-    clean();
+    h.clean();
   });
 
   it('approves a held template in the approval queue, signed in as another user (four eyes)', async () => {
@@ -111,8 +107,8 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
       // This server has no approval workflow: the page says so instead of failing.
       await page.getByRole('link', { name: 'Approvals', exact: true }).click();
       await page.getByText('Approvals are not enabled on this server').waitFor();
-      await shot('approvals');
-      clean();
+      await h.shot('approvals');
+      h.clean();
       console.warn('console browser test: no /v1/approvals on this server; the approve step checked the empty state only');
       return;
     }
@@ -131,7 +127,7 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     expect(await g.api('POST', '/v1/users', { email: 'approver@example.com', name: 'Ana Approver', role: 'approver', password: 'correct horse battery' })).toMatchObject({ status: 201 });
 
     t = performance.now();
-    await idle();
+    await h.idle();
     await page.goto(g.url + '/');
     h.timings.approvalSignInPageSeconds = (performance.now() - t) / 1000;
     await page.getByRole('textbox', { name: 'Email' }).fill('approver@example.com');
@@ -143,22 +139,22 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     await page.getByTestId('qa').waitFor();
     await page.locator('.preview[data-channel="email"]').getByText('Save 20% on your cart today').waitFor();
     await page.getByRole('textbox', { name: 'Comment' }).fill('Discount approved by merchandising');
-    await shot('approval');
+    await h.shot('approval');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Nothing is pending.').waitFor();
     const decided = (await g.api('GET', `/v1/approvals/${pending[0].id}`)).body;
     expect(decided).toMatchObject({ decidedBy: { name: 'Ana Approver' }, comment: 'Discount approved by merchandising' });
     expect(['approved', 'published']).toContain(decided.status);
     expect((await g.api('GET', '/v1/content/templates/summer_sale')).body.email.subject).toBe('Save 20% on your cart today');
-    await idle();
+    await h.idle();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    clean();
+    h.clean();
     } finally {
       await g.close();
-      await idle();
+      await h.idle();
       await page.goto(s.url + '/'); // back to the demo store, still signed in there (sessionStorage is per origin)
       await page.getByTestId('me').waitFor();
-      await idle();
+      await h.idle();
     }
   });
 
@@ -173,8 +169,8 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     expect(await page.getByTestId('candidates').locator('tbody tr').count()).toBeGreaterThan(1);
     expect(await page.getByTestId('consent-basis').textContent()).toMatch(/Basis/);
     await page.getByText(/Removed by guardrails/).waitFor();
-    await shot('decision');
-    clean();
+    await h.shot('decision');
+    h.clean();
   });
 
   it('searches a shopper by email and opens the 360 view', async () => {
@@ -213,9 +209,9 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
     await pages.getByRole('button', { name: '← Newer' }).click();
     await expect.poll(() => history.first().getAttribute('data-id')).toBe(firstPage[0]);
-    await idle();
-    await shot('shopper');
-    clean();
+    await h.idle();
+    await h.shot('shopper');
+    h.clean();
   });
 
   it('shows each worker\'s lift against its holdout and opens its report: intervals, metrics, cohorts, over time', async () => {
@@ -265,7 +261,7 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     await page.getByRole('combobox', { name: 'Bucket' }).selectOption('week');
     await page.getByTestId('cohorts').locator('tbody tr').first().waitFor();
     await page.getByRole('img', { name: 'Cumulative incremental contribution with 95% confidence band' }).waitFor();
-    await shot('worker-report');
+    await h.shot('worker-report');
     // The worker page counts waiting journeys per step on the server, and pages its journeys.
     await page.getByRole('link', { name: 'Worker', exact: true }).click();
     await page.getByTestId('journeys').waitFor();
@@ -273,7 +269,7 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     // Its A/B/n arms: one row per arm, with the split against the weights.
     await expect.poll(() => page.getByTestId('arms').locator('tbody tr').count(), { timeout: 30_000 }).toBe(2);
     expect(await page.getByTestId('arms').textContent()).toContain('no_offer');
-    await shot('worker-arms');
+    await h.shot('worker-arms');
     // A step's count lists the journeys waiting to run it (filtered on the server).
     const counted = page.getByRole('list', { name: 'Steps' }).getByRole('button', { name: /waiting to run/ }).first();
     const waiting = Number((await counted.textContent())!.replace(/\D/g, ''));
@@ -285,9 +281,9 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     await page.getByText(/^Journeys waiting to run step/).waitFor();
     expect(answer.items.length).toBeLessThanOrEqual(Math.min(25, waiting));
     await expect.poll(() => page.getByTestId('journeys').locator('tbody tr').count()).toBe(answer.items.length);
-    await shot('worker-step-journeys');
-    await idle();
-    clean();
+    await h.shot('worker-step-journeys');
+    await h.idle();
+    h.clean();
   });
 
   it('shows uplift targeting: a worker\'s spec and admissions, an experiment\'s Qini curve against random targeting', async () => {
@@ -301,7 +297,7 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     await page.getByTestId('uplift-spec').waitFor();
     expect(await page.getByTestId('uplift-spec').textContent()).toContain('at least 0.02');
     await page.getByText('No model yet').waitFor();
-    await idle();
+    await h.idle();
 
     // A past mailing, imported: treatment lifts visits only among engaged shoppers (the persuadables).
     let seed = 7;
@@ -330,18 +326,18 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     expect(kpis).toMatch(/Qini coefficient0\.[1-9]/); // well above random (0)
     expect(kpis).toContain('Uplift in the top 30%');
     expect(kpis).toContain('random targeting');
-    await shot('experiment-uplift');
-    await idle();
-    clean();
+    await h.shot('experiment-uplift');
+    await h.idle();
+    h.clean();
   });
 
   it('shows the simulator\'s latest comparison, and how to run one when there is none', async () => {
-    expectErrors(/\/v1\/simulations\/latest$/); // 404 until braid simulate has run
+    h.expectErrors(/\/v1\/simulations\/latest$/); // 404 until braid simulate has run
     await page.getByRole('link', { name: 'Simulator', exact: true }).click();
     await page.getByText('No simulation has run yet').waitFor();
-    expectErrors();
+    h.expectErrors();
     writeLatestSimulation(h.dataDir, Date.now());
-    await idle();
+    await h.idle();
     await page.reload();
     await page.getByTestId('sim-policies').waitFor();
     expect(await page.getByTestId('sim-policies').locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^none/), expect.stringMatching(/^blast/), expect.stringMatching(/^rules/), expect.stringMatching(/^braid/)]);
@@ -349,28 +345,28 @@ describe.skipIf(!runBrowserTests)('web console in Chromium', { timeout: 240_000 
     await page.getByRole('img', { name: 'Cumulative incremental contribution per policy' }).waitFor();
     await page.getByRole('img', { name: 'Braid\'s holdout estimate vs ground truth per seed' }).waitFor();
     await page.getByRole('img', { name: /Simulation plots/ }).waitFor();
-    await shot('simulator');
-    clean();
+    await h.shot('simulator');
+    h.clean();
   });
 
   it('serves deep links, the other pages and leaves /v1 and /docs alone', async () => {
-    await idle();
+    await h.idle();
     for (const [path, text] of [['/offers', 'Offers and guardrails'], ['/content', 'Content library'], ['/experiments', 'Experiments and holdouts'], ['/workers/_all/report', 'All workers vs the global control group']] as const) {
       await page.goto(s.url + path);
       await page.getByRole('heading', { name: text }).waitFor();
       await page.locator('.loading').first().waitFor({ state: 'detached' });
-      await idle();
+      await h.idle();
     }
     await page.getByTestId('report-kpis').waitFor();
     // The overview once workers have reached shoppers (the README's screenshot).
     await page.getByRole('link', { name: 'Overview', exact: true }).click();
     await page.getByRole('img', { name: 'Cumulative incremental contribution of workers with 95% confidence band' }).waitFor();
     await page.locator('.loading').first().waitFor({ state: 'detached' });
-    await idle();
+    await h.idle();
     await expect.poll(() => page.getByText('…', { exact: true }).count()).toBe(0); // the workers' lift has arrived
-    await shot('overview-with-workers');
+    await h.shot('overview-with-workers');
     await page.screenshot({ path: join(SHOTS, 'overview-readme.png') }); // the viewport: docs/img/console-overview.png
-    clean();
+    h.clean();
     const api = await fetch(s.url + '/v1/no-such-route');
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -22,13 +22,9 @@ describe.skipIf(!runBrowserTests)('offers and guardrails in the console (Chromiu
   }, 300_000);
   afterAll(async () => { await h?.close(); });
   beforeEach((ctx) => { h.resetFor(ctx); });
-  const clean = () => h.clean();
-  const idle = () => h.idle();
-  const shot = (name: string) => h.shot(name);
-  const expectErrors = (...urls: RegExp[]) => { h.watch.expected = urls; };
 
   it('creates and edits an offer and the guardrails with the server\'s errors at the field; an analyst only reads', async () => {
-    await idle(); // the overview's reads finish before the step navigates away
+    await h.idle(); // the overview's reads finish before the step navigates away
     await page.getByRole('link', { name: 'Offers & guardrails', exact: true }).click();
     await page.getByTestId('offers').locator('tbody tr').first().waitFor();
     await page.getByRole('button', { name: 'New offer' }).click();
@@ -36,12 +32,12 @@ describe.skipIf(!runBrowserTests)('offers and guardrails in the console (Chromiu
     await form.locator('input[name=id]').fill('spring20');
     await form.locator('input[name=name]').fill('Spring 20% off');
     await form.locator('input[name=value]').fill('150');
-    expectErrors(/\/v1\/offers\/spring20$/);
+    h.expectErrors(/\/v1\/offers\/spring20$/);
     await form.getByRole('button', { name: 'Create offer' }).click();
     const valueError = form.locator('.field-error[data-field=value]');
     await valueError.waitFor();
     expect(await valueError.textContent()).toContain('at most 100');
-    await shot('offer-invalid');
+    await h.shot('offer-invalid');
     await form.locator('input[name=value]').fill('20');
     await form.locator('input[name=dailyBudget]').fill('250');
     await form.getByRole('button', { name: 'Create offer' }).click();
@@ -59,7 +55,7 @@ describe.skipIf(!runBrowserTests)('offers and guardrails in the console (Chromiu
     await page.getByRole('button', { name: 'Edit guardrails' }).click();
     const g = page.getByRole('form', { name: 'Edit guardrails' });
     await g.locator('input[name=minGapMinutes]').fill('soon');
-    expectErrors(/\/v1\/guardrails$/);
+    h.expectErrors(/\/v1\/guardrails$/);
     await g.getByRole('button', { name: 'Save guardrails' }).click();
     await g.locator('.field-error[data-field=minGapMinutes]').waitFor();
     expect(await g.locator('.field-error[data-field=minGapMinutes]').textContent()).toContain('whole number');
@@ -70,11 +66,11 @@ describe.skipIf(!runBrowserTests)('offers and guardrails in the console (Chromiu
     const saved = (await s.api('GET', '/v1/guardrails')).body;
     expect(saved.minGapMinutes).toBe(45);
     expect(saved.caps[0].max).toBe(3);
-    await shot('offers');
+    await h.shot('offers');
 
     // An analyst reads offers and guardrails but is offered no edit.
     expect((await s.api('POST', '/v1/users', { email: 'ana@example.com', name: 'Ana Analyst', role: 'analyst', password: 'correct horse battery' })).status).toBe(201);
-    await idle();
+    await h.idle();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
     await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
@@ -85,12 +81,12 @@ describe.skipIf(!runBrowserTests)('offers and guardrails in the console (Chromiu
     await page.getByTestId('guardrails').waitFor();
     expect(await page.getByRole('button', { name: 'New offer' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
-    await idle();
+    await h.idle();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('textbox', { name: 'Admin key' }).fill(TEST_KEYS.adminKey);
     await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await page.getByTestId('me').waitFor();
-    await idle(); // the overview's reads finish before the next step navigates away
-    clean();
+    await h.idle(); // the overview's reads finish before the next step navigates away
+    h.clean();
   });
 });

@@ -12,9 +12,9 @@
 import { Type } from 'typebox';
 import type { HttpServer } from '../../core/index.ts';
 import { nullifyNonFinite } from './reports.routes.ts';
-import { AsOf, Fresh, Period, SeriesPoints, SeriesQuery, bodyFields, errors, periodOf, seriesQueryOf, tags } from './reports.workers.schemas.ts';
+import { AsOf, Fresh, Period, SeriesPoints, SeriesQuery, bodyFields, errors, periodOf, tags } from './reports.workers.schemas.ts';
 import type { ReportSnapshots } from './reports.snapshots.ts';
-import { snapshotOf } from './reports.workers.routes.ts';
+import { seriesSnapshotOf, snapshotOf } from './reports.workers.routes.ts';
 import type { WorkerReportQuery, WorkerReports } from './reports.workers.service.ts';
 import { COHORTS, type Cohort } from './reports.workers.store.ts';
 
@@ -37,6 +37,7 @@ type Query = { since?: string; until?: string; alpha?: number; cohort?: Cohort; 
 
 export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerReports, snapshots: ReportSnapshots, nowMs: () => number): void {
   const snap = snapshotOf(snapshots);
+  const series = seriesSnapshotOf(snapshots, nowMs);
   const one = {
     schema: {
       tags, summary: 'A placement\'s incrementality against the global control group: conversion, revenue, AOV, contribution, discount, contact cost, messages, unsubscribes per shopper decided for; Welch and delta-method CIs, CUPED, SRM, cost per incremental dollar; per cohort',
@@ -75,10 +76,5 @@ export function registerPlacementReportRoutes(http: HttpServer, reports: WorkerR
         }), ...errors,
       },
     },
-  }, async (req) => {
-    const raw = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
-    seriesQueryOf(raw, nowMs()); // a bad query is a 400 before any snapshot is looked up
-    // The default period is taken when computed: a refreshed snapshot covers up to its own asOf.
-    return snap(req, async () => nullifyNonFinite(await reports.placementSeries((req.params as { placement: string }).placement, seriesQueryOf(raw, nowMs()))));
-  });
+  }, async (req) => series(req, (q) => reports.placementSeries((req.params as { placement: string }).placement, q)));
 }

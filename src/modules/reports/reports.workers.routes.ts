@@ -24,8 +24,24 @@ export function snapshotOf(snapshots: ReportSnapshots) {
     snapshots.serve(snapshotKey(req.url), compute, { fresh: (req.query as { fresh?: boolean }).fresh });
 }
 
+type SeriesRaw = { since?: string; until?: string; alpha?: number; bucket?: string };
+/**
+ * Serves a series route (a worker's or a placement's): the query is checked first, so a bad one is
+ * a 400 before any snapshot is looked up; the default period is taken when the body is computed, so
+ * a refreshed snapshot covers up to its own asOf.
+ */
+export function seriesSnapshotOf(snapshots: ReportSnapshots, nowMs: () => number) {
+  const snap = snapshotOf(snapshots);
+  return <T extends object>(req: FastifyRequest, compute: (q: ReturnType<typeof seriesQueryOf>) => Promise<T>) => {
+    const raw = req.query as SeriesRaw;
+    seriesQueryOf(raw, nowMs());
+    return snap(req, async () => nullifyNonFinite(await compute(seriesQueryOf(raw, nowMs()))));
+  };
+}
+
 export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerReports, snapshots: ReportSnapshots, nowMs: () => number): void {
   const snap = snapshotOf(snapshots);
+  const series = seriesSnapshotOf(snapshots, nowMs);
   http.get('/v1/reports/workers', {
     schema: {
       tags, summary: 'Every worker\'s incrementality against its holdout (and _all: all workers against the global control group)',
@@ -73,12 +89,7 @@ export function registerWorkerReportRoutes(http: HttpServer, reports: WorkerRepo
         }), ...errors,
       },
     },
-  }, async (req) => {
-    const raw = req.query as { since?: string; until?: string; alpha?: number; bucket?: string };
-    seriesQueryOf(raw, nowMs()); // a bad query is a 400 before any snapshot is looked up
-    // The default period is taken when computed: a refreshed snapshot covers up to its own asOf.
-    return snap(req, async () => nullifyNonFinite(await reports.series((req.params as { id: string }).id, seriesQueryOf(raw, nowMs()))));
-  });
+  }, async (req) => series(req, (q) => reports.series((req.params as { id: string }).id, q)));
 
   const Count = Type.Object({ units: Type.Integer(), treated: Type.Integer(), control: Type.Integer() });
   http.get('/v1/reports/workers/:id/uplift', {
