@@ -37,6 +37,16 @@ export class TraitsCache {
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
 
+  /**
+   * For readers that loaded a stored row: never replaces an entry built from later events (the
+   * live path may have written and cached a newer row while the read was in flight).
+   */
+  setUnlessNewer(id: string, e: CacheEntry): void {
+    const cur = this.map.get(id);
+    if (cur && cur.inputs.activity.lastSeq > e.inputs.activity.lastSeq) return;
+    this.set(id, e);
+  }
+
   delete(id: string): void { this.map.delete(id); }
   get size(): number { return this.map.size; }
 }

@@ -90,7 +90,34 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
   async function applyBatch(b: AppliedBatch): Promise<void> {
     const plan = planBatch(b, vars);
     if (plan.touched.length === 0 && plan.merges.length === 0) return;
-    const stored = await loadProfiles(low, [...plan.touched, ...plan.merges.map((m) => m.from)]);
+    const ids = [...plan.touched, ...plan.merges.map((m) => m.from)];
+    try {
+      await foldBatch(plan, await storedOf(ids));
+    } catch (e) {
+      ids.forEach((id) => cache.delete(id)); // the table may or may not hold this pass: reload next time
+      throw e;
+    }
+  }
+
+  /**
+   * The stored rows the pass builds on. Where the cache is authoritative (the embedded store, whose
+   * single process makes every write through this service) a cached entry is that row: only
+   * misses are read. On a shared Postgres another process may have written since, so all are read.
+   */
+  async function storedOf(ids: string[]): Promise<Map<string, StoredProfile>> {
+    if (reloadMs !== Infinity) return await loadProfiles(low, ids);
+    const out = new Map<string, StoredProfile>();
+    const misses: string[] = [];
+    for (const id of ids) {
+      const e = cache.get(id);
+      if (e) out.set(id, { ...e.inputs, traits: e.evaluation.traits });
+      else misses.push(id);
+    }
+    for (const [id, row] of await loadProfiles(low, misses)) out.set(id, row);
+    return out;
+  }
+
+  async function foldBatch(plan: ReturnType<typeof planBatch>, stored: Map<string, StoredProfile>): Promise<void> {
     for (const m of plan.merges) {
       const merged = mergeStored(stored.get(m.into), stored.get(m.from));
       if (merged) stored.set(m.into, merged);
@@ -115,13 +142,17 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
       rows.push({ profileId: id, history, activity, snapshot, traits: evaluation.traits });
     }
     const now = isoNow();
-    await db.transaction(async (tx) => {
+    const written = await db.transaction(async (tx) => {
       for (const m of plan.merges) { await repointDeclared(tx, m.from, m.into); await deleteProfile(tx, m.from); }
       await upsertDeclared(tx, plan.declared, now);
-      await saveProfiles(tx, rows, now);
+      return await saveProfiles(tx, rows, now);
     }, { priority: 'low' });
     const declared = await loadDeclared(low, plan.touched);
-    rows.forEach((r, i) => cache.set(r.profileId, entryOf(r.profileId, { history: r.history, activity: r.activity, snapshot: r.snapshot }, declared.get(r.profileId) ?? [], evaluations[i])));
+    rows.forEach((r, i) => {
+      // A row the table kept (built from later events by a racing recompute) is not what was cached.
+      if (!written.has(r.profileId)) { cache.delete(r.profileId); return; }
+      cache.set(r.profileId, entryOf(r.profileId, { history: r.history, activity: r.activity, snapshot: r.snapshot }, declared.get(r.profileId) ?? [], evaluations[i]));
+    });
   }
 
   /** Batches wait here in order; one worker applies whatever has accumulated as one pass. */
@@ -172,8 +203,8 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
       await db.transaction((tx) => saveProfiles(tx, [{ profileId: id, ...inputs, traits }], isoNow()));
     }
     const e = entryOf(id, inputs, declared.get(id) ?? []);
-    cache.set(id, e);
-    return e;
+    cache.setUnlessNewer(id, e);
+    return cache.get(id) ?? e;
   }
 
   async function loadOrThrow(id: string): Promise<CacheEntry> {
@@ -192,7 +223,7 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
       const ids = [...pendingLoads].slice(0, 1000);
       ids.forEach((x) => pendingLoads.delete(x));
       Promise.all([loadProfiles(low, ids), loadDeclared(low, ids)]).then(([stored, declared]) => {
-        for (const [id, row] of stored) cache.set(id, entryOf(id, { history: row.history, activity: row.activity, snapshot: row.snapshot }, declared.get(id) ?? []));
+        for (const [id, row] of stored) cache.setUnlessNewer(id, entryOf(id, { history: row.history, activity: row.activity, snapshot: row.snapshot }, declared.get(id) ?? []));
       }).catch((e: unknown) => log.warn({ err: e }, 'traits: cache load failed'))
         .finally(() => { loading = false; if (pendingLoads.size > 0) scheduleLoad(pendingLoads.values().next().value!); });
     });

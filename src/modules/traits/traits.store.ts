@@ -25,17 +25,19 @@ export async function loadProfiles(db: Queryable, ids: readonly string[]): Promi
 
 /**
  * Upserts rows; a row never replaces one built from later events (activity.lastSeq), so a batch
- * recompute racing the live path cannot roll a profile back.
+ * recompute racing the live path cannot roll a profile back. Returns the ids whose rows were written.
  */
-export async function saveProfiles(tx: Queryable, rows: ReadonlyArray<StoredProfile & { profileId: string }>, updatedAt: string): Promise<void> {
-  if (rows.length === 0) return;
+export async function saveProfiles(tx: Queryable, rows: ReadonlyArray<StoredProfile & { profileId: string }>, updatedAt: string): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
   const data = rows.map((r) => ({ profile_id: r.profileId, history: r.history, activity: r.activity, snapshot: r.snapshot, traits: r.traits, computed_at: r.traits.computedAt }));
-  await tx.query(`insert into traits_profiles (profile_id, history, activity, snapshot, traits, computed_at, updated_at)
+  const r = await tx.query<{ profile_id: string }>(`insert into traits_profiles (profile_id, history, activity, snapshot, traits, computed_at, updated_at)
     select profile_id, history, activity, snapshot, traits, computed_at, $2::timestamptz
-    from jsonb_to_recordset($1::jsonb) as x(profile_id text, history jsonb, activity jsonb, snapshot jsonb, traits jsonb, computed_at timestamptz)
+    from json_to_recordset($1::json) as x(profile_id text, history json, activity json, snapshot json, traits json, computed_at timestamptz)
     on conflict (profile_id) do update set history = excluded.history, activity = excluded.activity, snapshot = excluded.snapshot,
       traits = excluded.traits, computed_at = excluded.computed_at, updated_at = excluded.updated_at
-    where (traits_profiles.activity->>'lastSeq')::bigint <= (excluded.activity->>'lastSeq')::bigint`, [JSON.stringify(data), updatedAt]);
+    where (traits_profiles.activity->>'lastSeq')::bigint <= (excluded.activity->>'lastSeq')::bigint
+    returning profile_id`, [JSON.stringify(data), updatedAt]);
+  return new Set(r.rows.map((x) => x.profile_id));
 }
 
 export async function deleteProfile(tx: Queryable, id: string): Promise<void> {
