@@ -68,6 +68,22 @@ describe('policy', () => {
     expect(seen / 2000).toBeGreaterThan(0.07); // 0.3 / 3 = 0.1 expected
     expect(seen / 2000).toBeLessThan(0.13);
   });
+  it('gives the last slot of a product placement to the best content action that beats silence', () => {
+    const email = DEFAULT_PLACEMENTS.find((p) => p.id === 'email_cart_recovery')!;
+    const products = [sc('p1', 'recommend', 30), sc('p2', 'recommend', 29), sc('p3', 'recommend', 28)];
+    const slate = (reassure: number) => choose({ scored: [...products, sc('r', 'reassure', reassure), sc('o', 'incentivize', 50, 0.1), sc('none', 'none', 12)], placement: email, count: 3, exploration: 0.1, rng: () => 0.99 });
+    const picked = slate(13).picks;
+    expect(picked.map((p) => p.s.c.key)).toEqual(['o', 'p1', 'r']);
+    expect(picked[2]!.propensity).toBeCloseTo(1); // the only content action: the exploration draw has nothing else
+    expect(picked[2]!.why).toMatch(/content slot/);
+    // Not better than silence: the slot is filled as before (incentives are never forced in).
+    expect(slate(11).picks.map((p) => p.s.c.key)).toEqual(['o', 'p1', 'p2']);
+    // One slot, another placement kind, or a content action already chosen: unchanged.
+    expect(choose({ scored: [...products, sc('r', 'reassure', 13), sc('none', 'none', 12)], placement: email, count: 1, exploration: 0, rng: () => 0.5 }).picks.map((p) => p.s.c.key)).toEqual(['p1']);
+    const mods = DEFAULT_PLACEMENTS.find((p) => p.id === 'pdp_modules')!;
+    expect(choose({ scored: [sc('a', 'educate', 9), sc('b', 'educate', 8), sc('r', 'reassure', 7)], placement: mods, count: 2, exploration: 0, rng: () => 0.5 }).picks.map((p) => p.s.c.key)).toEqual(['a', 'b']);
+    expect(choose({ scored: [sc('r', 'reassure', 40), ...products, sc('r2', 'reassure', 13), sc('none', 'none', 12)], placement: email, count: 3, exploration: 0, rng: () => 0.5 }).picks.map((p) => p.s.c.key)).toEqual(['r', 'p1', 'p2']);
+  });
 });
 
 describe('moments', () => {

@@ -66,6 +66,26 @@ export function gateIncentives(scored: readonly Scored[]): { kept: Scored[]; rem
 
 export interface Pick { s: Scored; propensity: number; why: string }
 
+const isContent = (t: ActionType) => t === 'reassure' || t === 'educate';
+
+/**
+ * The content slot of a product placement. A message or panel that shows products and a
+ * reassurance or education block (a cart email: the cart, suggestions, "free returns") is a slate
+ * of different kinds, not one ranked list: a product slot is valued with the basket's margin plus
+ * the product's own, so a risk reducer (the basket's margin, less its cost) could never outrank
+ * the products for a slot and the message kept saying nothing reassuring. So the last slot of a
+ * multi-slot product placement goes to the best content action when none was chosen yet and it
+ * beats staying silent (its optimistic value above silence's: the same test silence's own slot
+ * applies); otherwise the slot is filled as before.
+ */
+export function contentSlotPool(pool: readonly Scored[], picks: readonly Pick[], placement: PlacementDef, slot: number, count: number): Scored[] | undefined {
+  if (placement.kind !== 'products' || count < 2 || slot !== count - 1) return undefined;
+  if (picks.some((p) => isContent(p.s.c.type))) return undefined;
+  const silence = pool.find((s) => s.c.type === 'none')?.rank ?? 0;
+  const content = pool.filter((s) => isContent(s.c.type) && s.rank > silence);
+  return content.length > 0 ? content : undefined;
+}
+
 export interface ChooseInput {
   scored: readonly Scored[];
   placement: PlacementDef;
@@ -93,13 +113,14 @@ export function choose(input: ChooseInput): ChooseOutput {
   }
   remaining = remaining.filter((r) => !picks.some((p) => p.s === r));
   for (let slot = picks.length; slot < input.count; slot++) {
-    const pool = remaining.filter((s) => (placement.allowNone || s.c.type !== 'none') && (!input.canAdd || input.canAdd(picks, s)));
-    if (pool.length === 0) break;
+    const eligible = remaining.filter((s) => (placement.allowNone || s.c.type !== 'none') && (!input.canAdd || input.canAdd(picks, s)));
+    if (eligible.length === 0) break;
+    const pool = (input.baseline ? undefined : contentSlotPool(eligible, picks, placement, slot, input.count)) ?? eligible;
     let greedy = pool[0]!;
     for (const s of pool) if (s.rank > greedy.rank) greedy = s;
     const target = input.baseline?.(pool) ?? greedy;
     if (slot === picks.length && greedyFirst === undefined) { greedyFirst = greedy; targetFirst = target; }
-    let chosen = target, why = input.baseline ? 'apprentice: the baseline rule\'s choice' : 'highest optimistic expected contribution';
+    let chosen = target, why = input.baseline ? 'apprentice: the baseline rule\'s choice' : pool === eligible ? 'highest optimistic expected contribution' : 'content slot: the best reassurance or education that beats staying silent';
     if (eps > 0 && rng() < eps) {
       chosen = pool[Math.floor(rng() * pool.length)]!;
       why = 'exploration: drawn uniformly from the eligible actions';

@@ -33,12 +33,13 @@ export const PLAYBOOKS: ReadonlyArray<Record<string, unknown> & { id: string; pl
   },
   {
     id: 'wkr_replenishment', playbook: 'replenishment', name: 'Replenishment',
-    description: "Daily: shoppers whose own purchase interval says they are due within 3 days get a reminder of what they rebuy.",
+    description: "Daily: shoppers whose own purchase interval says they are due within 3 days get a reminder of what they rebuy (no discount).",
     owner: 'growth', riskTier: 'low', holdoutPct: 10, goal: GOAL,
     trigger: { type: 'schedule', every: '1d', atHour: 14, where: { path: 'traits.replenishmentDueDays', op: 'lte', value: 3 } },
     entry: { reentry: 'cooldown', cooldown: '7d', where: { path: 'profile.orders.count', op: 'gte', value: 2 } },
     steps: [
-      { id: 'pick', type: 'decide', placement: 'email_replenishment' },
+      // No incentive: a due shopper rebuys anyway (a code mostly pays for orders that were coming).
+      { id: 'pick', type: 'decide', placement: 'email_replenishment', offer: 'none' },
       { id: 'remind', type: 'send', channel: 'auto', channels: ['email', 'push'], template: 'replenishment', timing: 'best_hour', maxDelay: '1d' },
     ],
   },

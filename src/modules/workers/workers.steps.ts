@@ -9,7 +9,7 @@ import { CHANNEL_PURPOSE, type ChannelName, type Contact, type OutboundContent, 
 import type { DecideRequest, DecisionResult } from '../decisioning/index.ts';
 import { armedStep, armLabel, nextLocalHour } from './workers.arms.ts';
 import { checkSend, chooseChannel, isTimeZone, localHour, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
-import type { DecideStep, Instance, SendStep, WorkerDefinition } from './workers.types.ts';
+import type { DecideStep, Instance, InstanceContext, SendStep, WorkerDefinition } from './workers.types.ts';
 
 export interface RenderInput {
   templateId: string;
@@ -112,7 +112,7 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
           if (step.onSilent === 'exit') { end(inst, 'exited', 'brain_silent'); return sends; }
           inst.step++; continue;
         }
-        inst.ctx.decision = { id: result.decisionId, type: first.type, productIds: result.actions.flatMap((a) => a.productIds), offerId: first.offerId, blockIds: first.blockIds, theme: first.theme };
+        inst.ctx.decision = messageDecision(result);
         note(inst, step.id, `${first.type} (${result.decisionId})${arm}`, now);
         inst.step++; continue;
       }
@@ -201,4 +201,19 @@ function defer(inst: Instance, stepId: string, until: number, reason: string, no
 export function timeZoneOf(traits: Record<string, unknown>, fallback: string): string {
   const tz = traits.timezone ?? traits.timeZone ?? traits.time_zone;
   return isTimeZone(tz) ? tz : fallback;
+}
+
+/**
+ * What a message carries of a decision: every chosen action, not only the first (the brain learns
+ * each chosen action as shown, so the message must show each): all products, every action's
+ * blocks (a reassurance chosen in a later slot fills the message's reassurance block), the first
+ * offer, and the theme of the first action that is not a product.
+ */
+export function messageDecision(result: Pick<DecisionResult, 'decisionId' | 'actions'>): NonNullable<InstanceContext['decision']> {
+  const first = result.actions[0]!;
+  const lead = result.actions.find((a) => a.type !== 'recommend') ?? first;
+  return {
+    id: result.decisionId, type: first.type, productIds: result.actions.flatMap((a) => a.productIds),
+    offerId: result.actions.find((a) => a.offerId)?.offerId, blockIds: [...new Set(result.actions.flatMap((a) => a.blockIds))], theme: lead.theme,
+  };
 }

@@ -1,0 +1,111 @@
+/**
+ * `npm run eval:sim-ceiling -- [--shoppers N] [--days D] [--first-seed S] [--seeds K]`: what a
+ * Braid-like policy that makes every content choice right could earn in the simulator's world, in
+ * memory (no Braid), next to blast. It answers "how far is Braid from what its flows can earn?",
+ * separately from "how well does the brain learn?". Variants (each on the same shoppers and seeds):
+ *
+ * - checkout:   reassurance at every treated checkout page, no messages;
+ * - plain:      + one cart email an hour after an abandoned checkout (quiet hours 21-08), no
+ *               reassurance, no offer; + a replenishment reminder (daily at 14:00, shoppers with 2+
+ *               consumable orders whose own interval says they are due within 3 days, at most
+ *               weekly; no offer); emails with a 10% per-worker holdout, as Braid's playbooks;
+ * - reassure:   the same with reassurance in the cart email (what Braid's content slot adds);
+ * - noHoldout:  the same without the per-worker holdout (only the 10% global control group);
+ * - second:     noHoldout plus a second cart email a day later while the cart is still open
+ *               (more messages than the rules policy: shown for scale, not a target-meeting policy).
+ *
+ * Nothing reads a hidden trait: every choice uses what Braid sees (events, consent). Ends with one
+ * JSON line of six-seed means and their ratio to blast.
+ */
+import { parseArgs } from '../src/cli/args.ts';
+import { buildWorld, contributionOf, DEFAULT_SIM_CONFIG, runBaseline, WorldRun, type SimConfig } from '../src/modules/simulator/index.ts';
+
+interface Variant { checkout: boolean; cart: boolean; reassure: boolean; replenish: boolean; workerHoldout: boolean; second: boolean }
+interface Send { i: number; cartId?: string; products: string[]; reassurance: boolean }
+const DAY = 24;
+
+function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
+  const r = new WorldRun(buildWorld(cfg, seed));
+  const control = (i: number) => (i * 2654435761) % 100 < 10;
+  const workerHeldOut = (i: number, salt: number) => v.workerHoldout && ((i * 40503 + salt * 7919) % 100) < 10;
+  const consumables = new Set(r.world.products.filter((p) => p.consumable).map((p) => p.id));
+  const queue = new Map<number, Send[]>();
+  const at = (h: number, s: Send) => { let l = queue.get(h); if (!l) queue.set(h, l = []); l.push(s); };
+  const open = new Map<string, { i: number; hour: number; products: string[] }>();
+  const ordered = new Set<string>();
+  const consumableOrders = new Map<number, number[]>();
+  const reminded = new Map<number, number>();
+  for (let h = 0; h < r.hours; h++) {
+    for (const s of queue.get(h) ?? []) {
+      if (s.cartId !== undefined && ordered.has(s.cartId)) continue;
+      if (r.world.shoppers[s.i]!.emailConsent && !r.states[s.i]!.unsubscribed) r.deliver(s.i, { channel: 'email', offerPct: 0, reassurance: s.reassurance, productIds: s.products, source: 'ceiling' }, h);
+    }
+    queue.delete(h);
+    const b = r.begin(h);
+    const active = h >= r.policyStartHour;
+    const site = b.checkouts.map((c) => (v.checkout && active && !control(c.shopper) ? { offerPct: 0, reassurance: true } : undefined));
+    for (const e of [...b.events, ...r.finish(site)]) {
+      const p = e.properties ?? {};
+      const products = ((p.products as Array<{ product_id: string }> | undefined) ?? []).map((x) => x.product_id);
+      if (e.event === 'Checkout Started') open.set(String(p.order_id), { i: e.shopper, hour: e.hour, products });
+      if (e.event === 'Order Completed') {
+        open.delete(String(p.order_id)); ordered.add(String(p.order_id));
+        if (products.some((id) => consumables.has(id))) { const l = consumableOrders.get(e.shopper) ?? []; l.push(e.hour); consumableOrders.set(e.shopper, l); }
+      }
+    }
+    for (const [id, c] of v.cart ? open : []) {
+      if (h - c.hour < 1) continue;
+      open.delete(id);
+      if (!active || control(c.i) || workerHeldOut(c.i, c.hour)) continue;
+      const next = h + 1, hod = next % DAY, when = hod >= 21 ? next + (32 - hod) : hod < 8 ? next + (8 - hod) : next;
+      at(when, { i: c.i, products: c.products, reassurance: v.reassure });
+      if (v.second) at(when + DAY, { i: c.i, cartId: id, products: c.products, reassurance: v.reassure });
+    }
+    if (v.replenish && active && h % DAY === 14) {
+      for (const [i, l] of consumableOrders) {
+        if (control(i) || l.length < 2 || (reminded.get(i) ?? -Infinity) > h - 7 * DAY) continue;
+        const due = l[l.length - 1]! + (l[l.length - 1]! - l[0]!) / (l.length - 1);
+        if (due - h > 3 * DAY || h - due > 10 * DAY) continue;
+        reminded.set(i, h);
+        if (!workerHeldOut(i, h)) at(h + 1, { i, products: [], reassurance: false });
+      }
+    }
+  }
+  return r;
+}
+
+const VARIANTS: Record<string, Variant> = {
+  checkout: { checkout: true, cart: false, reassure: false, replenish: false, workerHoldout: true, second: false },
+  plain: { checkout: true, cart: true, reassure: false, replenish: true, workerHoldout: true, second: false },
+  reassure: { checkout: true, cart: true, reassure: true, replenish: true, workerHoldout: true, second: false },
+  noHoldout: { checkout: true, cart: true, reassure: true, replenish: true, workerHoldout: false, second: false },
+  second: { checkout: true, cart: true, reassure: true, replenish: true, workerHoldout: false, second: true },
+};
+
+const { flags } = parseArgs(process.argv.slice(2));
+const num = (k: string, d: number) => (typeof flags[k] === 'string' ? Number(flags[k]) : d);
+const cfg: SimConfig = { ...DEFAULT_SIM_CONFIG, shoppers: num('shoppers', 2000), days: num('days', 60), warmupDays: 30 };
+const first = num('first-seed', 1), seeds = num('seeds', 6);
+const total = (r: WorldRun, f: (i: number) => number) => r.ledgers.reduce((a, _l, i) => a + f(i), 0);
+const mean: Record<string, number> = {}, msgs: Record<string, number> = {};
+for (let seed = first; seed < first + seeds; seed++) {
+  const none = runBaseline(cfg, seed, 'none');
+  const base = total(none, (i) => contributionOf(none.ledgers[i]!));
+  const runs: Record<string, WorldRun> = { blast: runBaseline(cfg, seed, 'blast'), rules: runBaseline(cfg, seed, 'rules') };
+  for (const [k, v] of Object.entries(VARIANTS)) runs[k] = run(cfg, seed, v);
+  const row: Record<string, number> = { seed };
+  for (const [k, r] of Object.entries(runs)) {
+    const inc = total(r, (i) => contributionOf(r.ledgers[i]!)) - base;
+    row[k] = Math.round(inc);
+    mean[k] = (mean[k] ?? 0) + inc / seeds;
+    msgs[k] = (msgs[k] ?? 0) + total(r, (i) => r.ledgers[i]!.messages) / seeds;
+  }
+  console.log(JSON.stringify(row));
+}
+const r2 = (x: number) => Math.round(x * 100) / 100;
+console.log(JSON.stringify({
+  shoppers: cfg.shoppers, days: cfg.days, seeds: `${first}-${first + seeds - 1}`,
+  incremental: Object.fromEntries(Object.entries(mean).map(([k, v]) => [k, Math.round(v)])),
+  vs_blast: Object.fromEntries(Object.entries(mean).filter(([k]) => k !== 'blast').map(([k, v]) => [k, r2(v / mean.blast!)])),
+  messages: Object.fromEntries(Object.entries(msgs).map(([k, v]) => [k, Math.round(v)])),
+}));
