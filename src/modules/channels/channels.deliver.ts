@@ -16,6 +16,7 @@ import type { ConsentDecision, ConsentService } from '../consent/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
 import { classify, type ChannelAdapter } from './channels.adapters.ts';
+import type { ContentCache } from './channels.contents.ts';
 import { claim, finishAttempts, insertInbox, markUnknown, suppressedPairs, type AttemptResult, type DeliveryRow } from './channels.store.ts';
 import type { ChannelName, ChannelStats } from './channels.types.ts';
 
@@ -31,6 +32,8 @@ export interface DeliveryContext {
   /** Status changes, for onStatus listeners and counters. */
   changed(rows: DeliveryRow[]): void;
   stats: ChannelStats;
+  /** Contents this process queued, so a claim need not read them back. */
+  contents?: ContentCache;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -118,7 +121,7 @@ async function prefetch(ctx: DeliveryContext, rows: DeliveryRow[], batch: BatchM
 /** Delivers what it can of `ids`; returns the ids whose attempt failed transiently (to retry). */
 export async function deliverBatch(ctx: DeliveryContext, ids: string[]): Promise<{ retry: Map<string, string> }> {
   const { db, clock } = ctx.deps;
-  const claimed = await claim(db, ids, isoNow(clock));
+  const claimed = await claim(db, ids, isoNow(clock), (id) => ctx.contents?.take(id));
   const claimedIds = new Set(claimed.map((r) => r.id));
   const interrupted = await markUnknown(db, ids.filter((id) => !claimedIds.has(id)), isoNow(clock));
   ctx.changed(interrupted);

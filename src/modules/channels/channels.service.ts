@@ -8,6 +8,7 @@ import { BraidError, invalid, isoNow, newId, notFound, type ChannelsConfig, type
 import { isValidPurpose, type ConsentService } from '../consent/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { ProfileService } from '../profiles/index.ts';
+import { createContentCache } from './channels.contents.ts';
 import { deliverBatch, type DeliveryContext } from './channels.deliver.ts';
 import { buildAdapters, describeProviders, parseProviderOverrides, type Adapters, type ProviderOverrides } from './channels.providers.ts';
 import { normalizeAddress } from './channels.address.ts';
@@ -107,8 +108,9 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
     }, isoNow(deps.clock));
   }
 
+  const contents = createContentCache();
   const ctx: DeliveryContext = {
-    deps, consent: c.consent, identity: c.identity, profiles: c.profiles, adapters, stats,
+    deps, consent: c.consent, identity: c.identity, profiles: c.profiles, adapters, stats, contents,
     unsubscribeUrl: (profileId, purpose, messageId) => unsubscribeUrl(profileId, purpose, messageId),
     suppress: async (channel, address, reason, messageId) => { await suppress({ channel, address, reason, source: 'bounce', messageId }); },
     changed: count,
@@ -179,6 +181,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
         const dupKeys = rows.filter((r) => !ins.has(r.id)).map((r) => r.key);
         return { inserted: ins, existing: dupKeys.length ? await store.idsByKey(tx, dupKeys) : new Map<string, string>() };
       });
+      for (const r of rows) if (inserted.has(r.id)) contents.remember(r.id, r.content);
       for (const id of workerIds) b.notifyWorker(id); // deliver now rather than at the next poll
       const byKey = new Map(rows.map((r) => [r.key, r]));
       return reqs.map((r, i): SendOutcome => {

@@ -33,19 +33,27 @@ export interface NewDelivery {
   provenance: string | null;
 }
 
-/** One multi-row insert; returns the ids of the rows inserted (keys already present are skipped). */
+/**
+ * One multi-row insert of the rows and their contents (delivery_contents); returns the ids of the
+ * rows inserted (keys already present are skipped, with their contents). The rows go in as one
+ * JSON document with each content and provenance embedded as the JSON text the caller built
+ * (cheaper for the embedded database than arrays of quoted text).
+ */
 export async function insertDeliveries(tx: Queryable, rows: NewDelivery[], at: string): Promise<Set<string>> {
-  const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
+  const q = JSON.stringify;
+  const doc = '[' + rows.map((r) => `{"id":${q(r.id)},"k":${q(r.key)},"p":${q(r.profileId)},"ch":${q(r.channel)},"pu":${q(r.purpose)},"tr":${r.transactional},`
+    + `"w":${q(r.workerId)},"wv":${q(r.workerVersion)},"i":${q(r.instanceId)},"s":${q(r.stepId)},"d":${q(r.decisionId)},"c":${r.content},"pv":${r.provenance ?? 'null'}}`).join(',') + ']';
   const r = await tx.query<{ id: string }>(
-    `insert into deliveries (id, idempotency_key, profile_id, channel, purpose, transactional, status, worker_id, worker_version,
-       instance_id, step_id, decision_id, content, provenance, created_at, updated_at)
-     select id, k, p, ch, pu, tr, 'queued', w, wv, i, s, d, c::jsonb, pv::jsonb, $13, $13
-     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $14::text[])
-       as x(id, k, p, ch, pu, tr, w, wv, i, s, d, c, pv)
-     on conflict (idempotency_key) do nothing
-     returning id`,
-    [col('id'), col('key'), col('profileId'), col('channel'), col('purpose'), col('transactional'), col('workerId'), col('workerVersion'),
-      col('instanceId'), col('stepId'), col('decisionId'), col('content'), at, col('provenance')]);
+    `with x as materialized (
+       select * from json_to_recordset($1::json) as x(id text, k text, p text, ch text, pu text, tr boolean, w text, wv int, i text, s text, d text, c json, pv jsonb)),
+     ins as (
+       insert into deliveries (id, idempotency_key, profile_id, channel, purpose, transactional, status, worker_id, worker_version,
+         instance_id, step_id, decision_id, provenance, created_at, updated_at)
+       select id, k, p, ch, pu, tr, 'queued', w, wv, i, s, d, pv, $2, $2 from x
+       on conflict (idempotency_key) do nothing
+       returning id),
+     body as (insert into delivery_contents (id, content) select x.id, x.c from x join ins on ins.id = x.id)
+     select id from ins`, [doc, at]);
   return new Set(r.rows.map((x) => x.id));
 }
 
@@ -54,12 +62,32 @@ export async function idsByKey(db: Queryable, keys: string[]): Promise<Map<strin
   return new Map(r.rows.map((x) => [x.idempotency_key, x.id]));
 }
 
-/** Takes the rows still waiting for delivery: status 'sending', attempts + 1. */
-export async function claim(db: Queryable, ids: string[], at: string): Promise<DeliveryRow[]> {
-  const r = await db.query<DeliveryRow>(
+/** A whole row: the delivery and its content. */
+const ROW = `d.*, c.content from deliveries d left join delivery_contents c on c.id = d.id`;
+/** The rows an update returned (`u`), with their contents. */
+const WITH_CONTENT = `select u.*, c.content from u left join delivery_contents c on c.id = u.id`;
+
+/**
+ * Takes the rows still waiting for delivery: status 'sending', attempts + 1. Their contents come
+ * from `cached` (the JSON text kept by the process that queued them) or else from the table.
+ */
+export async function claim(db: Queryable, ids: string[], at: string, cached: (id: string) => string | undefined = () => undefined): Promise<DeliveryRow[]> {
+  const r = await db.query<Omit<DeliveryRow, 'content'>>(
     `update deliveries set status = 'sending', attempts = attempts + 1, updated_at = $2
      where id = any($1::text[]) and status in ('queued', 'retrying') returning *`, [ids, at]);
-  return r.rows;
+  const out: DeliveryRow[] = [];
+  const missing: Array<Omit<DeliveryRow, 'content'>> = [];
+  for (const row of r.rows) {
+    const text = cached(row.id);
+    if (text === undefined) missing.push(row);
+    else out.push({ ...row, content: JSON.parse(text) as OutboundContent });
+  }
+  if (missing.length > 0) {
+    const c = await db.query<{ id: string; content: OutboundContent }>(`select id, content from delivery_contents where id = any($1::text[])`, [missing.map((m) => m.id)]);
+    const byId = new Map(c.rows.map((x) => [x.id, x.content]));
+    for (const row of missing) out.push({ ...row, content: byId.get(row.id) ?? {} });
+  }
+  return out;
 }
 
 /**
@@ -69,8 +97,8 @@ export async function claim(db: Queryable, ids: string[], at: string): Promise<D
 export async function markUnknown(db: Queryable, ids: string[], at: string): Promise<DeliveryRow[]> {
   if (ids.length === 0) return [];
   const r = await db.query<DeliveryRow>(
-    `update deliveries set status = 'unknown', reason = 'interrupted during delivery', updated_at = $2
-     where id = any($1::text[]) and status = 'sending' returning *`, [ids, at]);
+    `with u as (update deliveries set status = 'unknown', reason = 'interrupted during delivery', updated_at = $2
+     where id = any($1::text[]) and status = 'sending' returning *) ${WITH_CONTENT}`, [ids, at]);
   return r.rows;
 }
 
@@ -80,24 +108,23 @@ export interface AttemptResult {
   consentRecordId: string | null; consentBasis: string | null; sent: boolean;
 }
 
-/** Every column but `content` (the rendered bodies, kilobytes a row), qualified by `d.`. */
-const WITHOUT_CONTENT = ['id', 'idempotency_key', 'profile_id', 'channel', 'purpose', 'transactional', 'status', 'reason', 'address', 'attempts', 'provider_id',
-  'consent_record_id', 'consent_basis', 'worker_id', 'worker_version', 'instance_id', 'step_id', 'decision_id', 'provenance', 'created_at', 'sent_at', 'updated_at'].map((c) => `d.${c}`).join(', ');
-
 /**
  * Records a whole batch of outcomes in one statement. A row marked 'unknown' meanwhile still takes
  * the truth. The rows come back with the content the caller claimed them with (`content` of
- * `claimed`), not read again: the bodies would double what the database hands back per message.
+ * `claimed`), not read again. Provider ids are indexed in delivery_provider_ids (for receipts), so
+ * the update itself changes no indexed column.
  */
 export async function finishAttempts(db: Queryable, results: AttemptResult[], at: string, claimed: ReadonlyMap<string, OutboundContent>): Promise<DeliveryRow[]> {
   if (results.length === 0) return [];
   const col = <K extends keyof AttemptResult>(k: K) => results.map((r) => r[k]);
   const r = await db.query<Omit<DeliveryRow, 'content'>>(
-    `update deliveries d set status = v.st, reason = v.re, address = coalesce(v.ad, d.address), provider_id = coalesce(v.pid, d.provider_id),
+    `with u as (update deliveries d set status = v.st, reason = v.re, address = coalesce(v.ad, d.address), provider_id = coalesce(v.pid, d.provider_id),
        consent_record_id = v.cr, consent_basis = v.cb, sent_at = case when v.sent then $9::timestamptz else d.sent_at end, updated_at = $9
      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[]) as v(id, st, re, ad, pid, cr, cb, sent)
      where d.id = v.id and d.status in ('sending', 'unknown')
-     returning ${WITHOUT_CONTENT}`,
+     returning d.*),
+     refs as (insert into delivery_provider_ids (provider_id, delivery_id) select provider_id, id from u where provider_id is not null on conflict do nothing)
+     select * from u`,
     [col('id'), col('status'), col('reason'), col('address'), col('providerId'), col('consentRecordId'), col('consentBasis'), col('sent'), at]);
   return r.rows.map((row) => ({ ...row, content: claimed.get(row.id) ?? {} }));
 }
@@ -105,48 +132,51 @@ export async function finishAttempts(db: Queryable, results: AttemptResult[], at
 /** Dead letters: retries exhausted. A row still 'sending' died mid-call instead: 'unknown'. */
 export async function markDead(db: Queryable, ids: string[], at: string): Promise<DeliveryRow[]> {
   const r = await db.query<DeliveryRow>(
-    `update deliveries set
+    `with u as (update deliveries set
        status = case when status = 'sending' then 'unknown' else 'dead' end,
        reason = case when status = 'sending' then 'interrupted during delivery' else coalesce(reason, 'retries exhausted') end,
        updated_at = $2
-     where id = any($1::text[]) and status in ('queued', 'retrying', 'sending') returning *`, [ids, at]);
+     where id = any($1::text[]) and status in ('queued', 'retrying', 'sending') returning *) ${WITH_CONTENT}`, [ids, at]);
   return r.rows;
 }
 
 /** The message a receipt names, by Braid id or by the provider's id (on `channel`, when given). */
 export async function findByRef(db: Queryable, ref: { messageId?: string | undefined; providerId?: string | undefined }, channel?: string): Promise<DeliveryRow | undefined> {
-  const [col, key] = ref.messageId !== undefined ? ['id', ref.messageId] : ['provider_id', ref.providerId];
-  if (key === undefined) return undefined;
+  if (ref.messageId !== undefined) {
+    return (await db.query<DeliveryRow>(`select ${ROW} where d.id = $1 and ($2::text is null or d.channel = $2)`, [ref.messageId, channel ?? null])).rows[0];
+  }
+  if (ref.providerId === undefined) return undefined;
   const r = await db.query<DeliveryRow>(
-    `select * from deliveries where ${col} = $1 and ($2::text is null or channel = $2) order by id desc limit 1`, [key, channel ?? null]);
+    `select ${ROW} where d.id in (select delivery_id from delivery_provider_ids where provider_id = $1) and ($2::text is null or d.channel = $2)
+     order by d.id desc limit 1`, [ref.providerId, channel ?? null]);
   return r.rows[0];
 }
 
 /** Moves a message to `status` when its current status is one of `from` (receipts never regress it). */
 export async function moveStatus(db: Queryable, id: string, status: string, from: readonly string[], reason: string | null, at: string): Promise<DeliveryRow | undefined> {
   const r = await db.query<DeliveryRow>(
-    `update deliveries set status = $2, reason = coalesce($4, reason), updated_at = $5
-     where id = $1 and status = any($3::text[]) returning *`, [id, status, from, reason, at]);
+    `with u as (update deliveries set status = $2, reason = coalesce($4, reason), updated_at = $5
+     where id = $1 and status = any($3::text[]) returning *) ${WITH_CONTENT}`, [id, status, from, reason, at]);
   return r.rows[0];
 }
 
 export async function getDelivery(db: Queryable, id: string): Promise<DeliveryRow | undefined> {
-  return (await db.query<DeliveryRow>(`select * from deliveries where id = $1`, [id])).rows[0];
+  return (await db.query<DeliveryRow>(`select ${ROW} where d.id = $1`, [id])).rows[0];
 }
 
 export async function listDeliveries(db: Queryable, q: DeliveryQuery): Promise<DeliveryRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
-  if (q.profileId !== undefined) add('profile_id = ?', q.profileId);
-  if (q.workerId !== undefined) add('worker_id = ?', q.workerId);
-  if (q.instanceId !== undefined) add('instance_id = ?', q.instanceId);
-  if (q.channel !== undefined) add('channel = ?', q.channel);
-  if (q.status !== undefined) add('status = ?', q.status);
-  if (q.before !== undefined) add('id < ?', q.before);
+  if (q.profileId !== undefined) add('d.profile_id = ?', q.profileId);
+  if (q.workerId !== undefined) add('d.worker_id = ?', q.workerId);
+  if (q.instanceId !== undefined) add('d.instance_id = ?', q.instanceId);
+  if (q.channel !== undefined) add('d.channel = ?', q.channel);
+  if (q.status !== undefined) add('d.status = ?', q.status);
+  if (q.before !== undefined) add('d.id < ?', q.before);
   params.push(Math.min(Math.max(q.limit ?? 50, 1), 1000));
   const r = await db.query<DeliveryRow>(
-    `select * from deliveries ${where.length ? 'where ' + where.join(' and ') : ''} order by id desc limit $${params.length}`, params);
+    `select ${ROW} ${where.length ? 'where ' + where.join(' and ') : ''} order by d.id desc limit $${params.length}`, params);
   return r.rows;
 }
 
