@@ -59,12 +59,17 @@ export async function pageIdentities(db: Queryable, profileId: string, q: { curs
   return { items, nextCursor: r.rows.length > q.limit && last ? encodeCursor([last.firstSeenAt, last.type, last.value]) : null };
 }
 
-/** listIdentities for many profiles in one statement. */
+/**
+ * listIdentities for many profiles in one statement. A probe per id rather than
+ * `= any(...)`: without column statistics (the embedded store never analyzes) the planner expects
+ * `= any` to match a third of the table and scans all of it; a lateral probe per id uses the profile index.
+ */
 export async function listIdentitiesOf(db: Queryable, profileIds: string[]): Promise<Map<string, IdentityRow[]>> {
   const out = new Map<string, IdentityRow[]>(profileIds.map((id) => [id, []]));
   if (profileIds.length === 0) return out;
   const r = await db.query<{ type: string; value: string; profile_id: string; first_seen_at: Date; source_message_id: string | null }>(
-    `select type, value, profile_id, first_seen_at, source_message_id from identities where profile_id = any($1::text[]) order by first_seen_at, type, value`, [profileIds]);
+    `select i.type, i.value, i.profile_id, i.first_seen_at, i.source_message_id
+     from unnest($1::text[]) as u(p) cross join lateral (select * from identities where profile_id = u.p offset 0) i order by i.first_seen_at, i.type, i.value`, [[...new Set(profileIds)]]);
   for (const x of r.rows) out.get(x.profile_id)?.push({ type: x.type, value: x.value, profileId: x.profile_id, firstSeenAt: x.first_seen_at.toISOString(), sourceMessageId: x.source_message_id ?? undefined });
   return out;
 }

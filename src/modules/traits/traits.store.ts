@@ -29,13 +29,13 @@ export async function loadProfiles(db: Queryable, ids: readonly string[]): Promi
  */
 export async function saveProfiles(tx: Queryable, rows: ReadonlyArray<StoredProfile & { profileId: string }>, updatedAt: string): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const data = rows.map((r) => ({ profile_id: r.profileId, history: r.history, activity: r.activity, snapshot: r.snapshot, traits: r.traits, computed_at: r.traits.computedAt }));
-  const r = await tx.query<{ profile_id: string }>(`insert into traits_profiles (profile_id, history, activity, snapshot, traits, computed_at, updated_at)
-    select profile_id, history, activity, snapshot, traits, computed_at, $2::timestamptz
-    from json_to_recordset($1::json) as x(profile_id text, history json, activity json, snapshot json, traits json, computed_at timestamptz)
-    on conflict (profile_id) do update set history = excluded.history, activity = excluded.activity, snapshot = excluded.snapshot,
+  const data = rows.map((r) => ({ profile_id: r.profileId, last_seq: r.activity.lastSeq, history: r.history, activity: r.activity, snapshot: r.snapshot, traits: r.traits, computed_at: r.traits.computedAt }));
+  const r = await tx.query<{ profile_id: string }>(`insert into traits_profiles (profile_id, last_seq, history, activity, snapshot, traits, computed_at, updated_at)
+    select profile_id, last_seq, history, activity, snapshot, traits, computed_at, $2::timestamptz
+    from json_to_recordset($1::json) as x(profile_id text, last_seq bigint, history json, activity json, snapshot json, traits json, computed_at timestamptz)
+    on conflict (profile_id) do update set last_seq = excluded.last_seq, history = excluded.history, activity = excluded.activity, snapshot = excluded.snapshot,
       traits = excluded.traits, computed_at = excluded.computed_at, updated_at = excluded.updated_at
-    where (traits_profiles.activity->>'lastSeq')::bigint <= (excluded.activity->>'lastSeq')::bigint
+    where traits_profiles.last_seq <= excluded.last_seq
     returning profile_id`, [JSON.stringify(data), updatedAt]);
   return new Set(r.rows.map((x) => x.profile_id));
 }
