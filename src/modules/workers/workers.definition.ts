@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { invalid, parseCondition, type Condition } from '../../core/index.ts';
 import { CHANNELS, type ChannelName } from '../channels/index.ts';
 import { checkExperiments, withArms } from './workers.arms.ts';
+import { RANK_PATH, rankPaths } from './workers.rank.ts';
 import {
   RISK_TIERS, type EntryRules, type RiskTier, type Step, type Trigger, type UpliftSpec, type WorkerDefinition,
 } from './workers.types.ts';
@@ -159,7 +160,9 @@ function parseStepAt(raw: unknown, f: string, armOf?: string): Step {
     case 'branch':
       only(raw, ['id', 'type', 'if', 'then', 'else', ...ARMED], f);
       if (raw.if === undefined) throw invalid(`${f}.if`, 'is required');
-      return { id, type, if: parseCondition(raw.if, `${f}.if`), then: str(raw, 'then', f)!, else: str(raw, 'else', f, { optional: true }) };
+      const cond = parseCondition(raw.if, `${f}.if`);
+      for (const p of rankPaths(cond)) if (!RANK_PATH.test(p)) throw invalid(`${f}.if`, `"${p}": a rank is taken of a trigger property only (rank.event.properties.NAME)`);
+      return { id, type, if: cond, then: str(raw, 'then', f)!, else: str(raw, 'else', f, { optional: true }) };
     case 'exit':
       only(raw, ['id', 'type', ...ARMED], f);
       return { id, type };
