@@ -157,12 +157,13 @@ function parseStepAt(raw: unknown, f: string, armOf?: string): Step {
         ...(sendHour !== undefined ? { sendHour } : {}), ...(blocks !== undefined ? { blocks: blocks as string[] } : {}),
       };
     }
-    case 'branch':
+    case 'branch': {
       only(raw, ['id', 'type', 'if', 'then', 'else', ...ARMED], f);
       if (raw.if === undefined) throw invalid(`${f}.if`, 'is required');
       const cond = parseCondition(raw.if, `${f}.if`);
       for (const p of rankPaths(cond)) if (!RANK_PATH.test(p)) throw invalid(`${f}.if`, `"${p}": a rank is taken of a trigger property only (rank.event.properties.NAME)`);
       return { id, type, if: cond, then: str(raw, 'then', f)!, else: str(raw, 'else', f, { optional: true }) };
+    }
     case 'exit':
       only(raw, ['id', 'type', ...ARMED], f);
       return { id, type };
