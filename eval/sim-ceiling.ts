@@ -22,7 +22,7 @@ import { buildWorld, contributionOf, DEFAULT_SIM_CONFIG, runBaseline, WorldRun, 
 
 interface Variant {
   checkout: boolean; cart: boolean; reassure: boolean; replenish: boolean; workerHoldout: boolean; second: boolean;
-  /** Replenishment: once per due cycle (a window around the due date, entered once) instead of weekly while overdue. */
+  /** Replenishment: once per purchase cycle (not again until an order since the last reminder) instead of weekly while overdue. */
   oncePerCycle?: boolean;
   /** Second cart email only for carts at or above this quantile (0-1) of the carts the store has seen (by value, or by margin). */
   secondQuantile?: number; secondBy?: 'value' | 'margin';
@@ -45,7 +45,7 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
   const cost = new Map(r.world.products.map((p) => [p.id, p.cost]));
   const seenValues: number[] = [], seenMargins: number[] = [];
   const views = new Map<number, number[]>();
-  const orders = new Map<number, number>();
+  const orders = new Map<number, number>(), lastOrder = new Map<number, number>();
   const quantile = (xs: number[], q: number) => { const a = [...xs].sort((x, y) => x - y); return a.length === 0 ? 0 : a[Math.min(a.length - 1, Math.floor(q * a.length))]!; };
   const wantsSecond = (c: { i: number; hour: number; value: number; margin: number }): boolean => {
     if (v.secondQuantile !== undefined) {
@@ -78,7 +78,7 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
         open.set(String(p.order_id), { i: e.shopper, hour: e.hour, products, value, margin });
       }
       if (e.event === 'Order Completed') {
-        open.delete(String(p.order_id)); ordered.add(String(p.order_id)); orders.set(e.shopper, (orders.get(e.shopper) ?? 0) + 1);
+        open.delete(String(p.order_id)); ordered.add(String(p.order_id)); orders.set(e.shopper, (orders.get(e.shopper) ?? 0) + 1); lastOrder.set(e.shopper, e.hour);
         if (products.some((id) => consumables.has(id))) { const l = consumableOrders.get(e.shopper) ?? []; l.push(e.hour); consumableOrders.set(e.shopper, l); }
       }
     }
@@ -93,8 +93,9 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
     if (v.replenish && active && h % DAY === 14) {
       for (const [i, l] of consumableOrders) {
         if (control(i) || l.length < 2 || (reminded.get(i) ?? -Infinity) > h - 7 * DAY) continue;
+        if (v.oncePerCycle && (reminded.get(i) ?? -Infinity) > (lastOrder.get(i) ?? -Infinity)) continue;
         const due = l[l.length - 1]! + (l[l.length - 1]! - l[0]!) / (l.length - 1);
-        if (due - h > 3 * DAY || h - due > (v.oncePerCycle ? 3 : 10) * DAY) continue;
+        if (due - h > 3 * DAY || h - due > 10 * DAY) continue;
         reminded.set(i, h);
         if (!workerHeldOut(i, h)) at(h + 1, { i, products: [], reassurance: false });
       }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, type Condition } from '../../core/index.ts';
 import { PLAYBOOKS } from './workers.playbooks.ts';
 import { parseDuration, parseWorkerDefinition } from './workers.definition.ts';
 
@@ -37,6 +36,7 @@ describe('worker definitions', () => {
     expect(bad({ trigger: { type: 'schedule', every: '10s' } })).toThrow(/trigger\.every/);
     expect(bad({ holdoutPct: 80 })).toThrow(/holdoutPct/);
     expect(bad({ entry: { reentry: 'cooldown' } })).toThrow(/entry\.cooldown/);
+    expect(bad({ entry: { reentry: 'after_purchase' } })).toThrow(/entry\.reentry/);
     expect(bad({ trigger: { type: 'event', event: 'X' } })).toThrow(/goal\.matchKey/);
   });
   it('parses uplift targeting with defaults, and names each bad field of it', () => {
@@ -61,17 +61,5 @@ describe('worker definitions', () => {
   it('ships eight playbooks that all parse', () => {
     expect(PLAYBOOKS.map((p) => p.playbook).sort()).toEqual(['back_in_stock', 'browse_abandonment', 'cart_recovery', 'cross_sell', 'price_drop', 'replenishment', 'welcome', 'win_back']);
     for (const p of PLAYBOOKS) expect(() => parseWorkerDefinition(p), p.playbook).not.toThrow();
-  });
-  it('reminds a due shopper once per cycle: not weekly while they stay overdue, again once an order moves the due date on', () => {
-    const d = parseWorkerDefinition(PLAYBOOKS.find((p) => p.playbook === 'replenishment')!);
-    const where = (d.trigger as { where: Condition }).where;
-    // The daily schedule over 60 days: due on day 10, an order on day 40 makes them due on day 60.
-    const entries: number[] = [];
-    for (let day = 0; day < 60; day++) {
-      const dueDays = (day < 40 ? 10 : 60) - day;
-      const cooled = entries.length === 0 || (day - entries[entries.length - 1]!) * 86_400_000 >= d.entry.cooldownMs;
-      if (cooled && evaluateCondition(where, { traits: { replenishmentDueDays: dueDays } }, 0)) entries.push(day);
-    }
-    expect(entries).toEqual([7, 57]);
   });
 });

@@ -193,7 +193,7 @@ function parseEntry(raw: unknown): EntryRules {
   if (raw === undefined) return { reentry: 'after_exit', cooldownMs: 0 };
   if (!isObj(raw)) throw invalid('entry', 'must be an object');
   only(raw, ['reentry', 'cooldown', 'where', 'uplift'], 'entry');
-  const reentry = oneOf(raw, 'reentry', 'entry', ['never', 'after_exit', 'cooldown'] as const, 'after_exit');
+  const reentry = oneOf(raw, 'reentry', 'entry', ['never', 'after_exit', 'cooldown', 'after_order'] as const, 'after_exit');
   if (reentry === 'cooldown' && raw.cooldown === undefined) throw invalid('entry.cooldown', 'is required when reentry is "cooldown"');
   const uplift = parseUplift(raw.uplift);
   return { reentry, cooldownMs: raw.cooldown === undefined ? 0 : parseDuration(raw.cooldown, 'entry.cooldown'), where: cond(raw, 'where', 'entry'), ...(uplift ? { uplift } : {}) };

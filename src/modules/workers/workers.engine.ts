@@ -74,7 +74,8 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   async function enter(entries: Entry[], nowMs: number): Promise<number> {
     if (entries.length === 0) return 0;
     const t0 = performance.now();
-    const targeted = [...new Set(entries.filter((e) => e.def.entry.uplift).map((e) => e.profileId))];
+    // Profiles are read for uplift targeting and for "again only after an order" (its last order time).
+    const targeted = [...new Set(entries.filter((e) => e.def.entry.uplift || e.def.entry.reentry === 'after_order').map((e) => e.profileId))];
     const [history, profiles] = await Promise.all([
       entryHistory(db, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]),
       targeted.length > 0 ? w.profiles.getMany(targeted) : Promise.resolve(new Map<string, ProfileState>()),
@@ -84,7 +85,8 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       const k = `${e.def.id}|${e.profileId}`;
       const h = history.get(k);
       const rule = e.def.entry;
-      if (h && (rule.reentry === 'never' || h.running || (rule.reentry === 'cooldown' && nowMs - h.lastEntry < rule.cooldownMs))) continue;
+      if (h && (rule.reentry === 'never' || h.running || ((rule.reentry === 'cooldown' || rule.reentry === 'after_order') && nowMs - h.lastEntry < rule.cooldownMs))) continue;
+      if (h && rule.reentry === 'after_order' && !(Date.parse(profiles.get(e.profileId)?.orders.lastOrderAt ?? '') > h.lastEntry)) continue;
       // Uplift targeting decides who enters at all, BEFORE the holdout split: both arms come from
       // the targeted population, so the holdout measures what the worker does to those it admits.
       let uplift: Instance['ctx']['uplift'];

@@ -38,15 +38,12 @@ export const PLAYBOOKS: ReadonlyArray<Record<string, unknown> & { id: string; pl
   },
   {
     id: 'wkr_replenishment', playbook: 'replenishment', name: 'Replenishment',
-    description: "Daily: shoppers whose own purchase interval says they are due (from 3 days before to 3 days after) get one reminder of what they rebuy per cycle (no discount).",
+    description: "Daily: shoppers whose own purchase interval says they are due within 3 days get a reminder of what they rebuy (no discount), once per purchase cycle.",
     owner: 'growth', riskTier: 'low', holdoutPct: 10, goal: GOAL,
-    // Once per due cycle: the window around the due date is 6 days wide and the cooldown 7, so a
-    // shopper enters once as they come due and is not chased weekly while they stay overdue (lapsing
-    // is win-back's job); an order moves the due date on, and the next cycle reminds again.
-    trigger: { type: 'schedule', every: '1d', atHour: 14, where: { all: [
-      { path: 'traits.replenishmentDueDays', op: 'lte', value: 3 }, { path: 'traits.replenishmentDueDays', op: 'gte', value: -3 },
-    ] } },
-    entry: { reentry: 'cooldown', cooldown: '7d', where: { path: 'profile.orders.count', op: 'gte', value: 2 } },
+    trigger: { type: 'schedule', every: '1d', atHour: 14, where: { path: 'traits.replenishmentDueDays', op: 'lte', value: 3 } },
+    // Once per purchase cycle: a shopper reminded who has not ordered since is not reminded again
+    // (before, every week while they stayed overdue, for ever; lapsing is win-back's job).
+    entry: { reentry: 'after_order', where: { path: 'profile.orders.count', op: 'gte', value: 2 } },
     steps: [
       // No incentive: a due shopper rebuys anyway (a code mostly pays for orders that were coming).
       { id: 'pick', type: 'decide', placement: 'email_replenishment', offer: 'none' },
