@@ -1,5 +1,5 @@
 /**
- * `npm run eval:sim-ceiling -- [--shoppers N] [--days D] [--first-seed S] [--seeds K]`: what a
+ * `npm run eval:sim-ceiling -- [--shoppers N] [--days D] [--first-seed S] [--seeds K] [--targeting]`: what a
  * Braid-like policy that makes every content choice right could earn in the simulator's world, in
  * memory (no Braid), next to blast. It answers "how far is Braid from what its flows can earn?",
  * separately from "how well does the brain learn?". Variants (each on the same shoppers and seeds):
@@ -13,6 +13,15 @@
  * - noHoldout:  the same without the per-worker holdout (only the 10% global control group);
  * - second:     noHoldout plus a second cart email a day later while the cart is still open
  *               (more messages than the rules policy: shown for scale, not a target-meeting policy).
+ *
+ * With `--targeting` (December 6, fifth session), in place of checkout and plain: Braid's shipped
+ * playbooks as variants, per-worker holdouts kept and replenishment once per purchase cycle
+ * (`once`: no reminder again until an order since the last one), with a second cart email a day
+ * later for every cart (`secAll`), for carts at or above the 40th/50th/60th percentile of the
+ * carts the store has seen by value (`secV40`, `secV50`, `secV60`) or by margin (`secM50`), for
+ * shoppers with 2+ or 3+ sessions in the last 14 days (`secS2`, `secS3`), for shoppers without
+ * (`secNew`) or with (`secBuyer`) an earlier order: which targeting of the last call earns most
+ * within the rules policy's message count.
  *
  * Nothing reads a hidden trait: every choice uses what Braid sees (events, consent). Ends with one
  * JSON line of six-seed means and their ratio to blast.
