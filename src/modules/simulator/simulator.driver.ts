@@ -84,7 +84,7 @@ export async function installBraidPolicy(t: BraidTarget): Promise<void> {
   for (const { id, pct } of OFFER_MENU) {
     await call(t, 'PUT', `/v1/offers/${id}`, { id, name: `${pct}% off`, kind: 'percent_off', value: pct, placements: emailPlacements, cooldownDays: 7 });
   }
-  // The shipped cart recovery as it is: its last call goes only to the top half of carts by value,
+  // The shipped cart recovery as it is: its last call goes only to the top 40% of carts by value,
   // which keeps the contact budget within the rules policy's (no more messages per shopper than rules).
   await call(t, 'POST', '/v1/playbooks/cart_recovery/install', { status: 'on' });
   // The same two flows as the rules policy (no win-back: rules has none, and it would spend the
