@@ -1,5 +1,5 @@
 /**
- * `npm run eval:sim-ceiling -- [--shoppers N] [--days D] [--first-seed S] [--seeds K]`: what a
+ * `npm run eval:sim-ceiling -- [--shoppers N] [--days D] [--first-seed S] [--seeds K] [--targeting]`: what a
  * Braid-like policy that makes every content choice right could earn in the simulator's world, in
  * memory (no Braid), next to blast. It answers "how far is Braid from what its flows can earn?",
  * separately from "how well does the brain learn?". Variants (each on the same shoppers and seeds):
@@ -14,13 +14,32 @@
  * - second:     noHoldout plus a second cart email a day later while the cart is still open
  *               (more messages than the rules policy: shown for scale, not a target-meeting policy).
  *
+ * With `--targeting` (December 6, fifth session), in place of checkout and plain: Braid's shipped
+ * playbooks as variants, per-worker holdouts kept and replenishment once per purchase cycle
+ * (`once`: no reminder again until an order since the last one), with a second cart email a day
+ * later for every cart (`secAll`), for carts at or above the 40th/50th/60th percentile of the
+ * carts the store has seen by value (`secV40`, `secV50`, `secV60`) or by margin (`secM50`), for
+ * shoppers with 2+ or 3+ sessions in the last 14 days (`secS2`, `secS3`), for shoppers without
+ * (`secNew`) or with (`secBuyer`) an earlier order: which targeting of the last call earns most
+ * within the rules policy's message count.
+ *
  * Nothing reads a hidden trait: every choice uses what Braid sees (events, consent). Ends with one
  * JSON line of six-seed means and their ratio to blast.
  */
 import { parseArgs } from '../src/cli/args.ts';
 import { buildWorld, contributionOf, DEFAULT_SIM_CONFIG, runBaseline, WorldRun, type SimConfig } from '../src/modules/simulator/index.ts';
 
-interface Variant { checkout: boolean; cart: boolean; reassure: boolean; replenish: boolean; workerHoldout: boolean; second: boolean }
+interface Variant {
+  checkout: boolean; cart: boolean; reassure: boolean; replenish: boolean; workerHoldout: boolean; second: boolean;
+  /** Replenishment: once per purchase cycle (not again until an order since the last reminder) instead of weekly while overdue. */
+  oncePerCycle?: boolean;
+  /** Second cart email only for carts at or above this quantile (0-1) of the carts the store has seen (by value, or by margin). */
+  secondQuantile?: number; secondBy?: 'value' | 'margin';
+  /** Second cart email only for shoppers with at least this many sessions (Product Viewed) in the last 14 days. */
+  secondMinSessions?: number;
+  /** Second cart email only for shoppers with (true) / without (false) an earlier order. */
+  secondBuyers?: boolean;
+}
 interface Send { i: number; cartId?: string; products: string[]; reassurance: boolean }
 const DAY = 24;
 
@@ -31,7 +50,21 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
   const consumables = new Set(r.world.products.filter((p) => p.consumable).map((p) => p.id));
   const queue = new Map<number, Send[]>();
   const at = (h: number, s: Send) => { let l = queue.get(h); if (!l) queue.set(h, l = []); l.push(s); };
-  const open = new Map<string, { i: number; hour: number; products: string[] }>();
+  const open = new Map<string, { i: number; hour: number; products: string[]; value: number; margin: number }>();
+  const cost = new Map(r.world.products.map((p) => [p.id, p.cost]));
+  const seenValues: number[] = [], seenMargins: number[] = [];
+  const views = new Map<number, number[]>();
+  const orders = new Map<number, number>(), lastOrder = new Map<number, number>();
+  const quantile = (xs: number[], q: number) => { const a = [...xs].sort((x, y) => x - y); return a.length === 0 ? 0 : a[Math.min(a.length - 1, Math.floor(q * a.length))]!; };
+  const wantsSecond = (c: { i: number; hour: number; value: number; margin: number }): boolean => {
+    if (v.secondQuantile !== undefined) {
+      const by = v.secondBy === 'margin' ? c.margin : c.value;
+      if (by < quantile(v.secondBy === 'margin' ? seenMargins : seenValues, v.secondQuantile)) return false;
+    }
+    if (v.secondMinSessions !== undefined && (views.get(c.i) ?? []).filter((x) => x > c.hour - 14 * DAY).length < v.secondMinSessions) return false;
+    if (v.secondBuyers !== undefined && (orders.get(c.i) ?? 0) > 0 !== v.secondBuyers) return false;
+    return true;
+  };
   const ordered = new Set<string>();
   const consumableOrders = new Map<number, number[]>();
   const reminded = new Map<number, number>();
@@ -47,9 +80,14 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
     for (const e of [...b.events, ...r.finish(site)]) {
       const p = e.properties ?? {};
       const products = ((p.products as Array<{ product_id: string }> | undefined) ?? []).map((x) => x.product_id);
-      if (e.event === 'Checkout Started') open.set(String(p.order_id), { i: e.shopper, hour: e.hour, products });
+      if (e.event === 'Product Viewed') { const l = views.get(e.shopper) ?? []; l.push(e.hour); views.set(e.shopper, l); }
+      if (e.event === 'Checkout Started') {
+        const value = Number(p.value ?? 0), margin = value - products.reduce((a, id) => a + (cost.get(id) ?? 0), 0);
+        seenValues.push(value); seenMargins.push(margin);
+        open.set(String(p.order_id), { i: e.shopper, hour: e.hour, products, value, margin });
+      }
       if (e.event === 'Order Completed') {
-        open.delete(String(p.order_id)); ordered.add(String(p.order_id));
+        open.delete(String(p.order_id)); ordered.add(String(p.order_id)); orders.set(e.shopper, (orders.get(e.shopper) ?? 0) + 1); lastOrder.set(e.shopper, e.hour);
         if (products.some((id) => consumables.has(id))) { const l = consumableOrders.get(e.shopper) ?? []; l.push(e.hour); consumableOrders.set(e.shopper, l); }
       }
     }
@@ -59,11 +97,12 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
       if (!active || control(c.i) || workerHeldOut(c.i, c.hour)) continue;
       const next = h + 1, hod = next % DAY, when = hod >= 21 ? next + (32 - hod) : hod < 8 ? next + (8 - hod) : next;
       at(when, { i: c.i, products: c.products, reassurance: v.reassure });
-      if (v.second) at(when + DAY, { i: c.i, cartId: id, products: c.products, reassurance: v.reassure });
+      if (v.second && wantsSecond(c)) at(when + DAY, { i: c.i, cartId: id, products: c.products, reassurance: v.reassure });
     }
     if (v.replenish && active && h % DAY === 14) {
       for (const [i, l] of consumableOrders) {
         if (control(i) || l.length < 2 || (reminded.get(i) ?? -Infinity) > h - 7 * DAY) continue;
+        if (v.oncePerCycle && (reminded.get(i) ?? -Infinity) > (lastOrder.get(i) ?? -Infinity)) continue;
         const due = l[l.length - 1]! + (l[l.length - 1]! - l[0]!) / (l.length - 1);
         if (due - h > 3 * DAY || h - due > 10 * DAY) continue;
         reminded.set(i, h);
@@ -81,6 +120,24 @@ const VARIANTS: Record<string, Variant> = {
   noHoldout: { checkout: true, cart: true, reassure: true, replenish: true, workerHoldout: false, second: false },
   second: { checkout: true, cart: true, reassure: true, replenish: true, workerHoldout: false, second: true },
 };
+// Braid's playbooks as shipped (per-worker holdouts kept): replenishment once per cycle, and the
+// last call targeted (only what Braid sees).
+const SHIPPED = { checkout: true, cart: true, reassure: true, replenish: true, workerHoldout: true, oncePerCycle: true } as const;
+if (process.argv.includes('--targeting')) {
+  delete (VARIANTS as Record<string, Variant>).plain; delete (VARIANTS as Record<string, Variant>).checkout;
+  Object.assign(VARIANTS, {
+    once: { ...SHIPPED, second: false },
+    secAll: { ...SHIPPED, second: true },
+    secV40: { ...SHIPPED, second: true, secondQuantile: 0.4 },
+    secV50: { ...SHIPPED, second: true, secondQuantile: 0.5 },
+    secV60: { ...SHIPPED, second: true, secondQuantile: 0.6 },
+    secM50: { ...SHIPPED, second: true, secondQuantile: 0.5, secondBy: 'margin' },
+    secS2: { ...SHIPPED, second: true, secondMinSessions: 2 },
+    secS3: { ...SHIPPED, second: true, secondMinSessions: 3 },
+    secNew: { ...SHIPPED, second: true, secondBuyers: false },
+    secBuyer: { ...SHIPPED, second: true, secondBuyers: true },
+  });
+}
 
 const { flags } = parseArgs(process.argv.slice(2));
 const num = (k: string, d: number) => (typeof flags[k] === 'string' ? Number(flags[k]) : d);

@@ -84,11 +84,9 @@ export async function installBraidPolicy(t: BraidTarget): Promise<void> {
   for (const { id, pct } of OFFER_MENU) {
     await call(t, 'PUT', `/v1/offers/${id}`, { id, name: `${pct}% off`, kind: 'percent_off', value: pct, placements: emailPlacements, cooldownDays: 7 });
   }
-  // The shipped cart recovery without its second, last-call email: one message per abandoned cart,
-  // the same contact budget as the rules policy (the target: no more messages per shopper than rules).
-  const cart = (await call(t, 'GET', '/v1/playbooks')).items.find((p: { playbook: string }) => p.playbook === 'cart_recovery');
-  const steps = (cart?.steps ?? cart?.definition?.steps ?? []).filter((x: { id: string }) => x.id !== 'last_call' && x.id !== 'second_chance');
-  await call(t, 'POST', '/v1/playbooks/cart_recovery/install', { status: 'on', ...(steps.length > 0 ? { steps } : {}) });
+  // The shipped cart recovery as it is: its last call goes only to the top 40% of carts by value,
+  // which keeps the contact budget within the rules policy's (no more messages per shopper than rules).
+  await call(t, 'POST', '/v1/playbooks/cart_recovery/install', { status: 'on' });
   // The same two flows as the rules policy (no win-back: rules has none, and it would spend the
   // message budget); Braid's brain picks their content, and the checkout page asks Braid too.
   await call(t, 'POST', '/v1/playbooks/replenishment/install', { status: 'on' });

@@ -36,6 +36,7 @@ describe('worker definitions', () => {
     expect(bad({ trigger: { type: 'schedule', every: '10s' } })).toThrow(/trigger\.every/);
     expect(bad({ holdoutPct: 80 })).toThrow(/holdoutPct/);
     expect(bad({ entry: { reentry: 'cooldown' } })).toThrow(/entry\.cooldown/);
+    expect(bad({ entry: { reentry: 'after_purchase' } })).toThrow(/entry\.reentry/);
     expect(bad({ trigger: { type: 'event', event: 'X' } })).toThrow(/goal\.matchKey/);
   });
   it('parses uplift targeting with defaults, and names each bad field of it', () => {

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { invalid, parseCondition, type Condition } from '../../core/index.ts';
 import { CHANNELS, type ChannelName } from '../channels/index.ts';
 import { checkExperiments, withArms } from './workers.arms.ts';
+import { RANK_PATH, rankPaths } from './workers.rank.ts';
 import {
   RISK_TIERS, type EntryRules, type RiskTier, type Step, type Trigger, type UpliftSpec, type WorkerDefinition,
 } from './workers.types.ts';
@@ -156,10 +157,13 @@ function parseStepAt(raw: unknown, f: string, armOf?: string): Step {
         ...(sendHour !== undefined ? { sendHour } : {}), ...(blocks !== undefined ? { blocks: blocks as string[] } : {}),
       };
     }
-    case 'branch':
+    case 'branch': {
       only(raw, ['id', 'type', 'if', 'then', 'else', ...ARMED], f);
       if (raw.if === undefined) throw invalid(`${f}.if`, 'is required');
-      return { id, type, if: parseCondition(raw.if, `${f}.if`), then: str(raw, 'then', f)!, else: str(raw, 'else', f, { optional: true }) };
+      const cond = parseCondition(raw.if, `${f}.if`);
+      for (const p of rankPaths(cond)) if (!RANK_PATH.test(p)) throw invalid(`${f}.if`, `"${p}": a rank is taken of a trigger property only (rank.event.properties.NAME)`);
+      return { id, type, if: cond, then: str(raw, 'then', f)!, else: str(raw, 'else', f, { optional: true }) };
+    }
     case 'exit':
       only(raw, ['id', 'type', ...ARMED], f);
       return { id, type };
@@ -189,7 +193,7 @@ function parseEntry(raw: unknown): EntryRules {
   if (raw === undefined) return { reentry: 'after_exit', cooldownMs: 0 };
   if (!isObj(raw)) throw invalid('entry', 'must be an object');
   only(raw, ['reentry', 'cooldown', 'where', 'uplift'], 'entry');
-  const reentry = oneOf(raw, 'reentry', 'entry', ['never', 'after_exit', 'cooldown'] as const, 'after_exit');
+  const reentry = oneOf(raw, 'reentry', 'entry', ['never', 'after_exit', 'cooldown', 'after_order'] as const, 'after_exit');
   if (reentry === 'cooldown' && raw.cooldown === undefined) throw invalid('entry.cooldown', 'is required when reentry is "cooldown"');
   const uplift = parseUplift(raw.uplift);
   return { reentry, cooldownMs: raw.cooldown === undefined ? 0 : parseDuration(raw.cooldown, 'entry.cooldown'), where: cond(raw, 'where', 'entry'), ...(uplift ? { uplift } : {}) };

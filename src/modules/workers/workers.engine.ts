@@ -22,6 +22,7 @@ import type { WorkersDeps } from './workers.deps.ts';
 import { eventProducts } from './workers.render.ts';
 import { targetEntry, upliftFeatures, type UpliftModel } from './workers.uplift.ts';
 import { armedStep, assignArms } from './workers.arms.ts';
+import { createRanker } from './workers.rank.ts';
 
 const DAY = 86_400_000;
 /** Trigger events older than this (replays, imports of history) start no journey. */
@@ -47,6 +48,7 @@ export interface Entry { def: WorkerDefinition; version: number; profileId: stri
 
 export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks) {
   const db = deps.db;
+  const rank = createRanker(db);
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
   /** Due instances this process is advancing, to when (embedded store only; see runDue). */
@@ -72,7 +74,8 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   async function enter(entries: Entry[], nowMs: number): Promise<number> {
     if (entries.length === 0) return 0;
     const t0 = performance.now();
-    const targeted = [...new Set(entries.filter((e) => e.def.entry.uplift).map((e) => e.profileId))];
+    // Profiles are read for uplift targeting and for "again only after an order" (its last order time).
+    const targeted = [...new Set(entries.filter((e) => e.def.entry.uplift || e.def.entry.reentry === 'after_order').map((e) => e.profileId))];
     const [history, profiles] = await Promise.all([
       entryHistory(db, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]),
       targeted.length > 0 ? w.profiles.getMany(targeted) : Promise.resolve(new Map<string, ProfileState>()),
@@ -82,7 +85,8 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       const k = `${e.def.id}|${e.profileId}`;
       const h = history.get(k);
       const rule = e.def.entry;
-      if (h && (rule.reentry === 'never' || h.running || (rule.reentry === 'cooldown' && nowMs - h.lastEntry < rule.cooldownMs))) continue;
+      if (h && (rule.reentry === 'never' || h.running || ((rule.reentry === 'cooldown' || rule.reentry === 'after_order') && nowMs - h.lastEntry < rule.cooldownMs))) continue;
+      if (h && rule.reentry === 'after_order' && !(Date.parse(profiles.get(e.profileId)?.orders.lastOrderAt ?? '') > h.lastEntry)) continue;
       // Uplift targeting decides who enters at all, BEFORE the holdout split: both arms come from
       // the targeted population, so the holdout measures what the worker does to those it admits.
       let uplift: Instance['ctx']['uplift'];
@@ -176,6 +180,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       consented: async (profileId, purpose) => consent.get(`${profileId}\u0000${purpose}`) ?? w.consent.check(profileId, purpose),
       render: (input) => w.render(input),
       unsubscribeUrl: (profileId, purpose) => w.channels.unsubscribeUrl(profileId, purpose),
+      rank,
     };
     const sends: SendRequest[] = [];
     const senders: Instance[] = [];

@@ -9,7 +9,7 @@ const GOAL = { event: 'Order Completed', metric: 'contribution' } as const;
 export const PLAYBOOKS: ReadonlyArray<Record<string, unknown> & { id: string; playbook: string; name: string }> = [
   {
     id: 'wkr_cart_recovery', playbook: 'cart_recovery', name: 'Cart recovery',
-    description: 'Checkout started but no order within 1 hour: one message with the cart, reassurance or, only when it pays, an incentive.',
+    description: 'Checkout started but no order within 1 hour: a message with the cart, reassurance or, only when it pays, an incentive; a day later, a last-call email for carts in the top 40% by value.',
     owner: 'growth', riskTier: 'medium', holdoutPct: 10, goal: { ...GOAL, matchKey: true },
     trigger: { type: 'event', event: 'Checkout Started', key: 'order_id', unlessFollowedBy: { event: 'Order Completed', within: '1h' } },
     entry: { reentry: 'cooldown', cooldown: '1d' },
@@ -17,7 +17,12 @@ export const PLAYBOOKS: ReadonlyArray<Record<string, unknown> & { id: string; pl
       { id: 'pick', type: 'decide', placement: 'email_cart_recovery' },
       { id: 'remind', type: 'send', channel: 'auto', channels: ['email', 'push', 'sms'], template: 'cart_recovery' },
       { id: 'second_chance', type: 'wait_for_event', event: 'Order Completed', match: 'order_id', timeout: '1d', onEvent: 'exit' },
+      // The second touch only where it pays most: carts in the top 40% of this store's own carts
+      // of the last 30 days by value (rank 0-1, workers.rank.ts), so the last call adds well under
+      // half the messages of a last call for every cart. Lower the 0.6 to spend more, raise it to spend less.
+      { id: 'worth_it', type: 'branch', if: { path: 'rank.event.properties.value', op: 'lt', value: 0.6 }, then: 'done' },
       { id: 'last_call', type: 'send', channel: 'email', template: 'cart_recovery' },
+      { id: 'done', type: 'exit' },
     ],
   },
   {
@@ -33,10 +38,12 @@ export const PLAYBOOKS: ReadonlyArray<Record<string, unknown> & { id: string; pl
   },
   {
     id: 'wkr_replenishment', playbook: 'replenishment', name: 'Replenishment',
-    description: "Daily: shoppers whose own purchase interval says they are due within 3 days get a reminder of what they rebuy (no discount).",
+    description: "Daily: shoppers whose own purchase interval says they are due within 3 days get a reminder of what they rebuy (no discount), once per purchase cycle.",
     owner: 'growth', riskTier: 'low', holdoutPct: 10, goal: GOAL,
     trigger: { type: 'schedule', every: '1d', atHour: 14, where: { path: 'traits.replenishmentDueDays', op: 'lte', value: 3 } },
-    entry: { reentry: 'cooldown', cooldown: '7d', where: { path: 'profile.orders.count', op: 'gte', value: 2 } },
+    // Once per purchase cycle: a shopper reminded who has not ordered since is not reminded again
+    // (before, every week while they stayed overdue, for ever; lapsing is win-back's job).
+    entry: { reentry: 'after_order', where: { path: 'profile.orders.count', op: 'gte', value: 2 } },
     steps: [
       // No incentive: a due shopper rebuys anyway (a code mostly pays for orders that were coming).
       { id: 'pick', type: 'decide', placement: 'email_replenishment', offer: 'none' },

@@ -4,11 +4,12 @@
  * (idempotency key worker:instance:step, so a step re-run after a crash finds its message and
  * never sends twice), and the instance row is written back by the engine afterwards.
  */
-import { evaluateCondition } from '../../core/index.ts';
+import { evaluateCondition, lookupPath } from '../../core/index.ts';
 import { CHANNEL_PURPOSE, type ChannelName, type Contact, type OutboundContent, type SendRequest } from '../channels/index.ts';
 import type { DecideRequest, DecisionResult } from '../decisioning/index.ts';
 import { armedStep, armLabel, nextLocalHour } from './workers.arms.ts';
 import { checkSend, chooseChannel, isTimeZone, localHour, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
+import { rankPaths, RANK_PREFIX, type Ranker } from './workers.rank.ts';
 import type { DecideStep, Instance, InstanceContext, SendStep, WorkerDefinition } from './workers.types.ts';
 
 export interface RenderInput {
@@ -49,6 +50,8 @@ export interface StepEnv {
   consented(profileId: string, purpose: string): Promise<{ allowed: boolean }>;
   render(input: RenderInput): Promise<RenderOutput>;
   unsubscribeUrl(profileId: string, purpose: string): string;
+  /** Percentile rank of a trigger property among the worker's recent journeys (workers.rank.ts); absent: `rank.*` paths are missing. */
+  rank?: Ranker | undefined;
 }
 
 const MAX_STEPS_PER_RUN = 40;
@@ -59,6 +62,13 @@ function note(inst: Instance, step: string, outcome: string, at: number): void {
   if (inst.ctx.trail.length > TRAIL_KEPT) inst.ctx.trail.splice(0, inst.ctx.trail.length - TRAIL_KEPT);
 }
 function end(inst: Instance, state: 'done' | 'exited', reason: string): void { inst.state = state; inst.exitReason = reason; inst.waitEvent = null; }
+
+function setPath(o: Record<string, unknown>, path: string, v: unknown): void {
+  const parts = path.split('.');
+  let cur = o;
+  for (const k of parts.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
+  cur[parts[parts.length - 1]!] = v;
+}
 
 function scopeOf(inst: Instance, shopper: ShopperView): Record<string, unknown> {
   return { profile: shopper.profile, traits: { ...shopper.computed, ...shopper.traits }, event: inst.ctx.event, decision: inst.ctx.decision };
@@ -93,7 +103,17 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
         note(inst, step.id, 'exit', now); end(inst, 'done', 'completed');
         return sends;
       case 'branch': {
-        const yes = evaluateCondition(step.if, scopeOf(inst, shopper), now);
+        const scope = scopeOf(inst, shopper);
+        const ranked = rankPaths(step.if);
+        if (ranked.length > 0) {
+          const rank: Record<string, unknown> = {};
+          for (const p of ranked) {
+            const sub = p.slice(RANK_PREFIX.length);
+            setPath(rank, sub, await env.rank?.(inst.workerId, sub.split('.').pop()!, lookupPath(scope, sub), now));
+          }
+          scope.rank = rank;
+        }
+        const yes = evaluateCondition(step.if, scope, now);
         const target = yes ? step.then : step.else;
         note(inst, step.id, yes ? 'then' : 'else', now);
         inst.step = target === undefined ? inst.step + 1 : def.steps.findIndex((s) => s.id === target);

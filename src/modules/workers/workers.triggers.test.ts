@@ -98,6 +98,22 @@ describe('schedules', () => {
   });
 });
 
+describe('re-entry after an order', () => {
+  it('enters a matching shopper once, and again only once they have ordered since (once per purchase cycle)', async () => {
+    await send([{ type: 'identify', userId: 'refill1', traits: { plan: 'refill' } }]);
+    expect((await s.api('POST', '/v1/workers', worker('wkr_refill', { type: 'schedule', every: '1d', atHour: 14, where: { path: 'profile.traits.plan', op: 'eq', value: 'refill' } }, { entry: { reentry: 'after_order' } }))).status).toBe(201);
+    await s.braid.workers.sweep(); // sets the next slot: tomorrow 14:00
+    const day = (d: number) => clock.set(Date.parse(`2026-06-${d}T14:05:00Z`));
+    day(13); await s.braid.workers.sweep(); await s.braid.workers.tick();
+    expect(await journeys('wkr_refill')).toHaveLength(1);
+    day(14); await s.braid.workers.sweep(); await s.braid.workers.tick();
+    expect(await journeys('wkr_refill')).toHaveLength(1); // still matching, no order since: not again
+    await send([{ type: 'track', userId: 'refill1', event: 'Order Completed', properties: { order_id: 'o_refill1', revenue: 12, products: [{ product_id: 'p_mug', price: 12, quantity: 1 }] } }]);
+    day(15); await s.braid.workers.sweep();
+    expect(await journeys('wkr_refill')).toHaveLength(2);
+  });
+});
+
 describe('segment entry', () => {
   it('enters on the edge into the segment, not while staying in it', async () => {
     expect((await s.api('POST', '/v1/workers', worker('wkr_vip', { type: 'segment', where: { path: 'profile.traits.vip', op: 'eq', value: true } }))).status).toBe(201);

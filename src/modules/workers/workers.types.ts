@@ -98,8 +98,12 @@ export interface UpliftStamp {
 }
 
 export interface EntryRules {
-  /** never: once per shopper ever; after_exit: again once the previous instance ended; cooldown: not within cooldownMs of the last entry. */
-  reentry: 'never' | 'after_exit' | 'cooldown';
+  /**
+   * never: once per shopper ever; after_exit: again once the previous instance ended; cooldown: not
+   * within cooldownMs of the last entry; after_order: again only once the shopper has ordered since
+   * the last entry (and not within cooldownMs of it, when set): once per purchase cycle.
+   */
+  reentry: 'never' | 'after_exit' | 'cooldown' | 'after_order';
   cooldownMs: number;
   where?: Condition | undefined;
   uplift?: UpliftSpec | undefined;
