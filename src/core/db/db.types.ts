@@ -7,8 +7,13 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { priority?: Priority }): Promise<QueryResult<T>>;
 }
 
-/** Who is asking. Ingest and API reads go first; background projection yields to them. */
-export type Priority = 'high' | 'low';
+/**
+ * Who is asking, on the embedded store (a server schedules its own sessions). Ingest and API
+ * reads go first (`high`); the profile projection yields to them (`low`); work derived from what
+ * the projection applied (traits rows, journey entries) yields to the projection as well
+ * (`background`), so the projection reads its next batch while the main thread folds the last one.
+ */
+export type Priority = 'high' | 'low' | 'background';
 
 /**
  * Postgres-dialect database, embedded (PGlite) or server (pg). Type conventions are identical in
@@ -26,7 +31,12 @@ export interface Db extends Queryable {
 
 /** A view of `db` whose statements run at low priority (background consumers). */
 export function lowPriority(db: Db): Queryable {
-  return { query: (sql, params) => db.query(sql, params, { priority: 'low' }) };
+  return atPriority(db, 'low');
+}
+
+/** A view of `db` whose single statements run at `priority`. */
+export function atPriority(db: Db, priority: Priority): Queryable {
+  return { query: (sql, params) => db.query(sql, params, { priority }) };
 }
 
 export class DbError extends Error {

@@ -50,6 +50,31 @@ describe('PriorityLock', () => {
     expect(log).toEqual(['high', 'low']);
     lock.release('shared'); await tick();
     expect(log).toEqual(['high', 'low', 'high2']);
-    expect(lock.waiting).toEqual({ high: 0, low: 0 });
+    expect(lock.waiting).toEqual({ high: 0, low: 0, background: 0 });
+  });
+
+  it('serves background after low and high, and a starving background waiter before both', async () => {
+    let now = 0;
+    const lock = new PriorityLock(250, () => now, 1);
+    const log: string[] = [];
+    await lock.acquire('high', 'exclusive');
+    void lock.acquire('background', 'shared').then(() => log.push('bg'));
+    void lock.acquire('low', 'shared').then(() => log.push('low'));
+    void lock.acquire('high', 'shared').then(() => log.push('high'));
+    lock.release('exclusive'); await tick();
+    expect(log).toEqual(['high']);
+    lock.release('shared'); await tick();
+    expect(log).toEqual(['high', 'low']);
+    now = 50;
+    void lock.acquire('low', 'shared').then(() => log.push('low2'));
+    now = 100;
+    void lock.acquire('low', 'shared').then(() => log.push('low3'));
+    now = 360; // bg (queued at 0), low2 (at 50) and low3 (at 100) all starve: the oldest first
+    lock.release('shared'); await tick();
+    expect(log).toEqual(['high', 'low', 'bg']);
+    lock.release('shared'); await tick();
+    lock.release('shared'); await tick();
+    expect(log).toEqual(['high', 'low', 'bg', 'low2', 'low3']);
+    expect(lock.waiting).toEqual({ high: 0, low: 0, background: 0 });
   });
 });

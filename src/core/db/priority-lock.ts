@@ -5,9 +5,9 @@ export type LockMode = 'shared' | 'exclusive';
 interface Waiter { wake: () => void; mode: LockMode; since: number }
 
 /**
- * The embedded database's single session, shared fairly. Two lanes: high-priority waiters go
- * first, but a low-priority waiter that has waited longer than `starvationMs` is served next, so
- * background work always progresses. Two modes: a transaction holds the session exclusively (its
+ * The embedded database's single session, shared fairly. Three lanes, served in order (high, then
+ * low, then background), except that a waiter of a lower lane that has waited longer than
+ * `starvationMs` is served next (the oldest such first), so background work always progresses. Two modes: a transaction holds the session exclusively (its
  * statements must not interleave with anyone else's); single statements hold it shared, up to
  * `maxShared` at once. Shared holders are pipelined: the database thread runs the next queued
  * statement while the main thread is still busy with the last reply, instead of idling for a
@@ -17,8 +17,7 @@ interface Waiter { wake: () => void; mode: LockMode; since: number }
 export class PriorityLock {
   private exclusive = false;
   private shared = 0;
-  private readonly high: Waiter[] = [];
-  private readonly low: Waiter[] = [];
+  private readonly lanes: Record<Priority, Waiter[]> = { high: [], low: [], background: [] };
 
   constructor(
     private readonly starvationMs = 250,
@@ -27,8 +26,9 @@ export class PriorityLock {
   ) {}
 
   acquire(priority: Priority = 'high', mode: LockMode = 'exclusive'): Promise<void> {
-    if (this.high.length === 0 && this.low.length === 0 && this.fits(mode)) { this.take(mode); return Promise.resolve(); }
-    return new Promise((wake) => (priority === 'high' ? this.high : this.low).push({ wake, mode, since: this.monotonic() }));
+    const { high, low, background } = this.lanes;
+    if (high.length === 0 && low.length === 0 && background.length === 0 && this.fits(mode)) { this.take(mode); return Promise.resolve(); }
+    return new Promise((wake) => this.lanes[priority].push({ wake, mode, since: this.monotonic() }));
   }
 
   release(mode: LockMode = 'exclusive'): void {
@@ -40,14 +40,23 @@ export class PriorityLock {
   /** Wakes waiters in service order while each fits; stops at the first that does not. */
   private grant(): void {
     for (;;) {
-      const lane = this.low.length > 0 && this.monotonic() - this.low[0]!.since > this.starvationMs ? this.low
-        : this.high.length > 0 ? this.high : this.low;
-      const next = lane[0];
+      const lane = this.nextLane();
+      const next = lane?.[0];
       if (!next || !this.fits(next.mode)) return;
       lane.shift();
       this.take(next.mode);
       next.wake();
     }
+  }
+
+  private nextLane(): Waiter[] | undefined {
+    const { high, low, background } = this.lanes;
+    const now = this.monotonic();
+    let starving: Waiter[] | undefined;
+    for (const lane of [low, background]) {
+      if (lane.length > 0 && now - lane[0]!.since > this.starvationMs && (!starving || lane[0]!.since < starving[0]!.since)) starving = lane;
+    }
+    return starving ?? (high.length > 0 ? high : low.length > 0 ? low : background.length > 0 ? background : undefined);
   }
 
   private fits(mode: LockMode): boolean {
@@ -59,7 +68,7 @@ export class PriorityLock {
     else this.shared++;
   }
 
-  get waiting(): { high: number; low: number } {
-    return { high: this.high.length, low: this.low.length };
+  get waiting(): Record<Priority, number> {
+    return { high: this.lanes.high.length, low: this.lanes.low.length, background: this.lanes.background.length };
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BraidError, lowPriority, type CoreDeps, type Priority } from '../../core/index.ts';
+import { atPriority, BraidError, type CoreDeps, type Priority, type Queryable } from '../../core/index.ts';
 import { findByMessageId, headSeq, readAfter, readSeqs } from './events.store.ts';
 import type { IngestResult, LoggedMessage, MessageType, StoredMessage } from './events.types.ts';
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, normalizeMessage, type NormalizeContext } from './events.validate.ts';
@@ -8,8 +8,11 @@ import { createWriter } from './events.writer.ts';
 export interface EventLog {
   /** Validates and durably commits Segment messages: all or nothing, exactly as POST /v1/batch. */
   ingest(messages: unknown[], opts?: { sentAt?: number; context?: Record<string, unknown>; impliedType?: MessageType; path?: string }): Promise<IngestResult>;
-  /** Messages with seq > afterSeq, in log order (whole segments, about `max` messages). */
-  readAfter(afterSeq: number, max: number, opts?: { priority?: Priority }): Promise<LoggedMessage[]>;
+  /**
+   * Messages with seq > afterSeq, in log order (whole segments, about `max` messages). `tx`: read
+   * inside the caller's transaction (whose priority then applies).
+   */
+  readAfter(afterSeq: number, max: number, opts?: { priority?: Priority; tx?: Queryable }): Promise<LoggedMessage[]>;
   /** The messages at these seqs (missing ones are absent from the map). */
   readSeqs(seqs: number[]): Promise<Map<number, LoggedMessage>>;
   headSeq(): Promise<number>;
@@ -44,7 +47,7 @@ export function createEventLog(deps: CoreDeps): EventLog {
       }
       return writer.submit(messages, lines);
     },
-    readAfter: (afterSeq, max, opts) => readAfter(opts?.priority === 'low' ? lowPriority(deps.db) : deps.db, afterSeq, max),
+    readAfter: (afterSeq, max, opts) => readAfter(opts?.tx ?? (opts?.priority ? atPriority(deps.db, opts.priority) : deps.db), afterSeq, max),
     readSeqs: (seqs) => readSeqs(deps.db, seqs),
     headSeq: () => headSeq(deps.db),
     findByMessageId: (id) => findByMessageId(deps.db, id),

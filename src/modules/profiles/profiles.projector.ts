@@ -77,30 +77,44 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
     return known;
   };
 
+  /**
+   * The embedded store has one process (its data dir is locked to it), so after this process's
+   * own commit the cursor is where it left it: the next step need not read it back (a round trip
+   * queued behind the database's other work). The write still checks it (CursorMoved).
+   */
+  let ownCursor = false;
   async function step(): Promise<number> {
-    const from = await position();
+    const from = ownCursor && shared ? known : await position();
     const busy = ingestBusy() || deps.db.pressure() > 0;
-    const messages = await events.readAfter(from, busy ? BATCH_UNDER_PRESSURE : BATCH, { priority: 'low' });
-    if (messages.length === 0) return 0;
-    const to = messages[messages.length - 1]!.seq;
     const opts = { defaultPhoneRegion: deps.config.defaultPhoneRegion, externalIdTraits: deps.config.externalIdTraits };
-    const ids = new Map<string, Identifier>();
-    const orderIds = new Set<string>();
-    for (const m of messages) {
-      for (const i of identifiersOf(m, opts)) ids.set(identityKey(i), i);
-      if (m.type === 'alias' && m.previousId) for (const type of ['user_id', 'anonymous_id']) { const i = { type, value: m.previousId }; ids.set(identityKey(i), i); }
-      const oid = m.properties?.order_id;
-      if (m.type === 'track' && (typeof oid === 'string' || typeof oid === 'number')) orderIds.add(String(oid));
-    }
-    const owners = await loadOwners(low, [...ids.values()]);
-    const profiles = await loadProfiles(low, [...new Set(owners.values())]);
-    const orders = await loadOrders(low, [...orderIds]);
+    // The reads run as one transaction: on the embedded store it holds the session from the first
+    // read to the last, so work queued at background priority (traits rows and journey entries of
+    // the batch before) cannot slip in between two reads: it runs while this batch is projected.
+    const read = await deps.db.transaction(async (tx) => {
+      const messages = await events.readAfter(from, busy ? BATCH_UNDER_PRESSURE : BATCH, { tx });
+      if (messages.length === 0) return undefined;
+      const ids = new Map<string, Identifier>();
+      const orderIds = new Set<string>();
+      for (const m of messages) {
+        for (const i of identifiersOf(m, opts)) ids.set(identityKey(i), i);
+        if (m.type === 'alias' && m.previousId) for (const type of ['user_id', 'anonymous_id']) { const i = { type, value: m.previousId }; ids.set(identityKey(i), i); }
+        const oid = m.properties?.order_id;
+        if (m.type === 'track' && (typeof oid === 'string' || typeof oid === 'number')) orderIds.add(String(oid));
+      }
+      const owners = await loadOwners(tx, [...ids.values()]);
+      const profiles = await loadProfiles(tx, [...new Set(owners.values())]);
+      const orders = await loadOrders(tx, [...orderIds]);
+      return { messages, owners, profiles, orders };
+    }, { priority: 'low' });
+    if (!read) return 0;
+    const { messages, owners, profiles, orders } = read;
+    const to = messages[messages.length - 1]!.seq;
     const out = projectBatch({ messages, owners, profiles, orders, opts, clock: deps.clock, newId: (p) => newId(p, deps.clock) });
 
     await deps.db.transaction(async (tx) => {
       const moved = await tx.query(`update consumer_cursors set position = $2, updated_at = $3 where name = $1 and position = $4`,
         [CURSOR, to, new Date(deps.clock.now()).toISOString(), from]);
-      if (moved.affectedRows !== 1) throw new CursorMoved();
+      if (moved.affectedRows !== 1) { ownCursor = false; throw new CursorMoved(); }
       await applyIdentityChanges(tx, out.identity);
       for (const m of out.identity.merges) {
         await repointProfile(tx, m.fromProfile, m.intoProfile);
@@ -113,6 +127,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       for (const [pid, country] of out.jurisdictions) await consent.setJurisdiction(pid, country, tx);
     }, { priority: 'low' });
     known = to;
+    ownCursor = true;
     wakeWaiters();
     if (listeners.size > 0) {
       const batch: AppliedBatch = {

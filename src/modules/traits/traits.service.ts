@@ -4,7 +4,7 @@
  * them for other processes and the API, fits the CLV model, and manages declared preferences.
  * Time comes only from deps.clock.
  */
-import { invalid, lowPriority, notFound, parseTimestamp, type CoreDeps, type PreferenceSpec } from '../../core/index.ts';
+import { atPriority, invalid, lowPriority, notFound, parseTimestamp, type CoreDeps, type PreferenceSpec } from '../../core/index.ts';
 import type { EventLog } from '../events/index.ts';
 import type { AppliedBatch, OrderRow, ProfileService } from '../profiles/index.ts';
 import { emptyActivity, foldActivity, type ActivityEvent } from './traits.activity.ts';
@@ -51,6 +51,8 @@ const PREFERENCE_EVENTS = new Set(['identify', 'Preference Captured']);
 export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService {
   const { db, clock, log } = deps;
   const low = lowPriority(db);
+  /** The per-batch pass is derived from what the projection applied: it yields to the projection (core/db Priority). */
+  const bg = atPriority(db, 'background');
   const vars = resolveVariables(opts.preferences ?? deps.config.preferences);
   const varNames = new Set(vars.map((v) => v.name));
   const clv: ClvSettings = { ...DEFAULT_CLV_SETTINGS, ...opts.clv };
@@ -105,7 +107,7 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
    * misses are read. On a shared Postgres another process may have written since, so all are read.
    */
   async function storedOf(ids: string[]): Promise<Map<string, StoredProfile>> {
-    if (reloadMs !== Infinity) return await loadProfiles(low, ids);
+    if (reloadMs !== Infinity) return await loadProfiles(bg, ids);
     const out = new Map<string, StoredProfile>();
     const misses: string[] = [];
     for (const id of ids) {
@@ -113,7 +115,7 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
       if (e) out.set(id, { ...e.inputs, traits: e.evaluation.traits });
       else misses.push(id);
     }
-    for (const [id, row] of await loadProfiles(low, misses)) out.set(id, row);
+    for (const [id, row] of await loadProfiles(bg, misses)) out.set(id, row);
     return out;
   }
 
@@ -146,8 +148,8 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
       for (const m of plan.merges) { await repointDeclared(tx, m.from, m.into); await deleteProfile(tx, m.from); }
       await upsertDeclared(tx, plan.declared, now);
       return await saveProfiles(tx, rows, now);
-    }, { priority: 'low' });
-    const declared = await loadDeclared(low, plan.touched);
+    }, { priority: 'background' });
+    const declared = await loadDeclared(bg, plan.touched);
     rows.forEach((r, i) => {
       // A row the table kept (built from later events by a racing recompute) is not what was cached.
       if (!written.has(r.profileId)) { cache.delete(r.profileId); return; }

@@ -7,7 +7,7 @@
  * and SKIP LOCKED keep two processes off the same due instance.
  */
 import type { CoreDeps } from '../../core/index.ts';
-import { evaluateCondition, newId } from '../../core/index.ts';
+import { atPriority, evaluateCondition, newId } from '../../core/index.ts';
 import { assignGlobal, assignWorkerHoldout, ASSIGNMENT_VERSION, hashBucket } from '../experiments/index.ts';
 import type { AppliedBatch, ProfileState } from '../profiles/index.ts';
 import type { ComputedTraits } from '../traits/index.ts';
@@ -48,6 +48,8 @@ export interface Entry { def: WorkerDefinition; version: number; profileId: stri
 
 export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks) {
   const db = deps.db;
+  /** Entries and the events of projected batches yield to the projection itself (core/db Priority); due journeys do not. */
+  const bg = atPriority(db, 'background');
   const rank = createRanker(db);
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
@@ -77,7 +79,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     // Profiles are read for uplift targeting and for "again only after an order" (its last order time).
     const targeted = [...new Set(entries.filter((e) => e.def.entry.uplift || e.def.entry.reentry === 'after_order').map((e) => e.profileId))];
     const [history, profiles] = await Promise.all([
-      entryHistory(db, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]),
+      entryHistory(bg, [...new Set(entries.map((e) => e.def.id))], [...new Set(entries.map((e) => e.profileId))]),
       targeted.length > 0 ? w.profiles.getMany(targeted) : Promise.resolve(new Map<string, ProfileState>()),
     ]);
     const rows: Array<Instance & { entryKey: string }> = [];
@@ -108,7 +110,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       startTimer(inst, e.def, nowMs);
       rows.push(inst);
     }
-    const inserted = await insertInstances(db, rows, nowMs);
+    const inserted = await insertInstances(bg, rows, nowMs);
     stats.entered += inserted.size;
     stats.enterMs += performance.now() - t0;
     return inserted.size;
@@ -235,7 +237,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   /** Entries from trigger events, then goal exits and wait-for-event transitions, in log order. */
   async function applyBatch(batch: AppliedBatch): Promise<void> {
     const nowMs = deps.clock.now();
-    await reassignInstances(db, batch.merged);
+    await reassignInstances(bg, batch.merged);
     const live = hooks.live();
     const bySeq = new Map(batch.messages.map((m) => [m.seq, m]));
     const profiles = new Map(batch.profiles.map((p) => [p.id, p]));
@@ -263,7 +265,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     await enter(entries, nowMs);
     const relevant = batch.events.filter((e) => watched.has(e.name));
     if (relevant.length === 0) return;
-    const waiting = await waitingFor(db, [...new Set(relevant.map((e) => e.profileId))]);
+    const waiting = await waitingFor(bg, [...new Set(relevant.map((e) => e.profileId))]);
     const changed: Instance[] = [];
     const woken: Instance[] = [];
     for (const inst of waiting) {
@@ -289,7 +291,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
         }
       }
     }
-    await saveInstances(db, changed, nowMs);
+    await saveInstances(bg, changed, nowMs);
     await advance(woken, nowMs);
   }
 
