@@ -49,6 +49,8 @@ export interface AppliedBatch {
 
 class CursorMoved extends Error {}
 
+interface Fetched { messages: LoggedMessage[]; ids: Map<string, Identifier>; orderIds: Set<string> }
+
 /**
  * Applies the event log to profiles, identities, orders and consent, one batch per transaction,
  * with the cursor advanced in the same transaction (exactly-once). Reads happen before the
@@ -83,32 +85,43 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
    * queued behind the database's other work). The write still checks it (CursorMoved).
    */
   let ownCursor = false;
+  const opts = { defaultPhoneRegion: deps.config.defaultPhoneRegion, externalIdTraits: deps.config.externalIdTraits };
+  let ahead: { from: number; fetched: Promise<Fetched> } | undefined;
+  async function fetchAfter(from: number, max: number): Promise<Fetched> {
+    const messages = await events.readAfter(from, max, { priority: 'low' });
+    const ids = new Map<string, Identifier>();
+    const orderIds = new Set<string>();
+    for (const m of messages) {
+      for (const i of identifiersOf(m, opts)) ids.set(identityKey(i), i);
+      if (m.type === 'alias' && m.previousId) for (const type of ['user_id', 'anonymous_id']) { const i = { type, value: m.previousId }; ids.set(identityKey(i), i); }
+      const oid = m.properties?.order_id;
+      if (m.type === 'track' && (typeof oid === 'string' || typeof oid === 'number')) orderIds.add(String(oid));
+    }
+    return { messages, ids, orderIds };
+  }
   async function step(): Promise<number> {
     const from = ownCursor && shared ? known : await position();
     const busy = ingestBusy() || deps.db.pressure() > 0;
-    const opts = { defaultPhoneRegion: deps.config.defaultPhoneRegion, externalIdTraits: deps.config.externalIdTraits };
+    const max = busy ? BATCH_UNDER_PRESSURE : BATCH;
+    // The log's committed messages never change, so the next batch's are read and decoded ahead,
+    // while this one is projected and written; only what they touch (owners, profiles, orders)
+    // must be read after the previous batch's commit.
+    let got = ahead?.from === from ? await ahead.fetched.catch(() => undefined) : undefined;
+    ahead = undefined;
+    if (!got || got.messages.length === 0) got = await fetchAfter(from, max);
+    const { messages, ids, orderIds } = got;
+    if (messages.length === 0) return 0;
+    const to = messages[messages.length - 1]!.seq;
     // The reads run as one transaction: on the embedded store it holds the session from the first
     // read to the last, so work queued at background priority (traits rows and journey entries of
     // the batch before) cannot slip in between two reads: it runs while this batch is projected.
-    const read = await deps.db.transaction(async (tx) => {
-      const messages = await events.readAfter(from, busy ? BATCH_UNDER_PRESSURE : BATCH, { tx });
-      if (messages.length === 0) return undefined;
-      const ids = new Map<string, Identifier>();
-      const orderIds = new Set<string>();
-      for (const m of messages) {
-        for (const i of identifiersOf(m, opts)) ids.set(identityKey(i), i);
-        if (m.type === 'alias' && m.previousId) for (const type of ['user_id', 'anonymous_id']) { const i = { type, value: m.previousId }; ids.set(identityKey(i), i); }
-        const oid = m.properties?.order_id;
-        if (m.type === 'track' && (typeof oid === 'string' || typeof oid === 'number')) orderIds.add(String(oid));
-      }
+    const { owners, profiles, orders } = await deps.db.transaction(async (tx) => {
       const owners = await loadOwners(tx, [...ids.values()]);
       const profiles = await loadProfiles(tx, [...new Set(owners.values())]);
       const orders = await loadOrders(tx, [...orderIds]);
-      return { messages, owners, profiles, orders };
+      return { owners, profiles, orders };
     }, { priority: 'low' });
-    if (!read) return 0;
-    const { messages, owners, profiles, orders } = read;
-    const to = messages[messages.length - 1]!.seq;
+    if (!stopping) { const fetched = fetchAfter(to, max); fetched.catch(() => undefined); ahead = { from: to, fetched }; }
     const out = projectBatch({ messages, owners, profiles, orders, opts, clock: deps.clock, newId: (p) => newId(p, deps.clock) });
 
     await deps.db.transaction(async (tx) => {
