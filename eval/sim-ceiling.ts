@@ -21,13 +21,17 @@
  * carts the store has seen by value (`secV40`, `secV50`, `secV60`) or by margin (`secM50`), for
  * shoppers with 2+ or 3+ sessions in the last 14 days (`secS2`, `secS3`), for shoppers without
  * (`secNew`) or with (`secBuyer`) an earlier order: which targeting of the last call earns most
- * within the rules policy's message count.
+ * within the rules policy's message count. December 6, sixth session: by the first cart email's
+ * engagement as a mail client reveals it (simulator.engagement.ts: opens only through the pixel,
+ * images on for 80% of shoppers; clicks when the shopper acts on it): `secOpen`, `secNoOpen`,
+ * `secClick`, `secOpenNoClick`, with the value rank (`secOpenV40`, `secNoOpenV40`, `secNoOpenV20`),
+ * and a second replenishment reminder 3 days after one not seen opened (`…RepNudge`).
  *
  * Nothing reads a hidden trait: every choice uses what Braid sees (events, consent). Ends with one
  * JSON line of six-seed means and their ratio to blast.
  */
 import { parseArgs } from '../src/cli/args.ts';
-import { buildWorld, contributionOf, DEFAULT_SIM_CONFIG, runBaseline, WorldRun, type SimConfig } from '../src/modules/simulator/index.ts';
+import { buildWorld, contributionOf, DEFAULT_SIM_CONFIG, IMAGES_ON_SHARE, reveal, runBaseline, WorldRun, type SimConfig } from '../src/modules/simulator/index.ts';
 
 interface Variant {
   checkout: boolean; cart: boolean; reassure: boolean; replenish: boolean; workerHoldout: boolean; second: boolean;
@@ -50,15 +54,13 @@ interface Variant {
 }
 interface Send { i: number; cartId?: string; products: string[]; reassurance: boolean; /** Record the reaction under this key (the first email). */ key?: string; /** Send only when the keyed first email's observed engagement matches. */ needs?: { key: string; is: NonNullable<Variant['secondEngagement']> } }
 /**
- * The reveal (what a real mail client tells the sender): an open is seen only when the client
- * loads the pixel (images on: IMAGES_ON of shoppers, fixed per shopper, drawn from the index);
- * a click only when the shopper acts on the message (the world's `persuaded`: they visit from it).
- * A click also proves the open.
+ * The reveal (what a real mail client tells the sender, simulator.engagement.ts): an open is seen
+ * only when the client loads the pixel (images on: 80% of shoppers, SIM_IMAGES_ON to change it);
+ * a click only when the shopper acts on the message (they visit from it). A click proves the open.
  */
-const IMAGES_ON = Number(process.env.SIM_IMAGES_ON ?? 0.8);
-const imagesOn = (i: number) => ((i * 2246822519) >>> 0) % 1000 < IMAGES_ON * 1000;
 type Seen = { opened: boolean; clicked: boolean };
-const seen = (i: number, r: { opened: boolean; persuaded: boolean }): Seen => ({ opened: (r.opened && imagesOn(i)) || r.persuaded, clicked: r.persuaded });
+const share = Number(process.env.SIM_IMAGES_ON ?? IMAGES_ON_SHARE);
+const seen = (i: number, r: { opened: boolean; persuaded: boolean }): Seen => { const v = reveal(i, r, share); return { opened: v.pixel || v.click, clicked: v.click }; };
 const matches = (s: Seen | undefined, is: NonNullable<Variant['secondEngagement']>): boolean => {
   if (!s) return false; // the first email never went out (unsubscribed, no consent): no last call
   if (is === 'opened') return s.opened;
