@@ -23,7 +23,7 @@ import {
 } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
-import { createChannels, registerChannelRoutes, registerTrackingRoutes, type ChannelOptions, type ChannelService } from '../modules/channels/index.ts';
+import { createChannels, engagementRecorder, registerChannelRoutes, registerTrackingRoutes, type ChannelOptions, type ChannelService } from '../modules/channels/index.ts';
 import { createWorkerRenderer, createWorkers, registerWorkerRoutes, type WorkersOptions, type WorkersService } from '../modules/workers/index.ts';
 import { createAudiences, registerAudienceRoutes, type AudiencesService } from '../modules/audiences/index.ts';
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
@@ -162,18 +162,7 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerContentRoutes(http, content, { offer: (id) => offers.get(id) });
   registerChannelRoutes(http, channels, { identity, profiles });
   registerTrackingRoutes(http, channels, {
-    log,
-    // Through the event log like any other event (traits count it; the id makes a repeat a duplicate).
-    async record(rec, event, properties) {
-      const profileId = await identity.canonical(rec.profileId) ?? rec.profileId;
-      const ids = await identity.identities(profileId);
-      const user = ids.find((i) => i.type === 'user_id')?.value, anon = ids.find((i) => i.type === 'anonymous_id')?.value;
-      if (!user && !anon) return; // a profile known only by address: the status is recorded, there is no id to attach an event to
-      await events.ingest([{
-        type: 'track', event, ...(user ? { userId: user } : { anonymousId: anon }), properties, timestamp: new Date(clock.now()).toISOString(),
-        messageId: `${event === 'Email Opened' ? 'eo' : 'ec'}_${rec.id}`,
-      }]);
-    },
+    log, record: engagementRecorder({ ingest: (m) => events.ingest(m), canonical: (id) => identity.canonical(id), identities: (id) => identity.identities(id), nowMs: () => clock.now() }),
   });
   registerWorkerRoutes(http, workers);
   registerAudienceRoutes(http, audiences);

@@ -27,6 +27,29 @@ export interface TrackingCollaborators {
   log?: { warn(o: unknown, msg: string): void } | undefined;
 }
 
+/**
+ * `record` through the event log like any other event: the track call names the profile by its
+ * userId (else an anonymousId), so the projection and traits treat it as the shopper's own; the
+ * message id makes a repeat a duplicate. A profile known only by an address gets no event (its
+ * message status still moves).
+ */
+export function engagementRecorder(d: {
+  ingest(messages: unknown[]): Promise<unknown>;
+  canonical(profileId: string): Promise<string | undefined>;
+  identities(profileId: string): Promise<ReadonlyArray<{ type: string; value: string }>>;
+  nowMs(): number;
+}): TrackingCollaborators['record'] {
+  return async (rec, event, properties) => {
+    const ids = await d.identities(await d.canonical(rec.profileId) ?? rec.profileId);
+    const user = ids.find((i) => i.type === 'user_id')?.value, anon = ids.find((i) => i.type === 'anonymous_id')?.value;
+    if (!user && !anon) return;
+    await d.ingest([{
+      type: 'track', event, ...(user ? { userId: user } : { anonymousId: anon }), properties, timestamp: new Date(d.nowMs()).toISOString(),
+      messageId: `${event === 'Email Opened' ? 'eo' : 'ec'}_${rec.id}`,
+    }]);
+  };
+}
+
 const Token = Type.Object({ token: Type.String({ minLength: 3, maxLength: 4000 }) });
 
 export function registerTrackingRoutes(http: HttpServer, channels: ChannelService, c: TrackingCollaborators): void {
