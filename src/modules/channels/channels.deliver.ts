@@ -32,7 +32,7 @@ export interface DeliveryContext {
   adapters: Record<Exclude<ChannelName, 'in_app'>, ChannelAdapter>;
   unsubscribeUrl(profileId: string, purpose: string, messageId: string): string;
   /** Email tracking: the mode (absent: off) and the signed links of one message. */
-  tracking?: { mode(): 'on' | 'consent' | 'off'; links(messageId: string, profileId: string): TrackingLinks } | undefined;
+  tracking?: { mode(): 'on' | 'consent' | 'off'; links(messageId: string): TrackingLinks } | undefined;
   /** Adds a hard bounce to the suppression list. */
   suppress(channel: string, address: string, reason: string, messageId: string): Promise<void>;
   /** Status changes, for onStatus listeners and counters. */
@@ -184,7 +184,7 @@ async function send(ctx: DeliveryContext, p: Prepared): Promise<string> {
     id: row.id, profileId: row.profile_id, channel, purpose: row.purpose, transactional: row.transactional, address: p.address!,
     content: row.content, workerId: row.worker_id, decisionId: row.decision_id,
     unsubscribeUrl: row.transactional ? undefined : ctx.unsubscribeUrl(row.profile_id, row.purpose, row.id),
-    tracking: p.track ? ctx.tracking?.links(row.id, row.profile_id) : undefined,
+    tracking: p.track ? ctx.tracking?.links(row.id) : undefined,
   });
   return out.providerId;
 }

@@ -113,7 +113,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
   const ctx: DeliveryContext = {
     deps, consent: c.consent, identity: c.identity, profiles: c.profiles, adapters, stats, contents,
     unsubscribeUrl: (profileId, purpose, messageId) => unsubscribeUrl(profileId, purpose, messageId),
-    tracking: { mode: () => cfg.emailTracking ?? 'on', links: (messageId, profileId) => trackingLinks(cfg.publicUrl, c.secret, messageId, profileId) },
+    tracking: { mode: () => cfg.emailTracking ?? 'on', links: (messageId) => trackingLinks(cfg.publicUrl, c.secret, messageId) },
     suppress: async (channel, address, reason, messageId) => { await suppress({ channel, address, reason, source: 'bounce', messageId }); },
     changed: count,
   };

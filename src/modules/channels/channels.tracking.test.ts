@@ -53,18 +53,18 @@ afterAll(async () => { for (const s of servers) { await s.ch.stop(); await s.api
 
 describe('tracking tokens and the HTML rewrite (pure)', () => {
   it('signs and verifies; a forged, altered or unsubscribe-secret token is refused; a click needs an http(s) URL', () => {
-    const t = signTracking(SECRET, { messageId: 'msg_1', profileId: 'prf_1', kind: 'click', url: 'https://shop.example.com/a' });
-    expect(verifyTracking(SECRET, t)).toEqual({ messageId: 'msg_1', profileId: 'prf_1', kind: 'click', url: 'https://shop.example.com/a' });
+    const t = signTracking(SECRET, { messageId: 'msg_1', kind: 'click', url: 'https://shop.example.com/a' });
+    expect(verifyTracking(SECRET, t)).toEqual({ messageId: 'msg_1', kind: 'click', url: 'https://shop.example.com/a' });
     expect(verifyTracking('other', t)).toBeUndefined();
     const [payload, sig] = t.split('.');
-    const evil = Buffer.from(JSON.stringify({ m: 'msg_1', p: 'prf_1', k: 'c', u: 'https://evil.example.com' })).toString('base64url');
+    const evil = Buffer.from(JSON.stringify({ m: 'msg_1', k: 'c', u: 'https://evil.example.com' })).toString('base64url');
     expect(verifyTracking(SECRET, `${evil}.${sig}`)).toBeUndefined();
     expect(verifyTracking(SECRET, `${payload}.${sig!.slice(1)}`)).toBeUndefined();
-    expect(verifyTracking(SECRET, signTracking(SECRET, { messageId: 'm', profileId: 'p', kind: 'click', url: 'javascript:alert(1)' }))).toBeUndefined();
+    expect(verifyTracking(SECRET, signTracking(SECRET, { messageId: 'm', kind: 'click', url: 'javascript:alert(1)' }))).toBeUndefined();
   });
 
   it('tracks web links (escaped & kept), leaves mailto and unsubscribe links, adds the pixel before </body>', () => {
-    const links = trackingLinks('https://braid.example', SECRET, 'msg_1', 'prf_1');
+    const links = trackingLinks('https://braid.example', SECRET, 'msg_1');
     const out = addTracking('<html><body><a href="https://s.example/p?a=1&amp;b=2">x</a><a href="mailto:a@b.c">m</a>'
       + '<a href="https://braid.example/v1/unsubscribe?t=abc">u</a></body></html>', links);
     const hrefs = [...out.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
@@ -113,7 +113,7 @@ describe('open pixel and tracked links (routes, embedded and Postgres)', () => {
     const mail = await sendMail(ch);
     const click = linksOf(mail.html).find((l) => l.includes('/v1/t/c/'))!;
     const token = click.split('/v1/t/c/')[1]!;
-    const evil = Buffer.from(JSON.stringify({ m: mail.id, p: ada, k: 'c', u: 'https://evil.example.com/' })).toString('base64url');
+    const evil = Buffer.from(JSON.stringify({ m: mail.id, k: 'c', u: 'https://evil.example.com/' })).toString('base64url');
     for (const path of [`/v1/t/c/${evil}.${token.split('.')[1]}`, `/v1/t/c/${token.slice(0, -2)}`, `/v1/t/c/nonsense`, `/v1/t/o/${token}`, `/v1/t/c/${pixelOf(mail.html)!.split('/v1/t/o/')[1]}`]) {
       const res = await fetch(url + path, { redirect: 'manual' });
       expect(res.status, path).toBe(400);

@@ -15,7 +15,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export interface TrackingClaims { messageId: string; profileId: string; kind: 'open' | 'click'; url?: string }
+/** The message is the whole subject: its delivery row knows the profile, so the token need not (shorter links). */
+export interface TrackingClaims { messageId: string; kind: 'open' | 'click'; url?: string }
 export interface TrackingLinks { pixel: string; link(url: string): string }
 
 export const OPEN_PATH = '/v1/t/o/';
@@ -27,7 +28,7 @@ const MAX_TOKEN = 4000;
 const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(DOMAIN + payload).digest('base64url');
 
 export function signTracking(secret: string, c: TrackingClaims): string {
-  const payload = Buffer.from(JSON.stringify({ m: c.messageId, p: c.profileId, k: c.kind === 'open' ? 'o' : 'c', ...(c.url !== undefined ? { u: c.url } : {}) })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ m: c.messageId, k: c.kind === 'open' ? 'o' : 'c', ...(c.url !== undefined ? { u: c.url } : {}) })).toString('base64url');
   return `${payload}.${mac(secret, payload)}`;
 }
 
@@ -39,19 +40,19 @@ export function verifyTracking(secret: string, token: string): TrackingClaims | 
   const a = Buffer.from(mac(secret, payload)), b = Buffer.from(token.slice(dot + 1));
   if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
   try {
-    const o = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { m?: unknown; p?: unknown; k?: unknown; u?: unknown };
-    if (typeof o.m !== 'string' || typeof o.p !== 'string' || (o.k !== 'o' && o.k !== 'c')) return undefined;
+    const o = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { m?: unknown; k?: unknown; u?: unknown };
+    if (typeof o.m !== 'string' || (o.k !== 'o' && o.k !== 'c')) return undefined;
     if (o.k === 'c' && (typeof o.u !== 'string' || !isWebUrl(o.u))) return undefined;
-    return { messageId: o.m, profileId: o.p, kind: o.k === 'o' ? 'open' : 'click', ...(o.k === 'c' ? { url: o.u as string } : {}) };
+    return { messageId: o.m, kind: o.k === 'o' ? 'open' : 'click', ...(o.k === 'c' ? { url: o.u as string } : {}) };
   } catch { return undefined; }
 }
 
 export const isWebUrl = (u: string): boolean => /^https?:\/\/[^\s]+$/i.test(u);
 
-export function trackingLinks(publicUrl: string, secret: string, messageId: string, profileId: string): TrackingLinks {
+export function trackingLinks(publicUrl: string, secret: string, messageId: string): TrackingLinks {
   return {
-    pixel: `${publicUrl}${OPEN_PATH}${signTracking(secret, { messageId, profileId, kind: 'open' })}`,
-    link: (url) => `${publicUrl}${CLICK_PATH}${signTracking(secret, { messageId, profileId, kind: 'click', url })}`,
+    pixel: `${publicUrl}${OPEN_PATH}${signTracking(secret, { messageId, kind: 'open' })}`,
+    link: (url) => `${publicUrl}${CLICK_PATH}${signTracking(secret, { messageId, kind: 'click', url })}`,
   };
 }
 

@@ -170,7 +170,7 @@ export interface ChannelService {
   /** Reads an unsubscribe token without acting on it; undefined when it is forged or malformed. */
   readUnsubscribeToken(token: string): { profileId: string; purpose: string; messageId?: string } | undefined;
   /** The claims of a genuine open/click tracking token (channels.tracking.ts), or undefined. */
-  readTrackingToken(token: string): { messageId: string; profileId: string; kind: 'open' | 'click'; url?: string } | undefined;
+  readTrackingToken(token: string): { messageId: string; kind: 'open' | 'click'; url?: string } | undefined;
   /** BRAID_EMAIL_TRACKING as in effect: on, consent or off. */
   trackingMode(): 'on' | 'consent' | 'off';
   /** Starts the pg-boss workers that deliver queued messages. */
