@@ -11,6 +11,7 @@
  * Last line: {"entries_per_s","sends_per_s","waiting_instances","rss_mb","store",…}.
  *   --entries N (default 20000)   --waiting N (default 100000)
  *   --database-url postgres://…   run on a Postgres server instead (a fresh schema, dropped after)
+ *   --tracking on|consent|off     email open/click tracking (default on, as BRAID_EMAIL_TRACKING)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,6 +40,7 @@ const T0 = Date.parse('2026-06-10T15:00:00Z');
 const clock = createManualClock(T0);
 const config = parseConfig({
   BRAID_SMTP_URL: urls.smtp + (args.smtpQuery ? '?' + String(args.smtpQuery) : ''), BRAID_QUIET_HOURS: '0-0', BRAID_MIN_GAP_MINUTES: '0', BRAID_GLOBAL_HOLDOUT_PCT: '0', BRAID_CAPS: 'email:100/day',
+  ...(typeof args.tracking === 'string' ? { BRAID_EMAIL_TRACKING: args.tracking } : {}),
 }, { demo: false, logLevel: 'warn', dataDir });
 const databaseUrl = typeof args['database-url'] === 'string' ? args['database-url'] : undefined;
 const schema = `bench_workers_${process.pid}`;

@@ -21,13 +21,17 @@
  * carts the store has seen by value (`secV40`, `secV50`, `secV60`) or by margin (`secM50`), for
  * shoppers with 2+ or 3+ sessions in the last 14 days (`secS2`, `secS3`), for shoppers without
  * (`secNew`) or with (`secBuyer`) an earlier order: which targeting of the last call earns most
- * within the rules policy's message count.
+ * within the rules policy's message count. December 6, sixth session: by the first cart email's
+ * engagement as a mail client reveals it (simulator.engagement.ts: opens only through the pixel,
+ * images on for 80% of shoppers; clicks when the shopper acts on it): `secOpen`, `secNoOpen`,
+ * `secClick`, `secOpenNoClick`, with the value rank (`secOpenV40`, `secNoOpenV40`, `secNoOpenV20`),
+ * and a second replenishment reminder 3 days after one not seen opened (`…RepNudge`).
  *
  * Nothing reads a hidden trait: every choice uses what Braid sees (events, consent). Ends with one
  * JSON line of six-seed means and their ratio to blast.
  */
 import { parseArgs } from '../src/cli/args.ts';
-import { buildWorld, contributionOf, DEFAULT_SIM_CONFIG, runBaseline, WorldRun, type SimConfig } from '../src/modules/simulator/index.ts';
+import { buildWorld, contributionOf, DEFAULT_SIM_CONFIG, IMAGES_ON_SHARE, reveal, runBaseline, WorldRun, type SimConfig } from '../src/modules/simulator/index.ts';
 
 interface Variant {
   checkout: boolean; cart: boolean; reassure: boolean; replenish: boolean; workerHoldout: boolean; second: boolean;
@@ -39,8 +43,31 @@ interface Variant {
   secondMinSessions?: number;
   /** Second cart email only for shoppers with (true) / without (false) an earlier order. */
   secondBuyers?: boolean;
+  /**
+   * Second cart email only when the first cart email's engagement, as Braid could observe it, is:
+   * `opened` (the pixel loaded, or a click), `notOpened` (no pixel and no click), `clicked` (they
+   * visited from it), `openedNoClick` (pixel loaded, no visit).
+   */
+  secondEngagement?: 'opened' | 'notOpened' | 'clicked' | 'openedNoClick';
+  /** Replenishment: a second reminder 3 days later when the first was not observed opened (and no order since). */
+  replenishNudge?: boolean;
 }
-interface Send { i: number; cartId?: string; products: string[]; reassurance: boolean }
+interface Send { i: number; cartId?: string; products: string[]; reassurance: boolean; /** Record the reaction under this key (the first email). */ key?: string; /** Send only when the keyed first email's observed engagement matches. */ needs?: { key: string; is: NonNullable<Variant['secondEngagement']> } }
+/**
+ * The reveal (what a real mail client tells the sender, simulator.engagement.ts): an open is seen
+ * only when the client loads the pixel (images on: 80% of shoppers, SIM_IMAGES_ON to change it);
+ * a click only when the shopper acts on the message (they visit from it). A click proves the open.
+ */
+type Seen = { opened: boolean; clicked: boolean };
+const share = Number(process.env.SIM_IMAGES_ON ?? IMAGES_ON_SHARE);
+const seen = (i: number, r: { opened: boolean; persuaded: boolean }): Seen => { const v = reveal(i, r, share); return { opened: v.pixel || v.click, clicked: v.click }; };
+const matches = (s: Seen | undefined, is: NonNullable<Variant['secondEngagement']>): boolean => {
+  if (!s) return false; // the first email never went out (unsubscribed, no consent): no last call
+  if (is === 'opened') return s.opened;
+  if (is === 'notOpened') return !s.opened;
+  if (is === 'clicked') return s.clicked;
+  return s.opened && !s.clicked;
+};
 const DAY = 24;
 
 function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
@@ -68,10 +95,16 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
   const ordered = new Set<string>();
   const consumableOrders = new Map<number, number[]>();
   const reminded = new Map<number, number>();
+  const reactions = new Map<string, Seen>();
   for (let h = 0; h < r.hours; h++) {
     for (const s of queue.get(h) ?? []) {
       if (s.cartId !== undefined && ordered.has(s.cartId)) continue;
-      if (r.world.shoppers[s.i]!.emailConsent && !r.states[s.i]!.unsubscribed) r.deliver(s.i, { channel: 'email', offerPct: 0, reassurance: s.reassurance, productIds: s.products, source: 'ceiling' }, h);
+      if (s.needs && !matches(reactions.get(s.needs.key), s.needs.is)) continue;
+      if (s.needs?.key.startsWith('rep:') && (lastOrder.get(s.i) ?? -Infinity) > Number(s.needs.key.split(':')[2])) continue;
+      if (r.world.shoppers[s.i]!.emailConsent && !r.states[s.i]!.unsubscribed) {
+        const rx = r.deliver(s.i, { channel: 'email', offerPct: 0, reassurance: s.reassurance, productIds: s.products, source: 'ceiling' }, h);
+        if (s.key) reactions.set(s.key, seen(s.i, rx));
+      }
     }
     queue.delete(h);
     const b = r.begin(h);
@@ -96,8 +129,8 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
       open.delete(id);
       if (!active || control(c.i) || workerHeldOut(c.i, c.hour)) continue;
       const next = h + 1, hod = next % DAY, when = hod >= 21 ? next + (32 - hod) : hod < 8 ? next + (8 - hod) : next;
-      at(when, { i: c.i, products: c.products, reassurance: v.reassure });
-      if (v.second && wantsSecond(c)) at(when + DAY, { i: c.i, cartId: id, products: c.products, reassurance: v.reassure });
+      at(when, { i: c.i, products: c.products, reassurance: v.reassure, key: id });
+      if (v.second && wantsSecond(c)) at(when + DAY, { i: c.i, cartId: id, products: c.products, reassurance: v.reassure, ...(v.secondEngagement ? { needs: { key: id, is: v.secondEngagement } } : {}) });
     }
     if (v.replenish && active && h % DAY === 14) {
       for (const [i, l] of consumableOrders) {
@@ -106,7 +139,10 @@ function run(cfg: SimConfig, seed: number, v: Variant): WorldRun {
         const due = l[l.length - 1]! + (l[l.length - 1]! - l[0]!) / (l.length - 1);
         if (due - h > 3 * DAY || h - due > 10 * DAY) continue;
         reminded.set(i, h);
-        if (!workerHeldOut(i, h)) at(h + 1, { i, products: [], reassurance: false });
+        if (!workerHeldOut(i, h)) {
+          at(h + 1, { i, products: [], reassurance: false, key: `rep:${i}:${h}` });
+          if (v.replenishNudge) at(h + 1 + 3 * DAY, { i, products: [], reassurance: false, needs: { key: `rep:${i}:${h}`, is: 'notOpened' } });
+        }
       }
     }
   }
@@ -136,6 +172,16 @@ if (process.argv.includes('--targeting')) {
     secS3: { ...SHIPPED, second: true, secondMinSessions: 3 },
     secNew: { ...SHIPPED, second: true, secondBuyers: false },
     secBuyer: { ...SHIPPED, second: true, secondBuyers: true },
+    // December 6, sixth session: the first email's engagement as the world reveals it.
+    secOpen: { ...SHIPPED, second: true, secondEngagement: 'opened' },
+    secNoOpen: { ...SHIPPED, second: true, secondEngagement: 'notOpened' },
+    secClick: { ...SHIPPED, second: true, secondEngagement: 'clicked' },
+    secOpenNoClick: { ...SHIPPED, second: true, secondEngagement: 'openedNoClick' },
+    secOpenV40: { ...SHIPPED, second: true, secondEngagement: 'opened', secondQuantile: 0.4 },
+    secNoOpenV40: { ...SHIPPED, second: true, secondEngagement: 'notOpened', secondQuantile: 0.4 },
+    secNoOpenV20: { ...SHIPPED, second: true, secondEngagement: 'notOpened', secondQuantile: 0.2 },
+    secV40RepNudge: { ...SHIPPED, second: true, secondQuantile: 0.4, replenishNudge: true },
+    secOpenRepNudge: { ...SHIPPED, second: true, secondEngagement: 'opened', replenishNudge: true },
   });
 }
 

@@ -23,7 +23,7 @@ import {
 } from '../modules/reports/index.ts';
 import { createRecommendations, registerRecommendationRoutes, type RecommendationService } from '../modules/recommendations/index.ts';
 import { createContent, registerContentRoutes, type ContentService } from '../modules/content/index.ts';
-import { createChannels, registerChannelRoutes, type ChannelOptions, type ChannelService } from '../modules/channels/index.ts';
+import { createChannels, engagementRecorder, registerChannelRoutes, registerTrackingRoutes, type ChannelOptions, type ChannelService } from '../modules/channels/index.ts';
 import { createWorkerRenderer, createWorkers, registerWorkerRoutes, type WorkersOptions, type WorkersService } from '../modules/workers/index.ts';
 import { createAudiences, registerAudienceRoutes, type AudiencesService } from '../modules/audiences/index.ts';
 import { createAssociates, registerAssociateRoutes, type AssociatesService } from '../modules/associates/index.ts';
@@ -161,6 +161,9 @@ export async function createBraid(opts: BraidOptions): Promise<Braid> {
   registerRecommendationRoutes(http, recommendations, profiles);
   registerContentRoutes(http, content, { offer: (id) => offers.get(id) });
   registerChannelRoutes(http, channels, { identity, profiles });
+  registerTrackingRoutes(http, channels, {
+    log, record: engagementRecorder({ ingest: (m) => events.ingest(m), canonical: (id) => identity.canonical(id), identities: (id) => identity.identities(id), nowMs: () => clock.now() }),
+  });
   registerWorkerRoutes(http, workers);
   registerAudienceRoutes(http, audiences);
   registerAssociateRoutes(http, associates);

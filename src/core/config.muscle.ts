@@ -31,7 +31,17 @@ export interface ChannelsConfig {
   postalAddress: string;
   /** Delivery attempts before a message is dead-lettered. */
   maxAttempts: number;
+  /**
+   * Open and click tracking in marketing email (channels.tracking.ts): `on` (default) for every
+   * marketing email, `consent` only for shoppers who granted the `email_tracking` purpose (the
+   * ePrivacy reading: a tracking pixel reads the device like a cookie), `off` never. Transactional
+   * email is never tracked. Absent means `on`.
+   */
+  emailTracking?: EmailTracking;
 }
+
+export const EMAIL_TRACKING = ['on', 'consent', 'off'] as const;
+export type EmailTracking = (typeof EMAIL_TRACKING)[number];
 
 export interface GuardrailsConfig {
   caps: FrequencyCap[];
@@ -52,7 +62,7 @@ export interface MuscleConfig { channels: ChannelsConfig; guardrails: Guardrails
 export const MUSCLE_KEYS = [
   'BRAID_SMTP_URL', 'BRAID_SMTP_FROM', 'BRAID_SMS_URL', 'BRAID_SMS_ACCOUNT_SID', 'BRAID_SMS_AUTH_TOKEN', 'BRAID_SMS_FROM',
   'BRAID_PUSH_URL', 'BRAID_PUSH_KEY', 'BRAID_WEBHOOK_URL', 'BRAID_WEBHOOK_SECRET', 'BRAID_PUBLIC_URL', 'BRAID_POSTAL_ADDRESS',
-  'BRAID_DELIVERY_ATTEMPTS', 'BRAID_CAPS', 'BRAID_QUIET_HOURS', 'BRAID_MIN_GAP_MINUTES', 'BRAID_PAID_SUPPRESSION_HOURS',
+  'BRAID_EMAIL_TRACKING', 'BRAID_DELIVERY_ATTEMPTS', 'BRAID_CAPS', 'BRAID_QUIET_HOURS', 'BRAID_MIN_GAP_MINUTES', 'BRAID_PAID_SUPPRESSION_HOURS',
   'BRAID_DEFAULT_TIMEZONE', 'BRAID_LLM_URL', 'BRAID_LLM_MODEL', 'BRAID_LLM_API_KEY',
 ] as const;
 
@@ -101,6 +111,8 @@ export function parseMuscleConfig(str: (k: string) => string | undefined, proble
   const rawCaps = str('BRAID_CAPS');
   const defaultTimezone = str('BRAID_DEFAULT_TIMEZONE') ?? 'America/New_York';
   if (!isTimeZone(defaultTimezone)) problems.push(`BRAID_DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Paris, got "${defaultTimezone}"`);
+  const rawTracking = str('BRAID_EMAIL_TRACKING') ?? 'on';
+  if (!(EMAIL_TRACKING as readonly string[]).includes(rawTracking)) problems.push(`BRAID_EMAIL_TRACKING must be one of ${EMAIL_TRACKING.join(', ')}, got "${rawTracking}"`);
   const publicHost = listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host;
   return {
     channels: {
@@ -117,6 +129,7 @@ export function parseMuscleConfig(str: (k: string) => string | undefined, proble
       publicUrl: (url('BRAID_PUBLIC_URL', /^https?:\/\//) ?? `http://${publicHost}:${listen.port}`).replace(/\/$/, ''),
       postalAddress: str('BRAID_POSTAL_ADDRESS') ?? 'Braid Demo Store, 1 Market Street, San Francisco, CA 94105, USA',
       maxAttempts: int('BRAID_DELIVERY_ATTEMPTS', 5, 1, 20),
+      emailTracking: (EMAIL_TRACKING as readonly string[]).includes(rawTracking) ? rawTracking as EmailTracking : 'on',
     },
     guardrails: {
       caps: rawCaps === undefined ? DEFAULT_CAPS : parseCaps(rawCaps, problems),

@@ -22,6 +22,12 @@ describe('parseConfig', () => {
   it('stops on unknown BRAID_ variables (typos)', () => {
     expect(() => parseConfig({ BRAID_PROT: '1' })).toThrow(/BRAID_PROT is not a known setting/);
   });
+  it('reads email tracking: on by default, consent or off, and names the variable when wrong', () => {
+    expect(parseConfig({}).muscle.channels.emailTracking).toBe('on');
+    expect(parseConfig({ BRAID_EMAIL_TRACKING: 'consent' }).muscle.channels.emailTracking).toBe('consent');
+    expect(parseConfig({ BRAID_EMAIL_TRACKING: 'off' }).muscle.channels.emailTracking).toBe('off');
+    expect(() => parseConfig({ BRAID_EMAIL_TRACKING: 'yes' })).toThrow(/BRAID_EMAIL_TRACKING must be one of on, consent, off/);
+  });
   it('rejects a port out of range', () => {
     expect(() => parseConfig({ BRAID_PORT: '70000' })).toThrow(/BRAID_PORT/);
   });

@@ -140,7 +140,7 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = {
   'GET /v1/messages': 'profiles:read', 'GET /v1/messages/:id': 'profiles:read',
   'GET /v1/suppressions': 'profiles:read', 'POST /v1/suppressions': 'profiles:write', 'DELETE /v1/suppressions/:id': 'profiles:write',
   'POST /v1/channels/receipts/sms': 'public', 'POST /v1/channels/receipts/:channel': 'public',
-  'GET /v1/unsubscribe': 'public', 'POST /v1/unsubscribe': 'public',
+  'GET /v1/unsubscribe': 'public', 'POST /v1/unsubscribe': 'public', 'GET /v1/t/o/:token': 'public', 'GET /v1/t/c/:token': 'public',
   'GET /v1/inbox': 'decide', 'POST /v1/inbox/:id/read': 'decide',
   // workers
   'GET /v1/workers': 'workers:read', 'POST /v1/workers': 'workers:write', 'GET /v1/workers/:id': 'workers:read',

@@ -8,6 +8,7 @@
 import type { ChannelsConfig, Clock } from '../../core/index.ts';
 import type { ChannelName, OutboundContent } from './channels.types.ts';
 import { signWebhook } from './channels.sign.ts';
+import type { TrackingLinks } from './channels.tracking.ts';
 
 /** What an adapter delivers: a message with its address already resolved and consent checked. */
 export interface OutboundMessage {
@@ -21,6 +22,8 @@ export interface OutboundMessage {
   content: OutboundContent;
   /** Signed one-click unsubscribe link (marketing messages). */
   unsubscribeUrl?: string | undefined;
+  /** Open pixel and click links (marketing email with tracking on; channels.tracking.ts). */
+  tracking?: TrackingLinks | undefined;
   workerId?: string | null;
   decisionId?: string | null;
 }

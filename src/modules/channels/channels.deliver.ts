@@ -18,7 +18,11 @@ import type { ProfileService } from '../profiles/index.ts';
 import { classify, type ChannelAdapter } from './channels.adapters.ts';
 import type { ContentCache } from './channels.contents.ts';
 import { claim, finishAttempts, insertInbox, markUnknown, suppressedPairs, type AttemptResult, type DeliveryRow } from './channels.store.ts';
+import type { TrackingLinks } from './channels.tracking.ts';
 import type { ChannelName, ChannelStats } from './channels.types.ts';
+
+/** The consent purpose that tracking needs when BRAID_EMAIL_TRACKING=consent. */
+export const TRACKING_PURPOSE = 'email_tracking';
 
 export interface DeliveryContext {
   deps: CoreDeps;
@@ -27,6 +31,8 @@ export interface DeliveryContext {
   profiles: ProfileService;
   adapters: Record<Exclude<ChannelName, 'in_app'>, ChannelAdapter>;
   unsubscribeUrl(profileId: string, purpose: string, messageId: string): string;
+  /** Email tracking: the mode (absent: off) and the signed links of one message. */
+  tracking?: { mode(): 'on' | 'consent' | 'off'; links(messageId: string): TrackingLinks } | undefined;
   /** Adds a hard bounce to the suppression list. */
   suppress(channel: string, address: string, reason: string, messageId: string): Promise<void>;
   /** Status changes, for onStatus listeners and counters. */
@@ -68,7 +74,15 @@ export function addressFrom(channel: ChannelName, ids: ReadonlyArray<{ type: str
   return hit.value;
 }
 
-interface Prepared { row: DeliveryRow; address?: string | undefined; consentRecordId: string | null; consentBasis: string | null; stop?: string }
+interface Prepared { row: DeliveryRow; address?: string | undefined; consentRecordId: string | null; consentBasis: string | null; stop?: string; track?: boolean }
+
+/** Whether this marketing email is tracked: mode `on`, or `consent` with the shopper's email_tracking consent. */
+async function trackable(ctx: DeliveryContext, row: DeliveryRow, batch: BatchMemo): Promise<boolean> {
+  const mode = ctx.tracking?.mode() ?? 'off';
+  if (mode === 'off' || row.channel !== 'email' || row.transactional) return false;
+  if (mode === 'on') return true;
+  return (await memo(batch.consent, `${row.profile_id}\u0000${TRACKING_PURPOSE}`, () => ctx.consent.check(row.profile_id, TRACKING_PURPOSE))).allowed;
+}
 
 /** Lookups shared by the messages of one batch (one consent check per profile and purpose, one address per profile and channel). */
 interface BatchMemo { consent: Map<string, Promise<ConsentDecision>>; address: Map<string, Promise<string | undefined>> }
@@ -90,7 +104,7 @@ async function prepare(ctx: DeliveryContext, row: DeliveryRow, batch: BatchMemo)
   }
   const address = await memo(batch.address, `${row.profile_id}\u0000${row.channel}`, () => resolveAddress(ctx, row.profile_id, row.channel as ChannelName));
   if (!address) return { row, consentRecordId, consentBasis, stop: 'no_address' };
-  return { row, address, consentRecordId, consentBasis };
+  return { row, address, consentRecordId, consentBasis, track: await trackable(ctx, row, batch) };
 }
 
 /**
@@ -100,7 +114,8 @@ async function prepare(ctx: DeliveryContext, row: DeliveryRow, batch: BatchMemo)
  */
 async function prefetch(ctx: DeliveryContext, rows: DeliveryRow[], batch: BatchMemo): Promise<void> {
   try {
-    const pairs = [...new Map(rows.filter((r) => !r.transactional).map((r) => [`${r.profile_id}\u0000${r.purpose}`, { profileId: r.profile_id, purpose: r.purpose }])).entries()];
+    const tracked = ctx.tracking?.mode() === 'consent' ? rows.filter((r) => r.channel === 'email' && !r.transactional).map((r) => ({ profile_id: r.profile_id, purpose: TRACKING_PURPOSE })) : [];
+    const pairs = [...new Map([...rows.filter((r) => !r.transactional), ...tracked].map((r) => [`${r.profile_id}\u0000${r.purpose}`, { profileId: r.profile_id, purpose: r.purpose }])).entries()];
     const decisions = await ctx.consent.checkMany(pairs.map(([, p]) => p));
     pairs.forEach(([k], i) => batch.consent.set(k, Promise.resolve(decisions[i]!)));
     const ids = [...new Set(rows.filter((r) => r.channel === 'email' || r.channel === 'sms' || r.channel === 'push').map((r) => r.profile_id))];
@@ -169,6 +184,7 @@ async function send(ctx: DeliveryContext, p: Prepared): Promise<string> {
     id: row.id, profileId: row.profile_id, channel, purpose: row.purpose, transactional: row.transactional, address: p.address!,
     content: row.content, workerId: row.worker_id, decisionId: row.decision_id,
     unsubscribeUrl: row.transactional ? undefined : ctx.unsubscribeUrl(row.profile_id, row.purpose, row.id),
+    tracking: p.track ? ctx.tracking?.links(row.id) : undefined,
   });
   return out.providerId;
 }

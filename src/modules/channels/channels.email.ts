@@ -11,6 +11,7 @@ import type { ChannelsConfig, Clock } from '../../core/index.ts';
 import { permanent, transient, type ChannelAdapter, type OutboundMessage } from './channels.adapters.ts';
 import { buildMime, mailboxAddress, type MimeInput } from './channels.mime.ts';
 import { createSmtpPool, type SmtpPoolOptions } from './channels.smtp.ts';
+import { addTracking } from './channels.tracking.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const htmlToText = (h: string) => h.replace(/<(br|\/p|\/div|\/h\d|\/li)\s*\/?>/gi, '\n').replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ')
@@ -39,6 +40,8 @@ export function composeEmail(msg: OutboundMessage, cfg: ChannelsConfig, nowMs: n
     }
     if (!text.includes('/v1/unsubscribe?t=')) text += `\n\n--\n${cfg.postalAddress}\nUnsubscribe: ${msg.unsubscribeUrl}\n`;
   }
+  // Tracking touches the HTML part only: the text part keeps its real links (channels.tracking.ts).
+  if (msg.tracking) html = addTracking(html, msg.tracking);
   return { from: cfg.smtpFrom, to: msg.address, subject: c.subject, html, text, headers, messageId: `<${msg.id}@${domainOf(cfg.smtpFrom)}>`, dateMs: nowMs };
 }
 

@@ -18,6 +18,7 @@ import {
 import { RECEIPT_FROM, twilioStatus } from './channels.receipts.ts';
 import { signUnsubscribe, verifyTwilio, verifyUnsubscribe, verifyWebhook } from './channels.sign.ts';
 import * as store from './channels.store.ts';
+import { trackingLinks, verifyTracking } from './channels.tracking.ts';
 import {
   CHANNEL_PURPOSE, CHANNELS, RECEIPT_STATUSES, type ChannelName, type ChannelService, type ChannelStats, type DeliveryRecord,
   type ReceiptStatus, type SendOutcome, type SendRequest,
@@ -112,6 +113,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
   const ctx: DeliveryContext = {
     deps, consent: c.consent, identity: c.identity, profiles: c.profiles, adapters, stats, contents,
     unsubscribeUrl: (profileId, purpose, messageId) => unsubscribeUrl(profileId, purpose, messageId),
+    tracking: { mode: () => cfg.emailTracking ?? 'on', links: (messageId) => trackingLinks(cfg.publicUrl, c.secret, messageId) },
     suppress: async (channel, address, reason, messageId) => { await suppress({ channel, address, reason, source: 'bounce', messageId }); },
     changed: count,
   };
@@ -233,6 +235,8 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
     unsuppress: (id) => store.deleteSuppression(deps.db, id),
 
     readUnsubscribeToken: (token) => verifyUnsubscribe(c.secret, token),
+    readTrackingToken: (token) => verifyTracking(c.secret, token),
+    trackingMode: () => cfg.emailTracking ?? 'on',
     async unsubscribe(token, method) {
       const claims = verifyUnsubscribe(c.secret, token);
       if (!claims) throw invalid('t', 'is not a valid unsubscribe link');

@@ -169,6 +169,10 @@ export interface ChannelService {
   unsubscribe(token: string, method: 'one_click' | 'page'): Promise<{ profileId: string; purpose: string }>;
   /** Reads an unsubscribe token without acting on it; undefined when it is forged or malformed. */
   readUnsubscribeToken(token: string): { profileId: string; purpose: string; messageId?: string } | undefined;
+  /** The claims of a genuine open/click tracking token (channels.tracking.ts), or undefined. */
+  readTrackingToken(token: string): { messageId: string; kind: 'open' | 'click'; url?: string } | undefined;
+  /** BRAID_EMAIL_TRACKING as in effect: on, consent or off. */
+  trackingMode(): 'on' | 'consent' | 'off';
   /** Starts the pg-boss workers that deliver queued messages. */
   /** Effective provider settings (secrets shown only as set), each with where it comes from. */
   providers(): Record<string, { value: string | null; source: 'api' | 'env' | 'unset' }>;

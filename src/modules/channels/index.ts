@@ -6,5 +6,6 @@
 export * from './channels.types.ts';
 export { createChannels, type ChannelCollaborators, type ChannelOptions } from './channels.service.ts';
 export { registerChannelRoutes } from './channels.routes.ts';
+export { engagementRecorder, registerTrackingRoutes, type EngagementEvent, type TrackingCollaborators } from './channels.tracking.routes.ts';
 export { signWebhook, verifyWebhook, signTwilio } from './channels.sign.ts';
 export { PUSH_TOKEN_TRAITS } from './channels.deliver.ts';

@@ -5,6 +5,7 @@
  */
 export { DEFAULT_SIM_CONFIG, UPLIFT_TYPES, contributionOf, type SimConfig, type Shopper, type SimMessage, type UpliftType, type Ledger } from './simulator.types.ts';
 export { buildWorld, WorldRun, react, persuasionProbability, openProbability, unsubscribeProbability, type World, type Reaction } from './simulator.world.ts';
+export { reveal, loadsImages, IMAGES_ON_SHARE } from './simulator.engagement.ts';
 export { runBaseline } from './simulator.run.ts';
 export { createBaseline, BASELINES, type BaselineName } from './simulator.policies.ts';
 export { readMail, readMessageText, decodeMailText } from './simulator.mail.ts';

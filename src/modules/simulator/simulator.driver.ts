@@ -8,6 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { reveal } from './simulator.engagement.ts';
 import { readMail } from './simulator.mail.ts';
 import { buildWorld, WorldRun, type Checkout, type SiteContent } from './simulator.world.ts';
 import type { Receiver } from './simulator.receiver.ts';
@@ -145,7 +146,7 @@ export async function readBraidEstimate(t: BraidTarget, sinceIso: string, untilI
   }
 }
 
-export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails: number; pushes: number; checkoutDecisions: number; unsubscribeClicks: number; seconds: { warmup: number; policy: number } }
+export interface BraidRunResult { run: WorldRun; estimate: BraidEstimate; mails: number; pushes: number; checkoutDecisions: number; unsubscribeClicks: number; /** Open pixels loaded and tracked links followed (the reveal, simulator.engagement.ts). */ pixelLoads: number; linkClicks: number; seconds: { warmup: number; policy: number } }
 
 /**
  * Runs seed `seed` of the world with Braid as the policy. Warm-up days are ingested a day at a time
@@ -172,6 +173,10 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
   mailbox.take(); opts.receiver?.take();
   const t1 = performance.now();
   await installBraidPolicy(t);
+  // Engagement requests go to Braid's public tracking routes as a mail client sends them (no key).
+  const get = async (url: string) => { const res = await fetch(url.replace(/^https?:\/\/[^/]+/, t.url), { redirect: 'manual' }); await res.arrayBuffer(); };
+  const engagement: Array<Promise<void>> = [];
+  let pixels = 0, linkClicks = 0;
   let mails = 0, clicks = 0, steps = 0, advanceMs = 0, decisions = 0, reassured = 0, offered = 0, mailsReassuring = 0, mailsOffering = 0, decideMs = 0, postMs = 0, pushes = 0;
   for (let h = start; h < H;) {
     // Messages that arrived while Braid settled the previous step reach the shoppers now.
@@ -186,7 +191,13 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
         clicks++;
         await fetch(m.unsubscribeUrl.replace(/^https?:\/\/[^/]+/, t.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       }
+      // The mail client: images on load the open pixel; a shopper who acts on the email follows its
+      // first tracked link (Braid answers with a redirect to the store, which the world plays itself).
+      const seen = reveal(i, r);
+      if (seen.pixel && m.pixelUrl) { pixels++; engagement.push(get(m.pixelUrl)); }
+      if (seen.click && m.trackedLinks?.[0]) { linkClicks++; engagement.push(get(m.trackedLinks[0])); }
     }
+    await Promise.all(engagement.splice(0));
     // Push notifications (the receiver): a shopper who turns them off tells the store's app, which tells Braid.
     const optOuts: SimEvent[] = [];
     for (const p of opts.receiver?.take() ?? []) {
@@ -233,5 +244,5 @@ export async function runBraidPolicy(cfg: SimConfig, seed: number, t: BraidTarge
   const workers = await call(t, 'GET', '/v1/workers');
   log(`  seed ${seed}: journeys ${JSON.stringify(workers.items.map((w: { id: string; counts: unknown }) => [w.id, w.counts]))}`);
   const estimate = await readBraidEstimate(t, new Date(run.world.startMs + start * 3_600_000).toISOString(), new Date(run.world.startMs + H * 3_600_000).toISOString());
-  return { run, estimate, mails, pushes, checkoutDecisions: decisions, unsubscribeClicks: clicks, seconds: { warmup: (t1 - t0) / 1000, policy: (performance.now() - t1) / 1000 } };
+  return { run, estimate, mails, pushes, checkoutDecisions: decisions, unsubscribeClicks: clicks, pixelLoads: pixels, linkClicks, seconds: { warmup: (t1 - t0) / 1000, policy: (performance.now() - t1) / 1000 } };
 }

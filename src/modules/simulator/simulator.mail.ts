@@ -54,5 +54,11 @@ export function readMail(raw: string): SimMessage & { to: string } {
   const text = decodeMailText(raw);
   const to = (headerOf(raw, 'to') ?? '').replace(/^.*</, '').replace(/>.*$/, '').trim().toLowerCase();
   const unsub = headerOf(raw, 'list-unsubscribe')?.match(/<(https?:[^>]+)>/)?.[1];
-  return { ...readMessageText(text, 'email', headerOf(raw, 'x-braid-worker') ?? 'braid'), to, unsubscribeUrl: unsub };
+  // What an email client would fetch: the open pixel (an <img>) and the links (tracked ones go through Braid).
+  const pixel = /<img\b[^>]*\bsrc="(https?:\/\/[^"]*\/v1\/t\/o\/[^"]+)"/i.exec(text)?.[1];
+  const links = [...new Set([...text.matchAll(/<a\b[^>]*\bhref="(https?:\/\/[^"]*\/v1\/t\/c\/[^"]+)"/gi)].map((m) => m[1]!))];
+  return {
+    ...readMessageText(text, 'email', headerOf(raw, 'x-braid-worker') ?? 'braid'), to, unsubscribeUrl: unsub,
+    ...(pixel ? { pixelUrl: pixel } : {}), ...(links.length ? { trackedLinks: links } : {}),
+  };
 }

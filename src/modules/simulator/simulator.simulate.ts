@@ -47,7 +47,7 @@ export async function simulate(cfg: SimConfig, launch: BraidLauncher, opts: { lo
         seconds.braidWarmup += r.seconds.warmup; seconds.braidPolicy += r.seconds.policy;
         braidMails += r.mails; braidPushes += r.pushes; braidCheckoutDecisions += r.checkoutDecisions;
         results.push({ seed, books: books as Record<PolicyName, Books>, braidEstimate: r.estimate });
-        log(`seed ${seed}: Braid done (warm-up ${r.seconds.warmup.toFixed(0)} s, policy ${r.seconds.policy.toFixed(0)} s, ${r.mails} emails)`);
+        log(`seed ${seed}: Braid done (warm-up ${r.seconds.warmup.toFixed(0)} s, policy ${r.seconds.policy.toFixed(0)} s, ${r.mails} emails, ${r.pixelLoads} open pixels loaded, ${r.linkClicks} tracked links followed)`);
       } finally {
         const tc = now();
         await braid.close();

@@ -110,6 +110,10 @@ export interface SimMessage {
   productIds: string[];
   /** One-click unsubscribe URL, when the message has one. */
   unsubscribeUrl?: string | undefined;
+  /** Braid's open pixel (an email client with images on loads it when the shopper opens the email). */
+  pixelUrl?: string | undefined;
+  /** Braid's click-tracked links, in the order they appear (a shopper who acts on the email follows the first). */
+  trackedLinks?: string[] | undefined;
   /** Who sent it (policy / worker), for the record. */
   source: string;
 }

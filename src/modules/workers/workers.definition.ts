@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { invalid, parseCondition, type Condition } from '../../core/index.ts';
 import { CHANNELS, type ChannelName } from '../channels/index.ts';
 import { checkExperiments, withArms } from './workers.arms.ts';
+import { checkJourneyPaths } from './workers.engagement.ts';
 import { RANK_PATH, rankPaths } from './workers.rank.ts';
 import {
   RISK_TIERS, type EntryRules, type RiskTier, type Step, type Trigger, type UpliftSpec, type WorkerDefinition,
@@ -223,6 +224,11 @@ export function parseWorkerDefinition(input: unknown): WorkerDefinition {
     const refs: Array<[string, string | undefined]> = s.type === 'branch' ? [['then', s.then], ['else', s.else]]
       : s.type === 'wait_for_event' && typeof s.onEvent === 'object' ? [['onEvent.goto', s.onEvent.goto]] : [];
     for (const [k, ref] of refs) if (ref !== undefined && !ids.has(ref)) throw invalid(`steps[${i}].${k}`, `names no step ("${ref}")`);
+    // journey.steps.X.opened: X must be a send step earlier in the list (its message exists by then).
+    if (s.type === 'branch') {
+      const problem = checkJourneyPaths(s.if, new Set(steps.slice(0, i).filter((x) => x.type === 'send').map((x) => x.id)));
+      if (problem) throw invalid(`steps[${i}].if`, problem);
+    }
   });
   checkExperiments(steps);
   const trigger = parseTrigger(raw.trigger);

@@ -22,6 +22,7 @@ import type { WorkersDeps } from './workers.deps.ts';
 import { eventProducts } from './workers.render.ts';
 import { targetEntry, upliftFeatures, type UpliftModel } from './workers.uplift.ts';
 import { armedStep, assignArms } from './workers.arms.ts';
+import { createEngagementReader } from './workers.engagement.ts';
 import { createRanker } from './workers.rank.ts';
 
 const DAY = 86_400_000;
@@ -51,6 +52,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   /** Entries and the events of projected batches yield to the projection itself (core/db Priority); due journeys do not. */
   const bg = atPriority(db, 'background');
   const rank = createRanker(db);
+  const engagement = createEngagementReader(db);
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
   /** Due instances this process is advancing, to when (embedded store only; see runDue). */
@@ -182,7 +184,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       consented: async (profileId, purpose) => consent.get(`${profileId}\u0000${purpose}`) ?? w.consent.check(profileId, purpose),
       render: (input) => w.render(input),
       unsubscribeUrl: (profileId, purpose) => w.channels.unsubscribeUrl(profileId, purpose),
-      rank,
+      rank, engagement,
     };
     const sends: SendRequest[] = [];
     const senders: Instance[] = [];

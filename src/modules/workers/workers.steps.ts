@@ -9,6 +9,7 @@ import { CHANNEL_PURPOSE, type ChannelName, type Contact, type OutboundContent, 
 import type { DecideRequest, DecisionResult } from '../decisioning/index.ts';
 import { armedStep, armLabel, nextLocalHour } from './workers.arms.ts';
 import { checkSend, chooseChannel, isTimeZone, localHour, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
+import { journeyPaths, journeyScope, type EngagementReader } from './workers.engagement.ts';
 import { rankPaths, RANK_PREFIX, type Ranker } from './workers.rank.ts';
 import type { DecideStep, Instance, InstanceContext, SendStep, WorkerDefinition } from './workers.types.ts';
 
@@ -52,6 +53,8 @@ export interface StepEnv {
   unsubscribeUrl(profileId: string, purpose: string): string;
   /** Percentile rank of a trigger property among the worker's recent journeys (workers.rank.ts); absent: `rank.*` paths are missing. */
   rank?: Ranker | undefined;
+  /** This journey's messages' engagement (workers.engagement.ts); absent: every `journey.*` path is false. */
+  engagement?: EngagementReader | undefined;
 }
 
 const MAX_STEPS_PER_RUN = 40;
@@ -113,6 +116,8 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
           }
           scope.rank = rank;
         }
+        const engaged = journeyPaths(step.if);
+        if (engaged.length > 0) scope.journey = await journeyScope(env.engagement, inst.workerId, inst.id, engaged);
         const yes = evaluateCondition(step.if, scope, now);
         const target = yes ? step.then : step.else;
         note(inst, step.id, yes ? 'then' : 'else', now);
