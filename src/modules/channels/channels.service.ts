@@ -197,6 +197,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
     get: async (id) => { const r = await store.getDelivery(deps.db, id); return r ? store.toRecord(r) : undefined; },
     list: async (q = {}) => (await store.listDeliveries(deps.db, q)).map(store.toRecord),
     contacts: (profileIds, sinceMs) => store.loadContacts(deps.db, profileIds, new Date(sinceMs).toISOString()),
+    sentCounts: (profileIds) => store.countSent(deps.db, profileIds),
     unsubscribeUrl,
     inbox: (profileId, opts = {}) => store.listInbox(deps.db, profileId, opts.unreadOnly === true, Math.min(Math.max(opts.limit ?? 50, 1), 200)),
     markRead: (id, profileId) => store.markInboxRead(deps.db, id, profileId, isoNow(deps.clock)),

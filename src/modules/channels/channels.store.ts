@@ -198,6 +198,29 @@ export async function loadContacts(db: Queryable, profileIds: string[], sinceIso
   return out;
 }
 
+/** Statuses of a message that reached its provider (the denominator of a response rate). */
+export const WENT_OUT = ['sent', 'delivered', 'opened', 'clicked', 'complained'] as const;
+
+/**
+ * Per profile and channel, how many of Braid's own messages went out, ever. A probe per profile
+ * (`lateral … offset 0`): the embedded store keeps no column statistics, and `= any` would be
+ * planned as a scan of every delivery.
+ */
+export async function countSent(db: Queryable, profileIds: string[]): Promise<Map<string, Partial<Record<ChannelName, number>>>> {
+  const out = new Map<string, Partial<Record<ChannelName, number>>>();
+  if (profileIds.length === 0) return out;
+  const r = await db.query<{ profile_id: string; channel: string; n: number }>(
+    `select u.p as profile_id, d.channel, count(*)::int as n
+     from unnest($1::text[]) as u(p) cross join lateral (select channel from deliveries where profile_id = u.p and status = any($2::text[]) offset 0) d
+     group by 1, 2`, [[...new Set(profileIds)], WENT_OUT]);
+  for (const x of r.rows) {
+    let m = out.get(x.profile_id);
+    if (!m) out.set(x.profile_id, m = {});
+    m[x.channel as ChannelName] = x.n;
+  }
+  return out;
+}
+
 // ---- suppressions ----
 
 interface SuppressionRow { id: string; channel: string; address: string; reason: string; source: string; message_id: string | null; created_at: Date }

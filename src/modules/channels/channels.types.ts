@@ -141,6 +141,8 @@ export interface ChannelService {
   list(q?: DeliveryQuery): Promise<DeliveryRecord[]>;
   /** Owned-channel messages since `sinceMs` that were not suppressed, failed or dead, newest first. */
   contacts(profileIds: string[], sinceMs: number): Promise<Map<string, Contact[]>>;
+  /** Per profile and channel, how many of Braid's own messages went out (ever): the denominator of its response rate. */
+  sentCounts(profileIds: string[]): Promise<Map<string, Partial<Record<ChannelName, number>>>>;
   /** A signed link that revokes `purpose` for the profile (GET shows a page, POST is RFC 8058 one-click). */
   unsubscribeUrl(profileId: string, purpose: string, messageId?: string): string;
   inbox(profileId: string, opts?: { unreadOnly?: boolean; limit?: number }): Promise<InboxItem[]>;

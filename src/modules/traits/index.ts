@@ -18,7 +18,7 @@ export {
 export { summarizePurchases, summarizeTransactions, type CustomerSummary, type Purchase } from './traits.summary.ts';
 export { CDNOW_BGNBD, CDNOW_GAMMA_GAMMA, DEFAULT_MODEL } from './traits.model.ts';
 export { DEFAULT_PREFERENCES } from './traits.preferences.ts';
-export { CHANNEL_EVENTS } from './traits.activity.ts';
+export { CHANNEL_EVENTS, responseRate } from './traits.activity.ts';
 export type {
   Channel, ChannelScore, ClvTraits, ComputedTraits, LifecycleStage, PreferenceKind, PreferenceOrigin, PreferenceSource, PreferenceValue,
   PreferenceVariable, PreferenceView, Replenishment, RfmScores, TraitModel, TraitsService,

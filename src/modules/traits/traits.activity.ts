@@ -86,14 +86,24 @@ export function lastAtOf(a: Activity, names: readonly string[]): number | undefi
 
 const PRIOR_RESPONSES = 1, PRIOR_TOTAL = 10;
 
+/** The Beta(1, 9) posterior mean of a response rate (0.1 with no evidence), to three decimals. */
+export function responseRate(responses: number, sent: number): number {
+  return Math.round(((responses + PRIOR_RESPONSES) / (Math.max(sent, responses) + PRIOR_TOTAL)) * 1000) / 1000;
+}
+
+const largestCount = (a: Activity, names: readonly string[]): number => {
+  let n = 0;
+  for (const name of names) { const c = a.counts[name]?.[0] ?? 0; if (c > n) n = c; }
+  return n;
+};
+
 /** Per channel: messages reached, responded to, and the Beta(1, 9) posterior mean response rate. */
 export function channelResponsiveness(a: Activity): Record<Channel, ChannelScore> {
   const out = {} as Record<Channel, ChannelScore>;
   for (const c of CHANNELS) {
-    const { sent: sentNames, responses: respNames } = CHANNEL_EVENTS[c];
-    const responses = Math.max(0, ...respNames.map((n) => a.counts[n]?.[0] ?? 0));
-    const sent = Math.max(responses, ...sentNames.map((n) => a.counts[n]?.[0] ?? 0));
-    out[c] = { sent, responses, rate: Math.round(((responses + PRIOR_RESPONSES) / (sent + PRIOR_TOTAL)) * 1000) / 1000 };
+    const responses = largestCount(a, CHANNEL_EVENTS[c].responses);
+    const sent = Math.max(responses, largestCount(a, CHANNEL_EVENTS[c].sent));
+    out[c] = { sent, responses, rate: responseRate(responses, sent) };
   }
   return out;
 }

@@ -83,5 +83,9 @@ describe('a branch on the first email being opened', () => {
     await new Promise((r) => setTimeout(r, 300)); // anything extra would arrive now
     const perUser = (u: string) => smtp.received.filter((m) => m.to === `${u}@example.com`).length;
     expect(users.map(perUser)).toEqual([1, 2]);
+    // Braid's own sends, the denominator of channel choice's response rate (workers.steps channelRate).
+    const ids = await Promise.all(users.map((u) => s.braid.profiles.resolve(`userId:${u}`)));
+    const sent = await s.braid.channels.sentCounts(ids);
+    expect(ids.map((id) => sent.get(id))).toEqual([{ email: 1 }, { email: 2 }]);
   }, 120_000);
 });

@@ -121,8 +121,9 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   /** Everything the steps need about the batch's shoppers, in a few statements (not one per shopper). */
   async function loadShoppers(ids: string[], nowMs: number, needReach: Set<string>): Promise<Map<string, ShopperView>> {
     const settings = hooks.settings();
-    const [contacts, profiles, idents] = await Promise.all([
-      w.channels.contacts(ids, nowMs - 7 * DAY), w.profiles.getMany(ids), w.identity.identitiesOf([...needReach]),
+    // Channel choice (`channel: auto`, the same shoppers as needReach) also divides responses by Braid's own sends.
+    const [contacts, profiles, idents, sent] = await Promise.all([
+      w.channels.contacts(ids, nowMs - 7 * DAY), w.profiles.getMany(ids), w.identity.identitiesOf([...needReach]), w.channels.sentCounts([...needReach]),
     ]);
     const out = new Map<string, ShopperView>();
     for (const id of ids) {
@@ -138,7 +139,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       out.set(id, {
         profileId: id, profile: p ? profileScope(p, brain.sensitiveTraits) : undefined, traits: filterSensitive(p?.traits ?? {}, brain.sensitiveTraits),
         computed: w.traits?.peek(id) ?? undefined, timeZone: timeZoneOf(p?.traits ?? {}, settings.defaultTimezone),
-        contacts: [...(contacts.get(id) ?? [])], reachable,
+        contacts: [...(contacts.get(id) ?? [])], reachable, sent: sent.get(id),
       });
     }
     return out;

@@ -7,6 +7,7 @@
 import { evaluateCondition, lookupPath } from '../../core/index.ts';
 import { CHANNEL_PURPOSE, type ChannelName, type Contact, type OutboundContent, type SendRequest } from '../channels/index.ts';
 import type { DecideRequest, DecisionResult } from '../decisioning/index.ts';
+import { responseRate } from '../traits/index.ts';
 import { armedStep, armLabel, nextLocalHour } from './workers.arms.ts';
 import { checkSend, chooseChannel, isTimeZone, localHour, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
 import { journeyPaths, journeyScope, type EngagementReader } from './workers.engagement.ts';
@@ -36,11 +37,13 @@ export interface ShopperView {
   profileId: string;
   profile: Record<string, unknown> | undefined;
   traits: Record<string, unknown>;
-  computed: { bestSendHour?: number | null | undefined; channelResponsiveness?: Record<string, { rate: number }> | undefined; lifecycle?: string | undefined } | undefined;
+  computed: { bestSendHour?: number | null | undefined; channelResponsiveness?: Record<string, { rate: number; sent?: number; responses?: number }> | undefined; lifecycle?: string | undefined } | undefined;
   timeZone: string;
   /** Recent owned-channel contacts plus those planned earlier in this batch. */
   contacts: Contact[];
   reachable: Set<ChannelName>;
+  /** Braid's own messages that went out per channel, ever (loaded for channel choice only). */
+  sent?: Partial<Record<ChannelName, number>> | undefined;
 }
 
 export interface StepEnv {
@@ -156,13 +159,26 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
   return sends;
 }
 
+/**
+ * The shopper's response rate on a channel. Traits count the sends a store reports as events
+ * (`Email Delivered`, …); Braid's own sends record none, while their opens and clicks (email
+ * tracking) are events. So the denominator is the larger of the two counts: without Braid's own,
+ * every tracked open would raise the rate and ignored mail would never lower it.
+ */
+export function channelRate(shopper: Pick<ShopperView, 'computed' | 'sent'>, channel: ChannelName): number {
+  const score = shopper.computed?.channelResponsiveness?.[channel];
+  if (!score) return 0;
+  const own = shopper.sent?.[channel] ?? 0;
+  return score.responses !== undefined && own > (score.sent ?? 0) ? responseRate(score.responses, own) : score.rate;
+}
+
 async function planSend(inst: Instance, def: WorkerDefinition, step: SendStep, shopper: ShopperView, env: StepEnv): Promise<SendRequest | undefined> {
   const now = env.nowMs;
   const options: ChannelOption[] = [];
   for (const channel of step.channels) {
     const purpose = CHANNEL_PURPOSE[channel];
     const consented = step.transactional || (await env.consented(inst.profileId, purpose)).allowed;
-    options.push({ channel, consented, reachable: shopper.reachable.has(channel), rate: shopper.computed?.channelResponsiveness?.[channel]?.rate ?? 0 });
+    options.push({ channel, consented, reachable: shopper.reachable.has(channel), rate: channelRate(shopper, channel) });
   }
   const channel = step.channel === 'auto' ? chooseChannel(options) : options.find((o) => o.channel === step.channel && o.consented && o.reachable)?.channel;
   if (!channel) {
