@@ -46,6 +46,15 @@ function compare(a: unknown, b: unknown): number | undefined {
 
 const DAY = 86_400_000;
 
+/** The paths a condition reads that start with `prefix` (e.g. `rank.`), in order. */
+export function conditionPaths(c: Condition, prefix: string, out: string[] = []): string[] {
+  if ('all' in c) for (const x of c.all) conditionPaths(x, prefix, out);
+  else if ('any' in c) for (const x of c.any) conditionPaths(x, prefix, out);
+  else if ('not' in c) conditionPaths(c.not, prefix, out);
+  else if (c.path.startsWith(prefix)) out.push(c.path);
+  return out;
+}
+
 /** Does `scope` satisfy `cond`? `nowMs` anchors the relative-time operators. Pure. */
 export function evaluateCondition(cond: Condition, scope: unknown, nowMs: number): boolean {
   if ('all' in cond) return cond.all.every((c) => evaluateCondition(c, scope, nowMs));

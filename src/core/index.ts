@@ -22,5 +22,5 @@ export {
 } from './http/auth.ts';
 export * from './json.ts';
 export { decodeCursor, encodeCursor, pageByKey, type Page } from './paging.ts';
-export { CONDITION_OPS, evaluateCondition, lookupPath, parseCondition, type Condition, type ConditionOp } from './conditions.ts';
+export { CONDITION_OPS, conditionPaths, evaluateCondition, lookupPath, parseCondition, type Condition, type ConditionOp } from './conditions.ts';
 export type { MessageContent } from './message.ts';

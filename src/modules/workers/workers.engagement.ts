@@ -11,7 +11,7 @@
  * a floor, not a census: a mail client that blocks images loads no pixel, so "not opened" means
  * "not seen opened" (docs/workers.md).
  */
-import type { Condition, Queryable } from '../../core/index.ts';
+import { conditionPaths, type Condition, type Queryable } from '../../core/index.ts';
 
 export const JOURNEY_PREFIX = 'journey.';
 export const JOURNEY_PATH = /^journey\.steps\.([a-z][a-z0-9_]{0,39})\.(sent|opened|clicked)$/;
@@ -23,12 +23,8 @@ const SENT = new Set(['sent', 'delivered', 'opened', 'clicked', 'complained']);
 const OPENED = new Set(['opened', 'clicked']);
 
 /** Paths under `journey.` that a condition reads. */
-export function journeyPaths(c: Condition, out: string[] = []): string[] {
-  if ('all' in c) for (const x of c.all) journeyPaths(x, out);
-  else if ('any' in c) for (const x of c.any) journeyPaths(x, out);
-  else if ('not' in c) journeyPaths(c.not, out);
-  else if (c.path.startsWith(JOURNEY_PREFIX)) out.push(c.path);
-  return out;
+export function journeyPaths(c: Condition): string[] {
+  return conditionPaths(c, JOURNEY_PREFIX);
 }
 
 /** What a status says. A complaint after an open loses the open (the status holds one value): rare, and it only makes a branch more cautious. */

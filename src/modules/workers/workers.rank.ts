@@ -5,7 +5,7 @@
  * carts by value" then means the same thing in a store of $20 baskets and one of $400 baskets,
  * and follows the store as its baskets change, where a fixed dollar threshold would not.
  */
-import type { Condition, Queryable } from '../../core/index.ts';
+import { conditionPaths, type Condition, type Queryable } from '../../core/index.ts';
 
 export const RANK_PREFIX = 'rank.';
 /** The only values a rank can be taken of: a trigger event's property, stored on every journey. */
@@ -17,12 +17,8 @@ const SAMPLE = 2000;
 const REFRESH_MS = 3_600_000;
 
 /** Paths under `rank.` that a condition reads. */
-export function rankPaths(c: Condition, out: string[] = []): string[] {
-  if ('all' in c) for (const x of c.all) rankPaths(x, out);
-  else if ('any' in c) for (const x of c.any) rankPaths(x, out);
-  else if ('not' in c) rankPaths(c.not, out);
-  else if (c.path.startsWith(RANK_PREFIX)) out.push(c.path);
-  return out;
+export function rankPaths(c: Condition): string[] {
+  return conditionPaths(c, RANK_PREFIX);
 }
 
 /** Mid-rank of `v` in ascending `sorted`: the share below it, plus half the share equal to it. */
