@@ -112,7 +112,8 @@ export function parseMuscleConfig(str: (k: string) => string | undefined, proble
   const defaultTimezone = str('BRAID_DEFAULT_TIMEZONE') ?? 'America/New_York';
   if (!isTimeZone(defaultTimezone)) problems.push(`BRAID_DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Paris, got "${defaultTimezone}"`);
   const rawTracking = str('BRAID_EMAIL_TRACKING') ?? 'on';
-  if (!(EMAIL_TRACKING as readonly string[]).includes(rawTracking)) problems.push(`BRAID_EMAIL_TRACKING must be one of ${EMAIL_TRACKING.join(', ')}, got "${rawTracking}"`);
+  const emailTracking = EMAIL_TRACKING.find((m) => m === rawTracking);
+  if (!emailTracking) problems.push(`BRAID_EMAIL_TRACKING must be one of ${EMAIL_TRACKING.join(', ')}, got "${rawTracking}"`);
   const publicHost = listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host;
   return {
     channels: {
@@ -129,7 +130,7 @@ export function parseMuscleConfig(str: (k: string) => string | undefined, proble
       publicUrl: (url('BRAID_PUBLIC_URL', /^https?:\/\//) ?? `http://${publicHost}:${listen.port}`).replace(/\/$/, ''),
       postalAddress: str('BRAID_POSTAL_ADDRESS') ?? 'Braid Demo Store, 1 Market Street, San Francisco, CA 94105, USA',
       maxAttempts: int('BRAID_DELIVERY_ATTEMPTS', 5, 1, 20),
-      emailTracking: (EMAIL_TRACKING as readonly string[]).includes(rawTracking) ? rawTracking as EmailTracking : 'on',
+      emailTracking: emailTracking ?? 'on',
     },
     guardrails: {
       caps: rawCaps === undefined ? DEFAULT_CAPS : parseCaps(rawCaps, problems),

@@ -110,10 +110,12 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
   }
 
   const contents = createContentCache();
+  /** BRAID_EMAIL_TRACKING (absent: on). */
+  const trackingMode = () => cfg.emailTracking ?? 'on';
   const ctx: DeliveryContext = {
     deps, consent: c.consent, identity: c.identity, profiles: c.profiles, adapters, stats, contents,
     unsubscribeUrl: (profileId, purpose, messageId) => unsubscribeUrl(profileId, purpose, messageId),
-    tracking: { mode: () => cfg.emailTracking ?? 'on', links: (messageId) => trackingLinks(cfg.publicUrl, c.secret, messageId) },
+    tracking: { mode: trackingMode, links: (messageId) => trackingLinks(cfg.publicUrl, c.secret, messageId) },
     suppress: async (channel, address, reason, messageId) => { await suppress({ channel, address, reason, source: 'bounce', messageId }); },
     changed: count,
   };
@@ -237,7 +239,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
 
     readUnsubscribeToken: (token) => verifyUnsubscribe(c.secret, token),
     readTrackingToken: (token) => verifyTracking(c.secret, token),
-    trackingMode: () => cfg.emailTracking ?? 'on',
+    trackingMode,
     async unsubscribe(token, method) {
       const claims = verifyUnsubscribe(c.secret, token);
       if (!claims) throw invalid('t', 'is not a valid unsubscribe link');

@@ -1,5 +1,5 @@
 /**
- * Signatures: unsubscribe tokens (HMAC-SHA256 with Braid's secret), the webhook / receipt
+ * Signatures: signed link tokens (unsubscribe, tracking; HMAC-SHA256 with Braid's secret), the webhook / receipt
  * signature (HMAC-SHA256 over `timestamp.body`), and Twilio's X-Twilio-Signature (HMAC-SHA1).
  * Pure functions; comparisons are constant-time.
  */
@@ -10,29 +10,41 @@ function safeEqual(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
-export interface UnsubscribeClaims { profileId: string; purpose: string; messageId?: string }
-
 /**
- * `<base64url(JSON {p, u, m?})>.<base64url(HMAC-SHA256(secret, payload))>`. Tokens do not expire:
- * an unsubscribe link must keep working for as long as the email sits in an inbox.
+ * Braid's signed link tokens: `<base64url(JSON payload)>.<base64url(HMAC-SHA256(secret, domain + payload))>`.
+ * `domain` separates kinds of token, so one kind's MAC never stands in for another's over the
+ * same bytes (unsubscribe tokens predate it and use the empty domain, so links already sent keep
+ * working). Tokens do not expire: an email can be opened, or unsubscribed from, months later.
  */
-export function signUnsubscribe(secret: string, c: UnsubscribeClaims): string {
-  const payload = Buffer.from(JSON.stringify({ p: c.profileId, u: c.purpose, ...(c.messageId ? { m: c.messageId } : {}) })).toString('base64url');
-  return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
+export function signToken(secret: string, domain: string, payload: Record<string, unknown>): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${createHmac('sha256', secret).update(domain + body).digest('base64url')}`;
 }
 
-/** The claims of a genuine token, or undefined (forged, truncated, malformed). */
-export function verifyUnsubscribe(secret: string, token: string): UnsubscribeClaims | undefined {
+/** The payload of a genuine token (an object), or undefined (forged, truncated, too long, malformed). */
+export function readToken(secret: string, domain: string, token: string, maxLength: number): Record<string, unknown> | undefined {
   const dot = token.indexOf('.');
-  if (dot <= 0 || token.length > 2000) return undefined;
-  const payload = token.slice(0, dot);
-  const expected = createHmac('sha256', secret).update(payload).digest('base64url');
-  if (!safeEqual(expected, token.slice(dot + 1))) return undefined;
+  if (dot <= 0 || token.length > maxLength) return undefined;
+  const body = token.slice(0, dot);
+  if (!safeEqual(createHmac('sha256', secret).update(domain + body).digest('base64url'), token.slice(dot + 1))) return undefined;
   try {
-    const o = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { p?: unknown; u?: unknown; m?: unknown };
-    if (typeof o.p !== 'string' || typeof o.u !== 'string') return undefined;
-    return { profileId: o.p, purpose: o.u, ...(typeof o.m === 'string' ? { messageId: o.m } : {}) };
+    const o: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    return o !== null && typeof o === 'object' && !Array.isArray(o) ? o as Record<string, unknown> : undefined;
   } catch { return undefined; }
+}
+
+export interface UnsubscribeClaims { profileId: string; purpose: string; messageId?: string }
+
+/** An unsubscribe token: payload `{p, u, m?}` (profile, purpose, message). */
+export function signUnsubscribe(secret: string, c: UnsubscribeClaims): string {
+  return signToken(secret, '', { p: c.profileId, u: c.purpose, ...(c.messageId ? { m: c.messageId } : {}) });
+}
+
+/** The claims of a genuine unsubscribe token, or undefined. */
+export function verifyUnsubscribe(secret: string, token: string): UnsubscribeClaims | undefined {
+  const o = readToken(secret, '', token, 2000);
+  if (!o || typeof o.p !== 'string' || typeof o.u !== 'string') return undefined;
+  return { profileId: o.p, purpose: o.u, ...(typeof o.m === 'string' ? { messageId: o.m } : {}) };
 }
 
 /** `sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>` (X-Braid-Signature). */

@@ -1,6 +1,6 @@
 /**
  * Email engagement tracking: an open pixel and click-tracked links in the HTML part of marketing
- * email, each carrying a signed token (HMAC-SHA256 with Braid's secret, domain-separated from the
+ * email, each carrying a signed token (channels.sign.ts `signToken`, domain-separated from the
  * unsubscribe token so neither can stand in for the other). Pure: signing, verifying and the HTML
  * rewrite; the routes (channels.tracking.routes.ts) record what a token says happened.
  *
@@ -13,7 +13,7 @@
  *   client loads no pixel, so neither opens nor clicks are inferred from it.
  * - Tokens do not expire (like unsubscribe links: an email can be opened months later).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readToken, signToken } from './channels.sign.ts';
 
 /** The message is the whole subject: its delivery row knows the profile, so the token need not (shorter links). */
 export interface TrackingClaims { messageId: string; kind: 'open' | 'click'; url?: string }
@@ -25,26 +25,16 @@ export const CLICK_PATH = '/v1/t/c/';
 const DOMAIN = 'braid-track-v1.';
 const MAX_TOKEN = 4000;
 
-const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(DOMAIN + payload).digest('base64url');
-
 export function signTracking(secret: string, c: TrackingClaims): string {
-  const payload = Buffer.from(JSON.stringify({ m: c.messageId, k: c.kind === 'open' ? 'o' : 'c', ...(c.url !== undefined ? { u: c.url } : {}) })).toString('base64url');
-  return `${payload}.${mac(secret, payload)}`;
+  return signToken(secret, DOMAIN, { m: c.messageId, k: c.kind === 'open' ? 'o' : 'c', ...(c.url !== undefined ? { u: c.url } : {}) });
 }
 
 /** The claims of a genuine token, or undefined (forged, truncated, malformed, a click without an http(s) URL). */
 export function verifyTracking(secret: string, token: string): TrackingClaims | undefined {
-  const dot = token.indexOf('.');
-  if (dot <= 0 || token.length > MAX_TOKEN) return undefined;
-  const payload = token.slice(0, dot);
-  const a = Buffer.from(mac(secret, payload)), b = Buffer.from(token.slice(dot + 1));
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
-  try {
-    const o = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { m?: unknown; k?: unknown; u?: unknown };
-    if (typeof o.m !== 'string' || (o.k !== 'o' && o.k !== 'c')) return undefined;
-    if (o.k === 'c' && (typeof o.u !== 'string' || !isWebUrl(o.u))) return undefined;
-    return { messageId: o.m, kind: o.k === 'o' ? 'open' : 'click', ...(o.k === 'c' ? { url: o.u as string } : {}) };
-  } catch { return undefined; }
+  const o = readToken(secret, DOMAIN, token, MAX_TOKEN);
+  if (!o || typeof o.m !== 'string' || (o.k !== 'o' && o.k !== 'c')) return undefined;
+  if (o.k === 'c' && (typeof o.u !== 'string' || !isWebUrl(o.u))) return undefined;
+  return { messageId: o.m, kind: o.k === 'o' ? 'open' : 'click', ...(o.k === 'c' ? { url: o.u as string } : {}) };
 }
 
 export const isWebUrl = (u: string): boolean => /^https?:\/\/[^\s]+$/i.test(u);

@@ -5,7 +5,7 @@
  * carts by value" then means the same thing in a store of $20 baskets and one of $400 baskets,
  * and follows the store as its baskets change, where a fixed dollar threshold would not.
  */
-import { conditionPaths, type Condition, type Queryable } from '../../core/index.ts';
+import { conditionPaths, lookupPath, type Condition, type Queryable } from '../../core/index.ts';
 
 export const RANK_PREFIX = 'rank.';
 /** The only values a rank can be taken of: a trigger event's property, stored on every journey. */
@@ -50,4 +50,17 @@ export function createRanker(db: Queryable): Ranker {
     }
     return midRank(hit.sorted, v);
   };
+}
+
+/**
+ * The `rank` scope a condition sees: `{event: {properties: {NAME: rank}}}` for each asked path
+ * (the definition admits only RANK_PATH), ranking the value found at the same path in `scope`.
+ */
+export async function rankScope(rank: Ranker | undefined, workerId: string, paths: readonly string[], scope: unknown, nowMs: number): Promise<Record<string, unknown>> {
+  const properties: Record<string, unknown> = {};
+  for (const p of paths) {
+    const name = RANK_PATH.exec(p)?.[1];
+    if (name !== undefined) properties[name] = await rank?.(workerId, name, lookupPath(scope, p.slice(RANK_PREFIX.length)), nowMs);
+  }
+  return { event: { properties } };
 }

@@ -4,14 +4,14 @@
  * (idempotency key worker:instance:step, so a step re-run after a crash finds its message and
  * never sends twice), and the instance row is written back by the engine afterwards.
  */
-import { evaluateCondition, lookupPath } from '../../core/index.ts';
+import { evaluateCondition } from '../../core/index.ts';
 import { CHANNEL_PURPOSE, type ChannelName, type Contact, type OutboundContent, type SendRequest } from '../channels/index.ts';
 import type { DecideRequest, DecisionResult } from '../decisioning/index.ts';
 import { responseRate } from '../traits/index.ts';
 import { armedStep, armLabel, nextLocalHour } from './workers.arms.ts';
 import { checkSend, chooseChannel, isTimeZone, localHour, nextBestHour, takeToken, type Bucket, type ChannelOption, type GuardrailSettings } from './workers.guardrails.ts';
 import { journeyPaths, journeyScope, type EngagementReader } from './workers.engagement.ts';
-import { rankPaths, RANK_PREFIX, type Ranker } from './workers.rank.ts';
+import { rankPaths, rankScope, type Ranker } from './workers.rank.ts';
 import type { DecideStep, Instance, InstanceContext, SendStep, WorkerDefinition } from './workers.types.ts';
 
 export interface RenderInput {
@@ -69,13 +69,6 @@ function note(inst: Instance, step: string, outcome: string, at: number): void {
 }
 function end(inst: Instance, state: 'done' | 'exited', reason: string): void { inst.state = state; inst.exitReason = reason; inst.waitEvent = null; }
 
-function setPath(o: Record<string, unknown>, path: string, v: unknown): void {
-  const parts = path.split('.');
-  let cur = o;
-  for (const k of parts.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
-  cur[parts[parts.length - 1]!] = v;
-}
-
 function scopeOf(inst: Instance, shopper: ShopperView): Record<string, unknown> {
   return { profile: shopper.profile, traits: { ...shopper.computed, ...shopper.traits }, event: inst.ctx.event, decision: inst.ctx.decision };
 }
@@ -111,14 +104,7 @@ export async function runSteps(inst: Instance, def: WorkerDefinition, shopper: S
       case 'branch': {
         const scope = scopeOf(inst, shopper);
         const ranked = rankPaths(step.if);
-        if (ranked.length > 0) {
-          const rank: Record<string, unknown> = {};
-          for (const p of ranked) {
-            const sub = p.slice(RANK_PREFIX.length);
-            setPath(rank, sub, await env.rank?.(inst.workerId, sub.split('.').pop()!, lookupPath(scope, sub), now));
-          }
-          scope.rank = rank;
-        }
+        if (ranked.length > 0) scope.rank = await rankScope(env.rank, inst.workerId, ranked, scope, now);
         const engaged = journeyPaths(step.if);
         if (engaged.length > 0) scope.journey = await journeyScope(env.engagement, inst.workerId, inst.id, engaged);
         const yes = evaluateCondition(step.if, scope, now);
