@@ -9,13 +9,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { openDatabase, parseConfig, systemClock } from '../core/index.ts';
+import { openDatabase, parseConfig, systemClock, type Db } from '../core/index.ts';
 import { createBraid } from '../app/app.ts';
 import { parseSimConfig, simulate, writeSimulationReport, type BraidLauncher } from '../modules/simulator/index.ts';
 import type { ParsedArgs } from './args.ts';
 import type { CliIo } from './io.ts';
 
-export const launchInProcess = (startIso: string): BraidLauncher => async () => {
+/** Also hands back the seed's database (read by eval:sim-calibration, never by the simulator). */
+export const launchInProcess = (startIso: string): ((seed: number) => ReturnType<BraidLauncher> & Promise<{ db: Db }>) => async () => {
   const dir = mkdtempSync(join(tmpdir(), 'braid-sim-'));
   const config = parseConfig({
     BRAID_CLOCK: 'manual', BRAID_CLOCK_START: startIso, BRAID_DATA_DIR: dir, BRAID_DEMO: 'off', BRAID_LOG_LEVEL: 'error',
@@ -35,7 +36,7 @@ export const launchInProcess = (startIso: string): BraidLauncher => async () => 
   const braid = await createBraid({ config, keys, db, channels: { pollingIntervalSeconds: 30, concurrency: 2 } });
   braid.startBackground();
   const url = await braid.http.listen({ port: 0, host: '127.0.0.1' });
-  return { url, adminKey: keys.adminKey, writeKey: keys.writeKey, decideKey: keys.decideKey, close: async () => { await braid.close(); await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { url, db, adminKey: keys.adminKey, writeKey: keys.writeKey, decideKey: keys.decideKey, close: async () => { await braid.close(); await db.close(); rmSync(dir, { recursive: true, force: true }); } };
 };
 
 export async function runSimulate(args: ParsedArgs, env: Record<string, string | undefined>, io: CliIo): Promise<number> {

@@ -12,6 +12,7 @@ export { readMail, readMessageText, decodeMailText } from './simulator.mail.ts';
 export { compare, booksOf, meanCi, pairedTotalCi, POLICIES, type Comparison, type PolicyName, type SeedResult } from './simulator.summary.ts';
 export { startMailbox, runBraidPolicy, readBraidEstimate, type BraidTarget, type Mailbox } from './simulator.driver.ts';
 export { startReceiver, readProviderRequest, type Receiver, type Received } from './simulator.receiver.ts';
+export { checkIntervalCalibration, type Calibration, type PotentialOutcomes } from './simulator.calibration.ts';
 export { simulate, type BraidLauncher, type Simulation } from './simulator.simulate.ts';
 export { parseSimConfig } from './simulator.config.ts';
 export { writeSimulationReport, renderHtml, renderPng } from './simulator.report.ts';
