@@ -11,12 +11,12 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { openDatabase, parseConfig, systemClock, type Db } from '../core/index.ts';
 import { createBraid } from '../app/app.ts';
-import { parseSimConfig, simulate, writeSimulationReport, type BraidLauncher } from '../modules/simulator/index.ts';
+import { parseSimConfig, simulate, writeSimulationReport, type BraidTarget } from '../modules/simulator/index.ts';
 import type { ParsedArgs } from './args.ts';
 import type { CliIo } from './io.ts';
 
 /** Also hands back the seed's database (read by eval:sim-calibration, never by the simulator). */
-export const launchInProcess = (startIso: string): ((seed: number) => ReturnType<BraidLauncher> & Promise<{ db: Db }>) => async () => {
+export const launchInProcess = (startIso: string): ((seed: number) => Promise<BraidTarget & { close(): Promise<void>; db: Db }>) => async () => {
   const dir = mkdtempSync(join(tmpdir(), 'braid-sim-'));
   const config = parseConfig({
     BRAID_CLOCK: 'manual', BRAID_CLOCK_START: startIso, BRAID_DATA_DIR: dir, BRAID_DEMO: 'off', BRAID_LOG_LEVEL: 'error',
