@@ -2,6 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeMailText, readMail, readMessageText } from './simulator.mail.ts';
 import { Canvas, crc32 } from './simulator.png.ts';
+import { rasterizeText } from './simulator.font.ts';
 import { compare, meanCi, pairedTotalCi, type Books, type PolicyName } from './simulator.summary.ts';
 import { parseSimConfig } from './simulator.config.ts';
 import { createBaseline } from './simulator.policies.ts';
@@ -63,6 +64,22 @@ describe('the PNG encoder', () => {
     expect(raw.length).toBe(3 * (4 * 3 + 1));
     expect([...raw.subarray(13 + 1 + 3, 13 + 1 + 6)]).toEqual([255, 0, 0]); // row 1, x 1
     expect([...raw.subarray(1, 4)]).toEqual([255, 255, 255]);
+  });
+
+  it('labels plots in a 5x7 bitmap font: glyph pixels, case folding, alignment', () => {
+    const i = rasterizeText('I');
+    expect(i).toMatchObject({ width: 5, height: 7 });
+    expect(i.pixels).toHaveLength(11); // a bar of 3, five stems, a bar of 3
+    expect(i.pixels).toContainEqual([2, 3]);
+    expect(rasterizeText('day 9')).toEqual(rasterizeText('DAY 9'));
+    expect(rasterizeText('II', 2)).toMatchObject({ width: 22, height: 14 });
+    expect(rasterizeText('II', 2).pixels).toHaveLength(88);
+    expect(rasterizeText('~').pixels).toHaveLength(0); // unknown: a blank
+    const c = new Canvas(20, 8);
+    expect(c.text(19, 0, 'I', [0, 0, 0], { align: 'right' })).toBe(5);
+    const at = (x: number, y: number) => [...c.px.subarray((y * 20 + x) * 3, (y * 20 + x) * 3 + 3)];
+    expect(at(16, 3)).toEqual([0, 0, 0]); // the stem of an I that ends at x = 19 (starts at 14)
+    expect(at(13, 3)).toEqual([255, 255, 255]);
   });
 });
 

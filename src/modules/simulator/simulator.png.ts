@@ -1,8 +1,10 @@
 /**
  * A tiny raster canvas and PNG encoder (zlib from node, CRC-32 here): the report's PNG needs no
- * browser, no network and no native package. Lines (Bresenham, with thickness), filled rectangles.
+ * browser, no network and no native package. Lines (with thickness), filled rectangles, and text
+ * in a 5×7 bitmap font (simulator.font.ts).
  */
 import { deflateSync } from 'node:zlib';
+import { rasterizeText } from './simulator.font.ts';
 
 export type Rgb = [number, number, number];
 
@@ -27,6 +29,13 @@ export class Canvas {
       const x = x0 + (x1 - x0) * k / n, y = y0 + (y1 - y0) * k / n;
       for (let dx = -r; dx <= r; dx++) for (let dy = -r; dy <= r; dy++) this.set(x + dx, y + dy, c);
     }
+  }
+  /** Draws `s` with its top at y, starting at x (`align` right: ending at x; center: centred on x). Returns its width. */
+  text(x: number, y: number, s: string, c: Rgb, opts: { scale?: number; align?: 'left' | 'right' | 'center' } = {}): number {
+    const t = rasterizeText(s, opts.scale ?? 1);
+    const x0 = opts.align === 'right' ? x - t.width : opts.align === 'center' ? x - t.width / 2 : x;
+    for (const [dx, dy] of t.pixels) this.set(x0 + dx, y + dy, c);
+    return t.width;
   }
   png(): Buffer {
     const raw = Buffer.alloc((this.width * 3 + 1) * this.height);

@@ -56,29 +56,46 @@ function svgEstimates(sim: Simulation): string {
     + `<line x1="${m.l}" y1="${Y(0)}" x2="${W - m.r}" y2="${Y(0)}" stroke="#bbb"/><text x="${m.l - 6}" y="${Y(hi) + 4}" font-size="11" text-anchor="end">${money(hi)}</text><text x="${m.l - 6}" y="${Y(lo) + 4}" font-size="11" text-anchor="end">${money(lo)}</text>${marks}</svg>`;
 }
 
-function drawLines(c: Canvas, p: Panel, data: Record<PolicyName, number[]>, policies: readonly PolicyName[]): void {
+const AXIS: Rgb = [190, 190, 190], INK: Rgb = [60, 60, 60];
+const dollars = (x: number) => (x < 0 ? '-$' : '$') + money(Math.abs(x));
+
+/** A panel's frame: its title above, the zero line, and the top and bottom of its scale at the left. */
+function drawFrame(c: Canvas, p: Panel, title: string, lo: number, hi: number, Y: (v: number) => number): void {
+  c.text(p.x, p.y - 22, title, INK, { scale: 2 });
+  c.line(p.x, Y(0), p.x + p.w, Y(0), AXIS); c.line(p.x, p.y, p.x, p.y + p.h, AXIS);
+  c.text(p.x - 4, Y(hi), dollars(hi), INK, { align: 'right' });
+  c.text(p.x - 4, Y(lo) - 7, dollars(lo), INK, { align: 'right' });
+}
+
+function drawLines(c: Canvas, p: Panel, title: string, data: Record<PolicyName, number[]>, policies: readonly PolicyName[]): void {
   const all = policies.flatMap((k) => data[k]);
   const lo = Math.min(0, ...all), hi = Math.max(1, ...all);
   const n = Math.max(1, data[policies[0]!].length - 1);
   const X = scale(0, n, p.x, p.x + p.w), Y = scale(lo, hi, p.y + p.h, p.y);
-  c.line(p.x, Y(0), p.x + p.w, Y(0), [190, 190, 190]); c.line(p.x, p.y, p.x, p.y + p.h, [190, 190, 190]);
+  drawFrame(c, p, title, lo, hi, Y);
+  c.text(p.x, p.y + p.h + 6, 'day 0', INK); c.text(p.x + p.w, p.y + p.h + 6, `day ${n + 1}`, INK, { align: 'right' });
   for (const k of policies) { const d = data[k]; for (let i = 1; i < d.length; i++) c.line(X(i - 1), Y(d[i - 1]!), X(i), Y(d[i]!), COLORS[k], 2); }
-  policies.forEach((k, i) => c.rect(p.x + p.w + 8, p.y + 10 + i * 16, 10, 10, COLORS[k]));
+  policies.forEach((k, i) => { c.rect(p.x + p.w + 8, p.y + 10 + i * 18, 10, 10, COLORS[k]); c.text(p.x + p.w + 22, p.y + 11 + i * 18, k, COLORS[k]); });
 }
 
+/** The same three plots as the HTML's SVGs, labelled in the bitmap font. */
 export function renderPng(sim: Simulation): Buffer {
-  const c = new Canvas(1200, 360);
-  drawLines(c, { x: 40, y: 20, w: 300, h: 300 }, series(sim, 'cumContribution', true), ['blast', 'rules', 'braid']);
-  drawLines(c, { x: 430, y: 20, w: 300, h: 300 }, series(sim, 'cumDiscount', false), ['blast', 'rules', 'braid']);
-  const es = sim.comparison.estimates, p = { x: 820, y: 20, w: 340, h: 300 };
+  const c = new Canvas(1240, 380);
+  drawLines(c, { x: 70, y: 44, w: 280, h: 290 }, 'incremental contribution', series(sim, 'cumContribution', true), ['blast', 'rules', 'braid']);
+  drawLines(c, { x: 480, y: 44, w: 280, h: 290 }, 'discount spend', series(sim, 'cumDiscount', false), ['blast', 'rules', 'braid']);
+  const es = sim.comparison.estimates, p = { x: 890, y: 44, w: 330, h: 290 };
   const vals = es.flatMap((e) => [e.truth, e.estimate?.ciLow ?? e.truth, e.estimate?.ciHigh ?? e.truth]);
-  const Y = scale(Math.min(0, ...vals), Math.max(1, ...vals), p.y + p.h, p.y);
-  c.line(p.x, Y(0), p.x + p.w, Y(0), [190, 190, 190]); c.line(p.x, p.y, p.x, p.y + p.h, [190, 190, 190]);
+  const lo = Math.min(0, ...vals), hi = Math.max(1, ...vals);
+  const Y = scale(lo, hi, p.y + p.h, p.y);
+  drawFrame(c, p, 'estimate vs truth', lo, hi, Y);
+  c.rect(p.x + 8, p.y + p.h + 24, 9, 9, COLORS.braid); c.text(p.x + 22, p.y + p.h + 25, "Braid's estimate, 95% CI", COLORS.braid);
+  c.rect(p.x + 190, p.y + p.h + 24, 9, 9, [30, 30, 30]); c.text(p.x + 204, p.y + p.h + 25, 'truth', INK);
   es.forEach((e, i) => {
     const x = p.x + (i + 0.5) * p.w / Math.max(1, es.length);
     const est = e.estimate;
     if (est && est.estimate !== null) { c.line(x - 6, Y(est.ciLow ?? est.estimate), x - 6, Y(est.ciHigh ?? est.estimate), COLORS.braid, 3); c.rect(x - 10, Y(est.estimate) - 4, 9, 9, COLORS.braid); }
     c.rect(x + 2, Y(e.truth) - 4, 9, 9, [30, 30, 30]);
+    c.text(x, p.y + p.h + 6, `seed ${e.seed}`, INK, { align: 'center' });
   });
   return c.png();
 }
