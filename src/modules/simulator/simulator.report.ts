@@ -73,7 +73,7 @@ function drawLines(c: Canvas, p: Panel, title: string, data: Record<PolicyName, 
   const n = Math.max(1, data[policies[0]!].length - 1);
   const X = scale(0, n, p.x, p.x + p.w), Y = scale(lo, hi, p.y + p.h, p.y);
   drawFrame(c, p, title, lo, hi, Y);
-  c.text(p.x, p.y + p.h + 6, 'day 0', INK); c.text(p.x + p.w, p.y + p.h + 6, `day ${n + 1}`, INK, { align: 'right' });
+  c.text(p.x, p.y + p.h + 6, 'day 1', INK); c.text(p.x + p.w, p.y + p.h + 6, `day ${n + 1}`, INK, { align: 'right' });
   for (const k of policies) { const d = data[k]; for (let i = 1; i < d.length; i++) c.line(X(i - 1), Y(d[i - 1]!), X(i), Y(d[i]!), COLORS[k], 2); }
   policies.forEach((k, i) => { c.rect(p.x + p.w + 8, p.y + 10 + i * 18, 10, 10, COLORS[k]); c.text(p.x + p.w + 22, p.y + 11 + i * 18, k, COLORS[k]); });
 }
