@@ -14,6 +14,10 @@ let ada: string;
 
 /** A channels service with its routes and the tracking routes (recording through the real event log), on its own port. */
 async function start(emailTracking: 'on' | 'consent' | 'off'): Promise<{ ch: ChannelService; url: string }> {
+  // Every service's delivery workers take jobs from the same queue, and the mode applies where a
+  // mail is rendered: an earlier test's service must not deliver this one's mail. (Its routes stay
+  // up: a test may still follow an earlier mail's links.)
+  for (const s of servers) await s.ch.stop();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const ch = spine.channels({ smtpUrl: smtp.url, publicUrl: url, emailTracking });
