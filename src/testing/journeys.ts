@@ -4,8 +4,21 @@
  * whose cart-recovery placement must always say something.
  */
 import { expect } from 'vitest';
-import type { Clock } from '../core/index.ts';
-import type { TestServer } from './server.ts';
+import { parseConfig, type BrainConfig, type Clock, type Config } from '../core/index.ts';
+import { startTestServer, type TestServer } from './server.ts';
+import { startTestSmtp, type TestSmtp } from './smtp.ts';
+
+/**
+ * The journey tests' Braid: a test server on `clock` whose email goes to its own loopback SMTP
+ * server, quiet hours off (`env` adds or overrides settings), with the boot store seeded.
+ */
+export async function startJourneyServer(opts: { clock: Clock; stock: number; env?: Record<string, string>; config?: Partial<Config>; brain?: Partial<BrainConfig> }): Promise<{ s: TestServer; smtp: TestSmtp }> {
+  const smtp = await startTestSmtp();
+  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0', ...opts.env });
+  const s = await startTestServer({ clock: opts.clock, config: { muscle: env.muscle, ...opts.config }, ...(opts.brain ? { brain: opts.brain } : {}) });
+  await seedBootStore(s, opts.stock);
+  return { s, smtp };
+}
 
 /** POSTs messages to /v1/batch with the write key, each stamped with the clock's now unless it has a timestamp. */
 export async function ingestAt(s: TestServer, clock: Clock, messages: unknown[]): Promise<void> {

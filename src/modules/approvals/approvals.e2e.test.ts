@@ -7,10 +7,10 @@
  * verifies. Four eyes also bind admins: an admin cannot accept their own new offer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, DEFAULT_GOVERNANCE, parseConfig } from '../../core/index.ts';
-import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
-import { ingestAt, seedBootStore } from '../../testing/journeys.ts';
+import { createManualClock, DEFAULT_GOVERNANCE } from '../../core/index.ts';
+import type { TestServer } from '../../testing/server.ts';
+import type { TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, startJourneyServer } from '../../testing/journeys.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
 const clock = createManualClock(T0);
@@ -56,10 +56,7 @@ async function auditOf(query: string, until: (items: any[]) => boolean): Promise
 }
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0' });
-  s = await startTestServer({ clock, config: { muscle: env.muscle, governance: { ...DEFAULT_GOVERNANCE, approvals: true, samplePct: 0 } }, brain: { globalHoldoutPct: 0 } });
-  await seedBootStore(s, 10);
+  ({ s, smtp } = await startJourneyServer({ clock, stock: 10, config: { governance: { ...DEFAULT_GOVERNANCE, approvals: true, samplePct: 0 } }, brain: { globalHoldoutPct: 0 } }));
   const key = async (name: string, role: string) => {
     const r = await s.api('POST', '/v1/api-keys', { name, role });
     expect(r.status, JSON.stringify(r.body)).toBe(201);

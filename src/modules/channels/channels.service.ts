@@ -200,6 +200,7 @@ export function createChannels(deps: CoreDeps, c: ChannelCollaborators): Channel
     list: async (q = {}) => (await store.listDeliveries(deps.db, q)).map(store.toRecord),
     contacts: (profileIds, sinceMs) => store.loadContacts(deps.db, profileIds, new Date(sinceMs).toISOString()),
     sentCounts: (profileIds) => store.countSent(deps.db, profileIds),
+    statusesByKey: (keys) => store.statusesByKey(deps.db, [...new Set(keys)]),
     unsubscribeUrl,
     inbox: (profileId, opts = {}) => store.listInbox(deps.db, profileId, opts.unreadOnly === true, Math.min(Math.max(opts.limit ?? 50, 1), 200)),
     markRead: (id, profileId) => store.markInboxRead(deps.db, id, profileId, isoNow(deps.clock)),

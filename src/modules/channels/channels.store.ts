@@ -4,7 +4,7 @@
  * round trips. Status changes are conditional (`where status in (...)`): the row is the lock.
  */
 import type { Queryable } from '../../core/index.ts';
-import type { ChannelName, Contact, DeliveryQuery, DeliveryRecord, DeliveryStatus, InboxItem, OutboundContent, Suppression } from './channels.types.ts';
+import { WENT_OUT, type ChannelName, type Contact, type DeliveryQuery, type DeliveryRecord, type DeliveryStatus, type InboxItem, type OutboundContent, type Suppression } from './channels.types.ts';
 
 export interface DeliveryRow {
   id: string; idempotency_key: string; profile_id: string; channel: string; purpose: string; transactional: boolean;
@@ -60,6 +60,12 @@ export async function insertDeliveries(tx: Queryable, rows: NewDelivery[], at: s
 export async function idsByKey(db: Queryable, keys: string[]): Promise<Map<string, string>> {
   const r = await db.query<{ id: string; idempotency_key: string }>(`select id, idempotency_key from deliveries where idempotency_key = any($1::text[])`, [keys]);
   return new Map(r.rows.map((x) => [x.idempotency_key, x.id]));
+}
+
+export async function statusesByKey(db: Queryable, keys: string[]): Promise<Map<string, DeliveryStatus>> {
+  if (keys.length === 0) return new Map();
+  const r = await db.query<{ idempotency_key: string; status: DeliveryStatus }>(`select idempotency_key, status from deliveries where idempotency_key = any($1::text[])`, [keys]);
+  return new Map(r.rows.map((x) => [x.idempotency_key, x.status]));
 }
 
 /** A whole row: the delivery and its content. */
@@ -197,9 +203,6 @@ export async function loadContacts(db: Queryable, profileIds: string[], sinceIso
   }
   return out;
 }
-
-/** Statuses of a message that reached its provider (the denominator of a response rate). */
-export const WENT_OUT = ['sent', 'delivered', 'opened', 'clicked', 'complained'] as const;
 
 /**
  * Per profile and channel, how many of Braid's own messages went out, ever. A probe per profile

@@ -39,6 +39,9 @@ export type DeliveryStatus =
   | 'queued' | 'sending' | 'sent' | 'delivered' | 'opened' | 'clicked'
   | 'retrying' | 'failed' | 'bounced' | 'complained' | 'dead' | 'suppressed' | 'unknown';
 
+/** Statuses of a message that reached its provider (the denominator of a response rate). */
+export const WENT_OUT: readonly DeliveryStatus[] = ['sent', 'delivered', 'opened', 'clicked', 'complained'];
+
 export interface SendOutcome {
   messageId: string;
   /** queued: accepted for delivery; duplicate: the key was used before (messageId is the first's); suppressed: not sent. */
@@ -143,6 +146,8 @@ export interface ChannelService {
   contacts(profileIds: string[], sinceMs: number): Promise<Map<string, Contact[]>>;
   /** Per profile and channel, how many of Braid's own messages went out (ever): the denominator of its response rate. */
   sentCounts(profileIds: string[]): Promise<Map<string, Partial<Record<ChannelName, number>>>>;
+  /** The status of each message found by its idempotency key (e.g. a journey step's `worker:instance:step`). */
+  statusesByKey(idempotencyKeys: string[]): Promise<Map<string, DeliveryStatus>>;
   /** A signed link that revokes `purpose` for the profile (GET shows a page, POST is RFC 8058 one-click). */
   unsubscribeUrl(profileId: string, purpose: string, messageId?: string): string;
   inbox(profileId: string, opts?: { unreadOnly?: boolean; limit?: number }): Promise<InboxItem[]>;

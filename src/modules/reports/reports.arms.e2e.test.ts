@@ -9,12 +9,12 @@
  * bug would) is flagged by the SRM check; invalid arms are 400s naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, parseConfig } from '../../core/index.ts';
+import { createManualClock } from '../../core/index.ts';
 import { assignArm, assignGlobal, assignWorkerHoldout } from '../experiments/index.ts';
 import { studentTQuantile } from '../stats/index.ts';
-import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
-import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import type { TestServer } from '../../testing/server.ts';
+import type { TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, startJourneyServer, settleJourneys } from '../../testing/journeys.ts';
 import { createWorkerReports } from './index.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
@@ -50,10 +50,7 @@ const buys = (i: number, arm: string | null) => (arm === 'discount' ? i % 2 === 
 const discountOf = (arm: string | null) => (arm === 'discount' ? 12 : 0);
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0', BRAID_MIN_GAP_MINUTES: '0', BRAID_DEFAULT_TIMEZONE: 'UTC' });
-  s = await startTestServer({ clock, config: { muscle: env.muscle }, brain: { globalHoldoutPct: 10, holdoutSalt: SALT, attributionWindowHours: 48 } });
-  await seedBootStore(s, 1000);
+  ({ s, smtp } = await startJourneyServer({ clock, stock: 1000, env: { BRAID_MIN_GAP_MINUTES: '0', BRAID_DEFAULT_TIMEZONE: 'UTC' }, brain: { globalHoldoutPct: 10, holdoutSalt: SALT, attributionWindowHours: 48 } }));
   expect((await s.api('PUT', '/v1/offers/off_10', { id: 'off_10', name: '10% off', kind: 'percent_off', value: 10 })).status).toBe(200);
   const { createdAt: _c, updatedAt: _u, approval: _a, ...cart } = (await s.api('GET', '/v1/content/templates/cart_recovery')).body;
   const urgent = { ...cart, id: 'cart_urgent', name: 'Cart: last chance', email: { ...cart.email, subject: 'Last chance: your cart at {{ store.name }}' } };

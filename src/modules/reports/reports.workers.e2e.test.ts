@@ -7,11 +7,11 @@
  * (held-out journeys lost, as a logging bug would) is flagged by the SRM check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, parseConfig } from '../../core/index.ts';
+import { createManualClock } from '../../core/index.ts';
 import { studentTQuantile } from '../stats/index.ts';
-import { startTestServer, TEST_KEYS, type TestServer } from '../../testing/server.ts';
-import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
-import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import { TEST_KEYS, type TestServer } from '../../testing/server.ts';
+import type { TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, startJourneyServer, settleJourneys } from '../../testing/journeys.ts';
 import { createWorkerReports } from './index.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
@@ -39,10 +39,7 @@ for (let i = 0; i < N; i++) {
 }
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0', BRAID_MIN_GAP_MINUTES: '0' });
-  s = await startTestServer({ clock, config: { muscle: env.muscle }, brain: { globalHoldoutPct: 20, attributionWindowHours: 48 } });
-  await seedBootStore(s, 1000);
+  ({ s, smtp } = await startJourneyServer({ clock, stock: 1000, env: { BRAID_MIN_GAP_MINUTES: '0' }, brain: { globalHoldoutPct: 20, attributionWindowHours: 48 } }));
   expect((await s.api('POST', '/v1/workers', WORKER)).status).toBe(201);
   // A pre-period order for some (the CUPED covariate), a day before the journeys start.
   clock.set(T0 - 24 * HOUR);

@@ -16,7 +16,7 @@ export interface WorkersDeps {
   consent: ConsentService;
   traits?: TraitsService | undefined;
   decisioning: Pick<DecisionService, 'decide'>;
-  channels: Pick<ChannelService, 'send' | 'contacts' | 'sentCounts' | 'unsubscribeUrl'>;
+  channels: Pick<ChannelService, 'send' | 'contacts' | 'sentCounts' | 'statusesByKey' | 'unsubscribeUrl'>;
   /** Content assembly (the content module); renders a template for a shopper and a decision. */
   render(input: RenderInput): Promise<RenderOutput>;
   catalog?: CatalogCache | undefined;

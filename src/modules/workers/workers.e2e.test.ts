@@ -5,10 +5,10 @@
  * ends. A held-out shopper and a shopper without email consent get nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, parseConfig } from '../../core/index.ts';
-import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
-import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import { createManualClock } from '../../core/index.ts';
+import type { TestServer } from '../../testing/server.ts';
+import type { TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, startJourneyServer, settleJourneys } from '../../testing/journeys.ts';
 import { ASSIGNMENT_VERSION, assignWorkerHoldout } from '../experiments/index.ts';
 
 const T0 = Date.parse('2026-06-10T15:00:00Z');
@@ -24,10 +24,7 @@ async function instancesOf(userId: string): Promise<any[]> {
 }
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0' });
-  s = await startTestServer({ clock, config: { muscle: env.muscle }, brain: { globalHoldoutPct: 0 } });
-  await seedBootStore(s, 10);
+  ({ s, smtp } = await startJourneyServer({ clock, stock: 10, brain: { globalHoldoutPct: 0 } }));
   const installed = await s.api('POST', '/v1/playbooks/cart_recovery/install', { status: 'on', holdoutPct: 50 });
   expect(installed.status).toBe(200);
 }, 60_000);

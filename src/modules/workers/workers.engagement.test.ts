@@ -4,10 +4,10 @@
  * email, where one shopper opens it by loading its pixel over HTTP as a mail client does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, parseConfig } from '../../core/index.ts';
-import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
-import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import { createManualClock } from '../../core/index.ts';
+import type { TestServer } from '../../testing/server.ts';
+import type { TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, startJourneyServer, settleJourneys } from '../../testing/journeys.ts';
 import { parseWorkerDefinition } from './workers.definition.ts';
 import { engagementOf, journeyPaths } from './workers.engagement.ts';
 
@@ -49,10 +49,7 @@ let s: TestServer;
 let smtp: TestSmtp;
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0', BRAID_MIN_GAP_MINUTES: '0' });
-  s = await startTestServer({ clock, config: { muscle: env.muscle }, brain: { globalHoldoutPct: 0 } });
-  await seedBootStore(s, 10);
+  ({ s, smtp } = await startJourneyServer({ clock, stock: 10, env: { BRAID_MIN_GAP_MINUTES: '0' }, brain: { globalHoldoutPct: 0 } }));
   expect((await s.api('POST', '/v1/workers', doc('journey.steps.first.opened'))).status).toBe(201);
 }, 60_000);
 afterAll(async () => { await s?.close(); await smtp?.close(); });

@@ -2,7 +2,7 @@
  * Engagement with this journey's own messages: `journey.steps.<stepId>.sent | opened | clicked`
  * in a branch's condition is whether the message that send step `<stepId>` of this same journey
  * queued went out, was opened (its open pixel loaded or a link clicked) or was clicked (a tracked
- * link followed). Read from the delivery log (its status, moved by tracking and provider
+ * link followed). Read from the channels' delivery log (its status, moved by tracking and provider
  * receipts: channels.tracking.routes.ts, channels.receipts.ts) only when a branch asks, by the
  * message's idempotency key (worker:instance:step, unique and indexed), so sends and branches that
  * do not ask pay nothing.
@@ -11,7 +11,8 @@
  * a floor, not a census: a mail client that blocks images loads no pixel, so "not opened" means
  * "not seen opened" (docs/workers.md).
  */
-import { conditionPaths, type Condition, type Queryable } from '../../core/index.ts';
+import { conditionPaths, type Condition } from '../../core/index.ts';
+import { WENT_OUT, type ChannelService } from '../channels/index.ts';
 
 export const JOURNEY_PREFIX = 'journey.';
 export const JOURNEY_PATH = /^journey\.steps\.([a-z][a-z0-9_]{0,39})\.(sent|opened|clicked)$/;
@@ -19,7 +20,7 @@ export interface Engagement { sent: boolean; opened: boolean; clicked: boolean }
 /** Per step id, what became of its message; steps without a message are absent. */
 export type EngagementReader = (workerId: string, instanceId: string, stepIds: readonly string[]) => Promise<Record<string, Engagement>>;
 
-const SENT = new Set(['sent', 'delivered', 'opened', 'clicked', 'complained']);
+const SENT = new Set<string>(WENT_OUT);
 const OPENED = new Set(['opened', 'clicked']);
 
 /** Paths under `journey.` that a condition reads. */
@@ -32,13 +33,12 @@ export function engagementOf(status: string): Engagement {
   return { sent: SENT.has(status), opened: OPENED.has(status), clicked: status === 'clicked' };
 }
 
-export function createEngagementReader(db: Queryable): EngagementReader {
+export function createEngagementReader(channels: Pick<ChannelService, 'statusesByKey'>): EngagementReader {
   return async (workerId, instanceId, stepIds) => {
     const keys = [...new Set(stepIds)].map((s) => `${workerId}:${instanceId}:${s}`);
     if (keys.length === 0) return {};
-    const r = await db.query<{ idempotency_key: string; status: string }>(`select idempotency_key, status from deliveries where idempotency_key = any($1::text[])`, [keys]);
     const out: Record<string, Engagement> = {};
-    for (const row of r.rows) out[row.idempotency_key.slice(row.idempotency_key.lastIndexOf(':') + 1)] = engagementOf(row.status);
+    for (const [key, status] of await channels.statusesByKey(keys)) out[key.slice(key.lastIndexOf(':') + 1)] = engagementOf(status);
     return out;
   };
 }

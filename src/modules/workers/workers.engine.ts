@@ -52,7 +52,7 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
   /** Entries and the events of projected batches yield to the projection itself (core/db Priority); due journeys do not. */
   const bg = atPriority(db, 'background');
   const rank = createRanker(db);
-  const engagement = createEngagementReader(db);
+  const engagement = createEngagementReader(w.channels);
   const brain = deps.config.brain;
   const buckets = new Map<string, Bucket>();
   /** Due instances this process is advancing, to when (embedded store only; see runDue). */

@@ -3,10 +3,10 @@
  * cart recovery end to end (its last call goes to the top 40% of carts by value).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock, parseConfig } from '../../core/index.ts';
-import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { startTestSmtp, type TestSmtp } from '../../testing/smtp.ts';
-import { ingestAt, seedBootStore, settleJourneys } from '../../testing/journeys.ts';
+import { createManualClock } from '../../core/index.ts';
+import type { TestServer } from '../../testing/server.ts';
+import type { TestSmtp } from '../../testing/smtp.ts';
+import { ingestAt, startJourneyServer, settleJourneys } from '../../testing/journeys.ts';
 import { parseWorkerDefinition } from './workers.definition.ts';
 import { midRank, rankPaths } from './workers.rank.ts';
 
@@ -35,10 +35,7 @@ let s: TestServer;
 let smtp: TestSmtp;
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const env = parseConfig({ BRAID_SMTP_URL: smtp.url, BRAID_QUIET_HOURS: '0-0' });
-  s = await startTestServer({ clock, config: { muscle: env.muscle }, brain: { globalHoldoutPct: 0 } });
-  await seedBootStore(s, 10);
+  ({ s, smtp } = await startJourneyServer({ clock, stock: 10, brain: { globalHoldoutPct: 0 } }));
   expect((await s.api('POST', '/v1/playbooks/cart_recovery/install', { status: 'on', holdoutPct: 0 })).status).toBe(200);
 }, 60_000);
 afterAll(async () => { await s?.close(); await smtp?.close(); });
