@@ -8,7 +8,7 @@
  *   3. sends: the clock moves past the wait; timed until the SMTP server accepted E emails.
  *   4. waiting: W more shoppers enter a 30-day wait; RSS is read with all of them waiting.
  *
- * Last line: {"entries_per_s","sends_per_s","waiting_instances","rss_mb","store",…}.
+ * Last line: {"entries_per_s","sends_per_s","waiting_instances","rss_mb","store","malloc_mmap_threshold",…}.
  *   --entries N (default 20000)   --waiting N (default 100000)
  *   --database-url postgres://…   run on a Postgres server instead (a fresh schema, dropped after)
  *   --tracking on|consent|off     email open/click tracking (default on, as BRAID_EMAIL_TRACKING)
@@ -24,6 +24,9 @@ import { createManualClock, openDatabase, parseConfig, type Db } from '../src/co
 import { parseArgs } from '../src/cli/args.ts';
 
 const args = parseArgs(process.argv.slice(2)).flags;
+// glibc reads it at process start: npm run bench:workers sets it as bin/braid and npm start do (docs/storage.md, "Memory").
+const mmapThreshold = process.env.MALLOC_MMAP_THRESHOLD_ ? Number(process.env.MALLOC_MMAP_THRESHOLD_) : null;
+if (mmapThreshold === null) process.stderr.write('bench:workers: MALLOC_MMAP_THRESHOLD_ is not set, unlike under bin/braid and npm start: memory and speed will differ\n');
 const E = Number(args.entries ?? 20_000);
 const W = Number(args.waiting ?? 100_000);
 
@@ -158,6 +161,6 @@ rmSync(dataDir, { recursive: true, force: true });
 process.stdout.write(JSON.stringify({
   entries_per_s: Math.round(entered / entrySeconds), engine_entries_per_s: Math.round(entered / engineSeconds), sends_per_s: Math.round(sent / sendSeconds), waiting_instances: held, rss_mb: rssMb,
   cpu_ms_per_entry: Math.round(entryCpu / entered * 1000) / 1000, cpu_ms_per_send: Math.round(sendCpu / sent * 1000) / 1000,
-  store: databaseUrl ? 'postgres' : 'embedded', entries: entered, sends: sent, entry_seconds: Math.round(entrySeconds * 10) / 10, send_seconds: Math.round(sendSeconds * 10) / 10,
+  store: databaseUrl ? 'postgres' : 'embedded', malloc_mmap_threshold: mmapThreshold, entries: entered, sends: sent, entry_seconds: Math.round(entrySeconds * 10) / 10, send_seconds: Math.round(sendSeconds * 10) / 10,
 }) + '\n');
 process.exit(0);

@@ -33,7 +33,8 @@ export async function startBraidProcess(opts: BraidProcessOptions): Promise<Brai
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--port', '0', '--data', opts.dataDir], {
     cwd: ROOT,
     env: {
-      PATH: process.env.PATH, BRAID_DEMO: 'off', BRAID_WRITE_KEY: opts.writeKey, BRAID_ADMIN_KEY: opts.adminKey, BRAID_LOG_LEVEL: 'warn',
+      // as bin/braid starts it (docs/storage.md, "Memory")
+      PATH: process.env.PATH, MALLOC_MMAP_THRESHOLD_: '131072', BRAID_DEMO: 'off', BRAID_WRITE_KEY: opts.writeKey, BRAID_ADMIN_KEY: opts.adminKey, BRAID_LOG_LEVEL: 'warn',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
       ...opts.env,
     },
