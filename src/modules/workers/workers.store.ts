@@ -89,7 +89,7 @@ export async function insertInstances(db: Queryable, rows: Array<Instance & { en
   if (rows.length === 0) return new Set();
   const r = await db.query<{ id: string }>(
     `insert into worker_instances (id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms, exit_reason, entered_at, updated_at, entry_key, ctx)
-     select id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms::jsonb, null, entered_at, $13, entry_key, ctx::jsonb
+     select id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms::jsonb, null, entered_at, $13, entry_key, ctx::json
      from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int8[], $9::text[], $10::text[], $11::int8[], $12::text[], $14::text[], $15::text[], $16::text[])
        as x(id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, entered_at, entry_key, ctx, assignment, arms)
      on conflict (entry_key) do nothing returning id`,
@@ -105,7 +105,7 @@ export async function saveInstances(db: Queryable, rows: Instance[], nowMs: numb
   if (rows.length === 0) return;
   await db.query(
     `update worker_instances w set state = x.state, step = x.step, wake_at = x.wake_at, wait_event = x.wait_event, exit_reason = x.exit_reason,
-       profile_id = x.profile_id, ctx = x.ctx::jsonb, updated_at = $8, lease_until = null
+       profile_id = x.profile_id, ctx = x.ctx::json, updated_at = $8, lease_until = null
      from unnest($1::text[], $2::text[], $3::int[], $4::int8[], $5::text[], $6::text[], $7::text[], $9::text[]) as x(id, state, step, wake_at, wait_event, exit_reason, ctx, profile_id)
      where w.id = x.id`,
     [rows.map((i) => i.id), rows.map((i) => i.state), rows.map((i) => i.step), rows.map((i) => i.wakeAt), rows.map((i) => i.waitEvent),
