@@ -24,9 +24,9 @@ import { createManualClock, openDatabase, parseConfig, type Db } from '../src/co
 import { parseArgs } from '../src/cli/args.ts';
 
 const args = parseArgs(process.argv.slice(2)).flags;
-// glibc reads it at process start: npm run bench:workers sets it as bin/braid and npm start do (docs/storage.md, "Memory").
+// glibc reads it at process start: npm run bench:workers sets it through bin/tuned, as bin/braid and npm start do (docs/storage.md, "Memory").
 const mmapThreshold = process.env.MALLOC_MMAP_THRESHOLD_ ? Number(process.env.MALLOC_MMAP_THRESHOLD_) : null;
-if (mmapThreshold === null) process.stderr.write('bench:workers: MALLOC_MMAP_THRESHOLD_ is not set, unlike under bin/braid and npm start: memory and speed will differ\n');
+if (mmapThreshold === null) process.stderr.write('bench:workers: MALLOC_MMAP_THRESHOLD_ is not set, unlike under npm run bench:workers (bin/tuned): memory and speed will differ\n');
 const E = Number(args.entries ?? 20_000);
 const W = Number(args.waiting ?? 100_000);
 

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -30,11 +31,11 @@ export interface BraidProcessOptions {
 }
 
 export async function startBraidProcess(opts: BraidProcessOptions): Promise<BraidProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--port', '0', '--data', opts.dataDir], {
+  // Through bin/tuned, as bin/braid starts it (its process settings; exec keeps Node's pid for kill -9).
+  const child = spawn(join(ROOT, 'bin', 'tuned'), [process.execPath, '--import', 'tsx', 'src/main.ts', 'serve', '--port', '0', '--data', opts.dataDir], {
     cwd: ROOT,
     env: {
-      // as bin/braid starts it (docs/storage.md, "Memory")
-      PATH: process.env.PATH, MALLOC_MMAP_THRESHOLD_: '131072', BRAID_DEMO: 'off', BRAID_WRITE_KEY: opts.writeKey, BRAID_ADMIN_KEY: opts.adminKey, BRAID_LOG_LEVEL: 'warn',
+      PATH: process.env.PATH, BRAID_DEMO: 'off', BRAID_WRITE_KEY: opts.writeKey, BRAID_ADMIN_KEY: opts.adminKey, BRAID_LOG_LEVEL: 'warn',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
       ...opts.env,
     },
