@@ -18,7 +18,7 @@
 import { evaluateCondition, type Condition, type CoreDeps } from '../../core/index.ts';
 import type { AudienceEstimate } from '../approvals/index.ts';
 import type { ProfileState } from '../profiles/index.ts';
-import { profileScope, traitsScope } from './workers.engine.ts';
+import { profileScope, traitsScope } from './workers.scope.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import type { WorkerDefinition } from './workers.types.ts';
 

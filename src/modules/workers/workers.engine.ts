@@ -10,12 +10,11 @@ import type { CoreDeps } from '../../core/index.ts';
 import { atPriority, evaluateCondition, newId } from '../../core/index.ts';
 import { assignGlobal, assignWorkerHoldout, ASSIGNMENT_VERSION, hashBucket } from '../experiments/index.ts';
 import type { AppliedBatch, ProfileState } from '../profiles/index.ts';
-import type { ComputedTraits } from '../traits/index.ts';
-import { CHANNEL_PURPOSE, PUSH_TOKEN_TRAITS, type ChannelName, type SendRequest } from '../channels/index.ts';
+import { CHANNEL_PURPOSE, type SendRequest } from '../channels/index.ts';
 import {
   claimDue, entryHistory, insertInstances, reassignInstances, saveInstances, waitingFor,
 } from './workers.store.ts';
-import { runSteps, timeZoneOf, type ShopperView, type StepEnv } from './workers.steps.ts';
+import { runSteps, type StepEnv } from './workers.steps.ts';
 import type { Bucket, GuardrailSettings } from './workers.guardrails.ts';
 import type { EventTrigger, Instance, WorkerDefinition } from './workers.types.ts';
 import type { WorkersDeps } from './workers.deps.ts';
@@ -24,12 +23,17 @@ import { targetEntry, upliftFeatures, type UpliftModel } from './workers.uplift.
 import { armedStep, assignArms } from './workers.arms.ts';
 import { createEngagementReader } from './workers.engagement.ts';
 import { createRanker } from './workers.rank.ts';
+import { profileScope, traitsScope } from './workers.scope.ts';
+import { createBatchLoader, type Loaded } from './workers.load.ts';
 
 const DAY = 86_400_000;
 /** Trigger events older than this (replays, imports of history) start no journey. */
 export const MAX_TRIGGER_AGE_MS = DAY;
 const YIELD_EVERY = 16;
 const LEASE_MS = 60_000;
+/** Due journeys are claimed in batches of DUE_BATCH, at most DUE_PER_PASS per runDue (then the serial queue lets others in). */
+const DUE_BATCH = 500;
+export const DUE_PER_PASS = 10_000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface LiveWorker { def: WorkerDefinition; version: number }
@@ -118,64 +122,13 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     return inserted.size;
   }
 
-  /** Everything the steps need about the batch's shoppers, in a few statements (not one per shopper). */
-  async function loadShoppers(ids: string[], nowMs: number, needReach: Set<string>): Promise<Map<string, ShopperView>> {
-    const settings = hooks.settings();
-    // Channel choice (`channel: auto`, the same shoppers as needReach) also divides responses by Braid's own sends.
-    const [contacts, profiles, idents, sent] = await Promise.all([
-      w.channels.contacts(ids, nowMs - 7 * DAY), w.profiles.getMany(ids), w.identity.identitiesOf([...needReach]), w.channels.sentCounts([...needReach]),
-    ]);
-    const out = new Map<string, ShopperView>();
-    for (const id of ids) {
-      const p = profiles.get(id);
-      let reachable = new Set<ChannelName>(['email', 'sms', 'push', 'webhook', 'in_app']);
-      if (needReach.has(id)) {
-        const mine = idents.get(id) ?? [];
-        reachable = new Set<ChannelName>(['webhook', 'in_app']);
-        if (mine.some((i) => i.type === 'email')) reachable.add('email');
-        if (mine.some((i) => i.type === 'phone')) reachable.add('sms');
-        if (PUSH_TOKEN_TRAITS.some((t) => typeof p?.traits[t] === 'string')) reachable.add('push');
-      }
-      out.set(id, {
-        profileId: id, profile: p ? profileScope(p, brain.sensitiveTraits) : undefined, traits: filterSensitive(p?.traits ?? {}, brain.sensitiveTraits),
-        computed: w.traits?.peek(id) ?? undefined, timeZone: timeZoneOf(p?.traits ?? {}, settings.defaultTimezone),
-        contacts: [...(contacts.get(id) ?? [])], reachable, sent: sent.get(id),
-      });
-    }
-    return out;
-  }
+  const load = createBatchLoader(w, hooks, brain.sensitiveTraits);
+  interface Planned { sends: SendRequest[]; senders: Instance[] }
 
-  /** Consent answers for every (shopper, purpose) the batch's send steps could use, in one statement. */
-  async function prefetchConsent(batch: Instance[], defs: Map<string, WorkerDefinition | undefined>): Promise<Map<string, { allowed: boolean }>> {
-    const pairs = new Map<string, { profileId: string; purpose: string }>();
-    for (const inst of batch) {
-      if (inst.holdout) continue;
-      const def = defs.get(`${inst.workerId}@${inst.version}`);
-      for (const st of def?.steps ?? []) {
-        if (st.type !== 'send' || st.transactional) continue;
-        for (const c of st.channels) { const purpose = CHANNEL_PURPOSE[c]; pairs.set(`${inst.profileId}\u0000${purpose}`, { profileId: inst.profileId, purpose }); }
-      }
-    }
-    const list = [...pairs.entries()];
-    const answers = await w.consent.checkMany(list.map(([, p]) => p));
-    return new Map(list.map(([k], i) => [k, answers[i]!]));
-  }
-
-  /** Runs due (or just-woken) instances forward, sends their messages in one batch, saves them. */
-  async function advance(batch: Instance[], nowMs: number): Promise<void> {
-    if (batch.length === 0) return;
-    const defs = new Map<string, WorkerDefinition | undefined>();
-    for (const inst of batch) {
-      const k = `${inst.workerId}@${inst.version}`;
-      if (!defs.has(k)) defs.set(k, await hooks.definition(inst.workerId, inst.version));
-    }
+  /** Runs the steps (decisions, rendering: main-thread CPU) and collects the sends; writes nothing. */
+  async function plan(l: Loaded): Promise<Planned> {
+    const { batch, nowMs, defs, shoppers, consent } = l;
     const live = hooks.live();
-    const needReach = new Set<string>();
-    for (const inst of batch) {
-      const def = defs.get(`${inst.workerId}@${inst.version}`);
-      if (def?.steps.some((s) => s.type === 'send' && s.channel === 'auto')) needReach.add(inst.profileId);
-    }
-    const [shoppers, consent] = await Promise.all([loadShoppers([...new Set(batch.map((i) => i.profileId))], nowMs, needReach), prefetchConsent(batch, defs)]);
     const env: StepEnv = {
       nowMs, settings: hooks.settings(), buckets,
       decide: (inst, placement, candidates) => w.decisioning.decide({
@@ -189,12 +142,11 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     };
     const sends: SendRequest[] = [];
     const senders: Instance[] = [];
-    const t0 = performance.now();
     let n = 0;
     for (const inst of batch) {
       // Rendering is synchronous CPU work: yield to the event loop every few journeys so database
-      // replies (the delivery queue's, ingestion's) are taken while a batch renders, instead of the
-      // database thread idling for the whole batch.
+      // replies (the delivery queue's, ingestion's, the next due batch's) are taken while a batch
+      // renders, instead of the database thread idling for the whole batch.
       if (++n % YIELD_EVERY === 0) await yieldToEventLoop();
       const def = defs.get(`${inst.workerId}@${inst.version}`);
       if (!def) { inst.state = 'exited'; inst.exitReason = 'definition_missing'; continue; }
@@ -203,35 +155,82 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       for (const send of await runSteps(inst, def, shoppers.get(inst.profileId)!, env)) { sends.push(send); senders.push(inst); }
       if (inst.state !== 'waiting') stats.exits++;
     }
+    return { sends, senders };
+  }
+
+  /** Queues the batch's messages (one transaction) and saves its instances. */
+  async function commit(l: Loaded, { sends, senders }: Planned): Promise<void> {
     if (sends.length > 0) {
       const outcomes = await w.channels.send(sends);
       stats.sendsPlanned += sends.length;
       outcomes.forEach((o, i) => {
         const inst = senders[i]!;
-        inst.ctx.trail.push({ step: sends[i]!.stepId ?? '?', outcome: `${o.outcome} ${sends[i]!.channel} ${o.messageId}${o.reason ? ` (${o.reason})` : ''}`, at: nowMs });
+        inst.ctx.trail.push({ step: sends[i]!.stepId ?? '?', outcome: `${o.outcome} ${sends[i]!.channel} ${o.messageId}${o.reason ? ` (${o.reason})` : ''}`, at: l.nowMs });
       });
     }
-    await saveInstances(db, batch, nowMs);
+    await saveInstances(db, l.batch, l.nowMs);
+  }
+
+  /** Runs due (or just-woken) instances forward, sends their messages in one batch, saves them. */
+  async function advance(batch: Instance[], nowMs: number): Promise<void> {
+    if (batch.length === 0) return;
+    const l = await load(batch, nowMs);
+    const t0 = performance.now();
+    await commit(l, await plan(l));
     stats.advanceMs += performance.now() - t0;
   }
 
   /**
-   * Claims and advances due instances until none are due (bounded per call). On the embedded store
-   * the leases live here (claimDue `local`): a batch whose advance failed stays held for the lease
-   * time, as a written lease would, so it cannot block the journeys behind it on every tick.
+   * Claims and advances due instances until none are due (bounded per call), as a pipeline: while
+   * the main thread runs one batch's steps, the database claims and reads the next, then writes
+   * the one before. The next claim skips the shoppers of the batch being planned and starts only
+   * after the batch before it is written, so every batch's caps and gaps see all earlier sends.
+   * On the embedded store the leases live here (claimDue `local`): a batch whose sends failed
+   * stays held for the lease time, as a written lease would, so it cannot block the journeys behind
+   * it on every tick, and so does one whose steps failed; a batch claimed but not run, or run but
+   * not sent because the batch before it failed, is let go at once.
    */
-  async function runDue(limit = 500, maxBatches = 20): Promise<number> {
-    let n = 0;
-    for (let b = 0; b < maxBatches; b++) {
+  async function runDue(limit = DUE_BATCH, maxBatches = DUE_PER_PASS / DUE_BATCH): Promise<number> {
+    const local = db.dialect === 'pglite';
+    const claimNext = async (skip: Instance[]): Promise<Loaded | undefined> => {
       const nowMs = deps.clock.now();
       for (const [id, until] of localLeases) if (until <= nowMs) localLeases.delete(id);
-      const due = await claimDue(db, nowMs, limit, LEASE_MS, db.dialect === 'pglite' ? { held: [...localLeases.keys()] } : undefined);
-      if (due.length === 0) break;
-      if (db.dialect === 'pglite') for (const inst of due) localLeases.set(inst.id, nowMs + LEASE_MS);
-      await advance(due, nowMs);
-      for (const inst of due) localLeases.delete(inst.id);
-      n += due.length;
-      if (due.length < limit) break;
+      const due = await claimDue(db, nowMs, limit, LEASE_MS, {
+        ...(local ? { local: { held: [...localLeases.keys()] } } : {}), skipProfiles: [...new Set(skip.map((i) => i.profileId))],
+      });
+      if (due.length === 0) return undefined;
+      if (local) for (const inst of due) localLeases.set(inst.id, nowMs + LEASE_MS);
+      try { return await load(due, nowMs); } catch (err) { letGo(due); throw err; }
+    };
+    const letGo = (batch: Instance[]) => { for (const inst of batch) localLeases.delete(inst.id); };
+    let n = 0;
+    let next: Promise<Loaded | undefined> = claimNext([]);
+    let written: Promise<void> = Promise.resolve();
+    let pending: Instance[] = []; // claimed, not yet handed to a write
+    try {
+      for (let b = 0; b < maxBatches; b++) {
+        const cur = await next;
+        if (!cur) break;
+        const before = written;
+        next = cur.batch.length === limit && b + 1 < maxBatches ? before.then(() => claimNext(cur.batch)) : Promise.resolve(undefined);
+        next.catch(() => undefined); // awaited next round, or settled below on failure
+        const t0 = performance.now();
+        const planned = await plan(cur); // if this throws, the batch stays held (see above)
+        pending = cur.batch;
+        await before;
+        written = commit(cur, planned).then(() => letGo(cur.batch));
+        written.catch(() => undefined);
+        pending = [];
+        stats.advanceMs += performance.now() - t0;
+        n += cur.batch.length;
+      }
+      await written;
+    } catch (err) {
+      // Nothing of this call may run on after it returns (the serial queue would start the next task).
+      const [claimed] = await Promise.allSettled([next, written]);
+      letGo(pending);
+      if (claimed.status === 'fulfilled' && claimed.value) letGo(claimed.value.batch);
+      throw err;
     }
     stats.ticks++;
     return n;
@@ -359,24 +358,4 @@ function sameKey(value: unknown, props: Record<string, unknown>, key: string | u
 function pageOf(inst: Instance): { productIds?: string[] } {
   const ids = eventProducts(inst.ctx.event?.properties);
   return ids.length > 0 ? { productIds: ids } : {};
-}
-/** Computed traits as rules see them, plus derived fields a condition cannot compute itself. */
-export function traitsScope(t: ComputedTraits | undefined, nowMs: number): Record<string, unknown> | undefined {
-  if (!t) return undefined;
-  let due = Infinity;
-  for (const r of t.replenishment) due = Math.min(due, (Date.parse(r.nextDueAt) - nowMs) / DAY);
-  return { ...t, replenishmentDueDays: Number.isFinite(due) ? Math.round(due * 10) / 10 : null };
-}
-/** What rules may see of a profile: never its sensitive traits. */
-export function profileScope(p: ProfileState, sensitive: readonly string[]): Record<string, unknown> {
-  return { id: p.id, userId: p.userId, traits: filterSensitive(p.traits, sensitive), cart: p.cart, wishlist: p.wishlist, recentViews: p.recentViews, orders: p.orders, signals: p.signals, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt };
-}
-/** The lower-cased sensitive list as a set, once per list (the config's one array). */
-const blocked = new WeakMap<readonly string[], Set<string>>();
-export function filterSensitive(traits: Record<string, unknown>, sensitive: readonly string[]): Record<string, unknown> {
-  let block = blocked.get(sensitive);
-  if (!block) blocked.set(sensitive, block = new Set(sensitive.map((s) => s.toLowerCase())));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(traits)) if (!block.has(k.toLowerCase())) out[k] = v;
-  return out;
 }

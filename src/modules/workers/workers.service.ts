@@ -8,7 +8,7 @@ import { invalid, notFound, type CoreDeps, type Principal } from '../../core/ind
 import type { AudienceEstimate, Submission } from '../approvals/index.ts';
 import { estimateAudience } from './workers.audience.ts';
 import type { AppliedBatch } from '../profiles/index.ts';
-import { createEngine, type Engine, type LiveWorker } from './workers.engine.ts';
+import { createEngine, DUE_PER_PASS, type Engine, type LiveWorker } from './workers.engine.ts';
 import { parseGuardrails, type GuardrailSettings } from './workers.guardrails.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import {
@@ -89,8 +89,10 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
 
   async function loop(): Promise<void> {
     if (!running) return;
+    let backlog = false;
     try {
-      await engine.runDue();
+      // A pass that took its full share of due journeys leaves more behind: go on at once.
+      backlog = (await engine.runDue()) >= DUE_PER_PASS;
       if (deps.clock.now() - lastSweep >= sweepMs || lastSweep === 0) {
         lastSweep = deps.clock.now();
         await engine.exclusive(() => triggers.sweep(live));
@@ -99,7 +101,7 @@ export function createWorkers(deps: CoreDeps, w: WorkersDeps, opts: WorkersOptio
     } catch (err) {
       deps.log.error({ err }, 'workers: loop failed');
     }
-    if (running) timer = setTimeout(() => void loop(), pollMs);
+    if (running) timer = setTimeout(() => void loop(), backlog ? 0 : pollMs);
   }
 
   return {

@@ -123,20 +123,29 @@ export async function saveInstances(db: Queryable, rows: Instance[], nowMs: numb
  * After a crash the journeys are due again at once instead of after the lease; a send step re-run
  * finds its message by idempotency key and never sends twice.
  */
-export async function claimDue(db: Queryable, nowMs: number, limit: number, leaseMs: number, local?: { held: string[] }): Promise<Instance[]> {
-  if (local) {
+export async function claimDue(db: Queryable, nowMs: number, limit: number, leaseMs: number, opts: ClaimOptions = {}): Promise<Instance[]> {
+  const skip = opts.skipProfiles ?? [];
+  if (opts.local) {
     const r = await db.query<InstanceRowDb>(
       `select ${COLS} from worker_instances where state = 'waiting' and wake_at <= $1 and (lease_until is null or lease_until <= $1)
-         and not (id = any($3::text[]))
-       order by wake_at limit $2`, [nowMs, limit, local.held]);
+         and not (id = any($3::text[])) and not (profile_id = any($4::text[]))
+       order by wake_at limit $2`, [nowMs, limit, opts.local.held, skip]);
     return r.rows.map(toInstance);
   }
   const r = await db.query<InstanceRowDb>(
     `update worker_instances set lease_until = $2 where id in (
        select id from worker_instances where state = 'waiting' and wake_at <= $1 and (lease_until is null or lease_until <= $1)
+         and not (profile_id = any($4::text[]))
        order by wake_at limit $3 for update skip locked)
-     returning ${COLS}`, [nowMs, nowMs + leaseMs, limit]);
+     returning ${COLS}`, [nowMs, nowMs + leaseMs, limit, skip]);
   return r.rows.map(toInstance);
+}
+
+export interface ClaimOptions {
+  /** The embedded store's in-memory leases: the instances this process holds (see claimDue). */
+  local?: { held: string[] };
+  /** Shoppers whose earlier batch is still being sent: their journeys wait for the next claim, so caps see those sends. */
+  skipProfiles?: string[];
 }
 
 /** Waiting instances of these profiles (for goal, wait-for-event and consent exits). */

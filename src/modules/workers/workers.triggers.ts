@@ -7,7 +7,7 @@
 import { evaluateCondition, newId, type Condition, type CoreDeps } from '../../core/index.ts';
 import type { ProfileState } from '../profiles/index.ts';
 import type { Entry, LiveWorker } from './workers.engine.ts';
-import { profileScope, traitsScope } from './workers.engine.ts';
+import { profileScope, traitsScope } from './workers.scope.ts';
 import type { WorkersDeps } from './workers.deps.ts';
 import type { CatalogTrigger, SegmentTrigger } from './workers.types.ts';
 
