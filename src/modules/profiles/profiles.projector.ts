@@ -65,6 +65,12 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   let stopping = false;
   let known = 0;
   let lastCommitAt = -Infinity;
+  /**
+   * Settles once this process's batch in flight is committed and its listeners have run. The
+   * cursor row shows a commit before the listeners ran: waitFor, having read it there, waits for
+   * this too, so "applied" includes this process's caches and journeys (not only the tables).
+   */
+  let applying: Promise<void> = Promise.resolve();
   const listeners = new Set<(batch: AppliedBatch) => void>();
   const shared = deps.db.dialect === 'pglite';
   const ingestBusy = () => shared && performance.now() - lastCommitAt < BUSY_WINDOW_MS;
@@ -124,6 +130,20 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
     if (!stopping) { const fetched = fetchAfter(to, max); fetched.catch(() => undefined); ahead = { from: to, fetched }; }
     const out = projectBatch({ messages, owners, profiles, orders, opts, clock: deps.clock, newId: (p) => newId(p, deps.clock) });
 
+    let applied!: () => void;
+    applying = new Promise<void>((r) => { applied = r; });
+    try {
+      await write(out, messages, from, to);
+    } finally {
+      applied();
+    }
+    deps.metrics.projectedEvents.inc(messages.length);
+    deps.metrics.projectionLag.set(Math.max(0, (await events.headSeq()) - to));
+    return messages.length;
+  }
+
+  /** Commits one projected batch with the cursor, then tells this process (waiters, listeners). */
+  async function write(out: ReturnType<typeof projectBatch>, messages: LoggedMessage[], from: number, to: number): Promise<void> {
     await deps.db.transaction(async (tx) => {
       const moved = await tx.query(`update consumer_cursors set position = $2, updated_at = $3 where name = $1 and position = $4`,
         [CURSOR, to, new Date(deps.clock.now()).toISOString(), from]);
@@ -151,9 +171,6 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
         try { l(batch); } catch (e) { deps.log.error({ err: e }, 'projection listener failed'); }
       }
     }
-    deps.metrics.projectedEvents.inc(messages.length);
-    deps.metrics.projectionLag.set(Math.max(0, (await events.headSeq()) - to));
-    return messages.length;
   }
 
   /**
@@ -231,7 +248,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
           const t = setTimeout(() => { advanced = advanced.filter((f) => f !== wake); r(false); }, 25);
           advanced.push(wake);
         });
-        if (!woken && (await position()) >= target) return true;
+        if (!woken && (await position()) >= target) { await applying; return true; }
       }
       return true;
     },
