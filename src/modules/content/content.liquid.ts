@@ -47,6 +47,9 @@ type Env = { locale?: string; currency?: string; timezone?: string; now?: string
 function createEngine(escape: boolean): Liquid {
   const engine = new Liquid({
     strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true,
+    // No partials: `include`, `render` and `layout` find nothing (an empty in-memory file system)
+    // rather than reading files relative to Braid's working directory into a message.
+    templates: {},
     ...(escape ? { outputEscape: 'escape' as const } : {}),
     renderLimit: 2000, parseLimit: 1_000_000, memoryLimit: 50_000_000,
   });
@@ -93,10 +96,81 @@ export function liquidReason(field: string, err: unknown): QaReason {
   return { rule: 'liquid_error', field, message };
 }
 
+/**
+ * A source's parse plus the root variables it reads (liquidjs static analysis), for the render memo.
+ * `now` is added when the source may format dates (the `date` filter reads it from the root scope,
+ * as `money` and `date` read locale, currency and timezone: those are always in the key).
+ */
+interface Analysed { id: number; templates: Template[]; roots: string[]; memo: boolean; renders: number; hits: number }
+const analysed = new WeakMap<Liquid, Map<string, Analysed>>();
+let nextAnalysed = 0;
+const ENV_ROOTS = ['locale', 'currency', 'timezone'];
+const PARTIALS = /\{%-?\s*(include|render|layout)\b/;
+
+function analyse(engine: Liquid, source: string): Analysed {
+  let cache = analysed.get(engine);
+  if (!cache) { cache = new Map(); analysed.set(engine, cache); }
+  let a = cache.get(source);
+  if (!a) {
+    const templates = parseCached(engine, source);
+    const roots = new Set(ENV_ROOTS);
+    // Partials are read at render time, so their output is not a function of the scope alone.
+    let memo = !PARTIALS.test(source);
+    try {
+      if (memo) for (const seg of engine.globalVariableSegmentsSync(templates)) if (typeof seg[0] === 'string') roots.add(seg[0]);
+    } catch {
+      memo = false; // the analysis renders partials too; the render reports what failed
+    }
+    if (/date|now/.test(source)) roots.add('now');
+    a = { id: nextAnalysed++, templates, roots: [...roots].sort(), memo, renders: 0, hits: 0 };
+    if (cache.size >= PARSE_CACHE_MAX) cache.clear();
+    cache.set(source, a);
+  }
+  return a;
+}
+
+/**
+ * Rendered output by source and the values of the root variables it reads. Liquid rendering is a
+ * pure function of those (no filter here has side effects or reads anything else), and most block
+ * and subject renders repeat across a batch of shoppers. A source whose inputs differ for nearly
+ * every shopper (an unsubscribe link, the shopper's own products) stops being memoized after
+ * MEMO_TRIAL renders: the key would cost without ever hitting.
+ */
+const rendered = new WeakMap<Liquid, { outputs: Map<string, string>; chars: number }>();
+/** Characters of output kept per engine (a few MB), and how many renders decide whether a source is worth it. */
+const MEMO_CHARS = 4_000_000;
+const MEMO_TRIAL = 200;
+/** `undefined` and a missing root must not key like `null`: with strictVariables one may throw where the other renders. */
+const MISSING = '\u0000missing';
+const keyValue = (_k: string, v: unknown) => (v === undefined ? '\u0000undefined' : v);
+function memoKey(a: Analysed, scope: Record<string, unknown>): string | undefined {
+  try {
+    return a.id + JSON.stringify(a.roots.map((r) => (Object.hasOwn(scope, r) ? scope[r] : MISSING)), keyValue);
+  } catch {
+    return undefined; // not JSON (a BigInt, a cycle): rendered without the memo
+  }
+}
+
 /** Renders one field; on failure returns '' and pushes the reason. */
 export function renderField(engine: Liquid, source: string, scope: object, field: string, reasons: QaReason[]): string {
+  const a = analyse(engine, source);
+  let memo = rendered.get(engine);
+  if (!memo) { memo = { outputs: new Map(), chars: 0 }; rendered.set(engine, memo); }
+  const key = a.memo ? memoKey(a, scope as Record<string, unknown>) : undefined;
+  if (key !== undefined) {
+    a.renders++;
+    const hit = memo.outputs.get(key);
+    if (hit !== undefined) { a.hits++; return hit; }
+    if (a.renders >= MEMO_TRIAL && a.hits * 10 < a.renders) a.memo = false;
+  }
   try {
-    return engine.renderSync(parseCached(engine, source), scope) as string;
+    const out = engine.renderSync(a.templates, scope) as string;
+    if (key !== undefined) {
+      if (memo.chars + out.length > MEMO_CHARS) { memo.outputs.clear(); memo.chars = 0; }
+      memo.outputs.set(key, out);
+      memo.chars += out.length;
+    }
+    return out;
   } catch (err) {
     reasons.push(liquidReason(field, err));
     return '';
