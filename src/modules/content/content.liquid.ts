@@ -97,14 +97,15 @@ export function liquidReason(field: string, err: unknown): QaReason {
 }
 
 /**
- * A source's parse plus the root variables it reads (liquidjs static analysis), for the render memo.
- * `now` is added when the source may format dates (the `date` filter reads it from the root scope,
- * as `money` and `date` read locale, currency and timezone: those are always in the key).
+ * A source's parse plus the variable paths it reads from the root scope (liquidjs static
+ * analysis), for the render memo. `locale`, `currency` and `timezone` are always read (the `money`
+ * and `date` filters take them from the root scope), and `now` where dates may be formatted.
  */
-interface Analysed { id: number; templates: Template[]; roots: string[]; memo: boolean; renders: number; hits: number }
+interface Analysed { id: number; templates: Template[]; paths: Path[]; memo: boolean; renders: number; hits: number }
+type Path = Array<string | number | unknown[]>;
 const analysed = new WeakMap<Liquid, Map<string, Analysed>>();
 let nextAnalysed = 0;
-const ENV_ROOTS = ['locale', 'currency', 'timezone'];
+const ENV_PATHS: Path[] = [['locale'], ['currency'], ['timezone']];
 const PARTIALS = /\{%-?\s*(include|render|layout)\b/;
 
 function analyse(engine: Liquid, source: string): Analysed {
@@ -113,20 +114,39 @@ function analyse(engine: Liquid, source: string): Analysed {
   let a = cache.get(source);
   if (!a) {
     const templates = parseCached(engine, source);
-    const roots = new Set(ENV_ROOTS);
+    const paths = new Map<string, Path>(ENV_PATHS.map((p) => [JSON.stringify(p), p]));
     // Partials are read at render time, so their output is not a function of the scope alone.
     let memo = !PARTIALS.test(source);
     try {
-      if (memo) for (const seg of engine.globalVariableSegmentsSync(templates)) if (typeof seg[0] === 'string') roots.add(seg[0]);
+      if (memo) for (const seg of engine.globalVariableSegmentsSync(templates)) paths.set(JSON.stringify(seg), seg as Path);
     } catch {
       memo = false; // the analysis renders partials too; the render reports what failed
     }
-    if (/date|now/.test(source)) roots.add('now');
-    a = { id: nextAnalysed++, templates, roots: [...roots].sort(), memo, renders: 0, hits: 0 };
+    if (/date|now/.test(source)) paths.set('["now"]', ['now']);
+    a = { id: nextAnalysed++, templates, paths: [...paths.values()], memo, renders: 0, hits: 0 };
     if (cache.size >= PARSE_CACHE_MAX) cache.clear();
     cache.set(source, a);
   }
   return a;
+}
+
+/**
+ * The value a path reads, or the value of its longest prefix that plain own properties and array
+ * indexes reach (a `size` or `first` of an array, a dynamic index, a missing key): the output is a
+ * function of that prefix's value, so keying on it is exact, only coarser.
+ */
+function valueAt(scope: Record<string, unknown>, path: Path): unknown {
+  const root = path[0];
+  if (typeof root !== 'string' || !Object.hasOwn(scope, root)) return MISSING;
+  let v: unknown = scope[root];
+  for (let i = 1; i < path.length; i++) {
+    const s = path[i];
+    if (Array.isArray(v)) {
+      if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= v.length) return v;
+    } else if (!v || typeof v !== 'object' || (typeof s !== 'string' && typeof s !== 'number') || !Object.hasOwn(v, s)) return v;
+    v = (v as Record<string | number, unknown>)[s as string | number];
+  }
+  return v;
 }
 
 /**
@@ -145,7 +165,7 @@ const MISSING = '\u0000missing';
 const keyValue = (_k: string, v: unknown) => (v === undefined ? '\u0000undefined' : v);
 function memoKey(a: Analysed, scope: Record<string, unknown>): string | undefined {
   try {
-    return a.id + JSON.stringify(a.roots.map((r) => (Object.hasOwn(scope, r) ? scope[r] : MISSING)), keyValue);
+    return a.id + JSON.stringify(a.paths.map((p) => valueAt(scope, p)), keyValue);
   } catch {
     return undefined; // not JSON (a BigInt, a cycle): rendered without the memo
   }
