@@ -57,3 +57,30 @@ describe('partials', () => {
     expect(r.map((x) => [x.field, x.rule])).toEqual([['text', 'liquid_error'], ['html', 'liquid_error']]);
   });
 });
+
+describe('per-recipient links', () => {
+  it('are put in each message as the engine would print them, also when the rest comes from the memo', () => {
+    const { text, html } = createEngines();
+    const r: QaReason[] = [];
+    const src = '<p>{{ store.name }}</p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{- unsubscribe_url -}}';
+    for (let i = 0; i < 300; i++) {
+      const url = `https://s.example/u?t=${i}&p="x"<'y'>`;
+      expect(renderField(html, src, { ...env, store: { name: 'A&B' }, unsubscribe_url: url }, 'html', r))
+        .toBe(`<p>A&amp;B</p><a href="https://s.example/u?t=${i}&amp;p=&#34;x&#34;&lt;&#39;y&#39;&gt;">Unsubscribe</a>https://s.example/u?t=${i}&amp;p=&#34;x&#34;&lt;&#39;y&#39;&gt;`);
+      expect(renderField(text, 'Unsubscribe: {{ unsubscribe_url }}', { ...env, unsubscribe_url: url }, 'text', r)).toBe(`Unsubscribe: ${url}`);
+    }
+    expect(r).toEqual([]);
+  });
+  it('render as they are when a filter, tag or capture uses them, or they are not text', () => {
+    const { text } = createEngines();
+    const r: QaReason[] = [];
+    for (let i = 0; i < 3; i++) {
+      const url = `https://s.example/u?t=${i}`;
+      expect(renderField(text, '{{ unsubscribe_url | upcase }}', { ...env, unsubscribe_url: url }, 'f', r)).toBe(url.toUpperCase());
+      expect(renderField(text, '{% capture u %}{{ unsubscribe_url }}{% endcapture %}{{ u | upcase }}', { ...env, unsubscribe_url: url }, 'f', r)).toBe(url.toUpperCase());
+      expect(renderField(text, '{% if unsubscribe_url contains "t=1" %}one{% endif %}{{ unsubscribe_url }}', { ...env, unsubscribe_url: url }, 'f', r)).toBe((i === 1 ? 'one' : '') + url);
+      expect(renderField(text, '[{{ unsubscribe_url }}]', { ...env, unsubscribe_url: null }, 'f', r)).toBe('[]');
+    }
+    expect(r).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@
  * Liquid's strftime `date`). Both read `locale`, `currency`, `timezone` and `now` from the root
  * scope the renderer builds.
  */
+import { randomBytes } from 'node:crypto';
 import { Liquid, type Template } from 'liquidjs';
 import type { QaReason } from './content.types.ts';
 
@@ -65,8 +66,12 @@ function createEngine(escape: boolean): Liquid {
     if (typeof value !== 'string' && typeof value !== 'number' && !(value instanceof Date)) throw new RangeError(`date: "${String(v)}" is not a date`);
     return formatDate(value, env.locale ?? 'en-US', env.timezone ?? 'UTC', typeof style === 'string' ? style : 'medium');
   });
+  if (escape) escaping.add(engine);
   return engine;
 }
+
+/** The engines whose every output goes through liquidjs's `escape` (HTML). */
+const escaping = new WeakSet<Liquid>();
 
 export function createEngines(): Engines {
   return { text: createEngine(false), html: createEngine(true) };
@@ -101,12 +106,31 @@ export function liquidReason(field: string, err: unknown): QaReason {
  * analysis), for the render memo. `locale`, `currency` and `timezone` are always read (the `money`
  * and `date` filters take them from the root scope), and `now` where dates may be formatted.
  */
-interface Analysed { id: number; templates: Template[]; paths: Path[]; memo: boolean; renders: number; hits: number }
+interface Analysed { id: number; templates: Template[]; paths: Path[]; memo: boolean; renders: number; hits: number; tokens: string[] }
 type Path = Array<string | number | unknown[]>;
 const analysed = new WeakMap<Liquid, Map<string, Analysed>>();
 let nextAnalysed = 0;
 const ENV_PATHS: Path[] = [['locale'], ['currency'], ['timezone']];
 const PARTIALS = /\{%-?\s*(include|render|layout)\b/;
+
+/**
+ * Root variables that differ for every recipient (a signed link each). Where a source only prints
+ * one (`{{ unsubscribe_url }}`, no filter, no tag), it is rendered as a token and the value put in
+ * after, escaped as the engine would have: the rest of the message can then be memoized.
+ */
+const PER_RECIPIENT = ['unsubscribe_url'];
+const TOKEN = `BRAIDRCPT${randomBytes(8).toString('hex')}N`;
+const tokenFor = (name: string) => TOKEN + PER_RECIPIENT.indexOf(name);
+/** True when every mention of `name` is a plain `{{ name }}` and no `capture` could pass one through a filter. */
+const onlyPrinted = (source: string, name: string): boolean => {
+  if (/\bcapture\b/.test(source)) return false;
+  const all = source.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
+  const printed = source.match(new RegExp(`\\{\\{-?\\s*${name}\\s*-?\\}\\}`, 'g'))?.length ?? 0;
+  return all > 0 && all === printed;
+};
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+/** liquidjs's `escape` filter, which the HTML engine applies to every output. */
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 function analyse(engine: Liquid, source: string): Analysed {
   let cache = analysed.get(engine);
@@ -123,7 +147,8 @@ function analyse(engine: Liquid, source: string): Analysed {
       memo = false; // the analysis renders partials too; the render reports what failed
     }
     if (/date|now/.test(source)) paths.set('["now"]', ['now']);
-    a = { id: nextAnalysed++, templates, paths: [...paths.values()], memo, renders: 0, hits: 0 };
+    const tokens = PER_RECIPIENT.filter((name) => onlyPrinted(source, name));
+    a = { id: nextAnalysed++, templates, paths: [...paths.values()], memo, renders: 0, hits: 0, tokens };
     if (cache.size >= PARSE_CACHE_MAX) cache.clear();
     cache.set(source, a);
   }
@@ -176,21 +201,32 @@ export function renderField(engine: Liquid, source: string, scope: object, field
   const a = analyse(engine, source);
   let memo = rendered.get(engine);
   if (!memo) { memo = { outputs: new Map(), chars: 0 }; rendered.set(engine, memo); }
-  const key = a.memo ? memoKey(a, scope as Record<string, unknown>) : undefined;
+  const vars = scope as Record<string, unknown>;
+  // The per-recipient values this render prints as tokens (only strings: anything else renders as is).
+  const tokens = a.tokens.filter((name) => typeof vars[name] === 'string' && Object.hasOwn(vars, name));
+  const view = tokens.length > 0 ? { ...vars, ...Object.fromEntries(tokens.map((name) => [name, tokenFor(name)])) } : vars;
+  const fill = (out: string): string => {
+    for (const name of tokens) {
+      const value = vars[name] as string;
+      out = out.split(tokenFor(name)).join(escaping.has(engine) ? escapeHtml(value) : value);
+    }
+    return out;
+  };
+  const key = a.memo ? memoKey(a, view) : undefined;
   if (key !== undefined) {
     a.renders++;
     const hit = memo.outputs.get(key);
-    if (hit !== undefined) { a.hits++; return hit; }
+    if (hit !== undefined) { a.hits++; return fill(hit); }
     if (a.renders >= MEMO_TRIAL && a.hits * 10 < a.renders) a.memo = false;
   }
   try {
-    const out = engine.renderSync(a.templates, scope) as string;
+    const out = engine.renderSync(a.templates, view) as string;
     if (key !== undefined) {
       if (memo.chars + out.length > MEMO_CHARS) { memo.outputs.clear(); memo.chars = 0; }
       memo.outputs.set(key, out);
       memo.chars += out.length;
     }
-    return out;
+    return fill(out);
   } catch (err) {
     reasons.push(liquidReason(field, err));
     return '';
