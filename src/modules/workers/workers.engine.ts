@@ -12,7 +12,7 @@ import { assignGlobal, assignWorkerHoldout, ASSIGNMENT_VERSION, hashBucket } fro
 import type { AppliedBatch, ProfileState } from '../profiles/index.ts';
 import { CHANNEL_PURPOSE, type SendRequest } from '../channels/index.ts';
 import {
-  claimDue, entryHistory, insertInstances, reassignInstances, saveInstances, waitingFor,
+  claimDue, entryHistory, insertInstances, reassignInstances, releaseLeases, saveInstances, waitingFor,
 } from './workers.store.ts';
 import { runSteps, type StepEnv } from './workers.steps.ts';
 import type { Bucket, GuardrailSettings } from './workers.guardrails.ts';
@@ -228,8 +228,10 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
     } catch (err) {
       // Nothing of this call may run on after it returns (the serial queue would start the next task).
       const [claimed] = await Promise.allSettled([next, written]);
-      letGo(pending);
-      if (claimed.status === 'fulfilled' && claimed.value) letGo(claimed.value.batch);
+      const unrun = [...pending, ...(claimed.status === 'fulfilled' && claimed.value ? claimed.value.batch : [])];
+      letGo(unrun);
+      // A written lease (Postgres) would hold them for LEASE_MS although nothing of theirs ran.
+      if (!local) await releaseLeases(db, unrun.map((i) => i.id)).catch((e: unknown) => deps.log.warn({ err: e }, 'workers: releasing leases failed; they expire'));
       throw err;
     }
     stats.ticks++;

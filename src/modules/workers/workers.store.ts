@@ -141,6 +141,12 @@ export async function claimDue(db: Queryable, nowMs: number, limit: number, leas
   return r.rows.map(toInstance);
 }
 
+/** Gives back leases of claimed instances that were not run (they are due again at once). */
+export async function releaseLeases(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(`update worker_instances set lease_until = null where id = any($1::text[]) and state = 'waiting'`, [ids]);
+}
+
 export interface ClaimOptions {
   /** The embedded store's in-memory leases: the instances this process holds (see claimDue). */
   local?: { held: string[] };
