@@ -175,14 +175,14 @@ function valueAt(scope: Record<string, unknown>, path: Path): unknown {
 }
 
 /**
- * Rendered output by source and the values of the root variables it reads. Liquid rendering is a
+ * Rendered output by source and the values of the variable paths it reads. Liquid rendering is a
  * pure function of those (no filter here has side effects or reads anything else), and most block
  * and subject renders repeat across a batch of shoppers. A source whose inputs differ for nearly
  * every shopper (an unsubscribe link, the shopper's own products) stops being memoized after
  * MEMO_TRIAL renders: the key would cost without ever hitting.
  */
 const rendered = new WeakMap<Liquid, { outputs: Map<string, string>; chars: number }>();
-/** Characters of output kept per engine (a few MB), and how many renders decide whether a source is worth it. */
+/** Characters of keys and outputs kept per engine (a few MB), and how many renders decide whether a source is worth it. */
 const MEMO_CHARS = 4_000_000;
 const MEMO_TRIAL = 200;
 /** `undefined` and a missing root must not key like `null`: with strictVariables one may throw where the other renders. */
@@ -222,9 +222,9 @@ export function renderField(engine: Liquid, source: string, scope: object, field
   try {
     const out = engine.renderSync(a.templates, view) as string;
     if (key !== undefined) {
-      if (memo.chars + out.length > MEMO_CHARS) { memo.outputs.clear(); memo.chars = 0; }
+      if (memo.chars + key.length + out.length > MEMO_CHARS) { memo.outputs.clear(); memo.chars = 0; }
       memo.outputs.set(key, out);
-      memo.chars += out.length;
+      memo.chars += key.length + out.length;
     }
     return fill(out);
   } catch (err) {
