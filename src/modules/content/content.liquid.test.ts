@@ -41,6 +41,14 @@ describe('renderField memo', () => {
     expect(r.map((x) => x.rule)).toEqual(['missing_variable', 'missing_variable']);
   });
 
+  it('reports a source that does not parse as a QA reason, never throws', () => {
+    const { text } = createEngines();
+    const r: QaReason[] = [];
+    expect(renderField(text, 'Hi {% if profile %}', env, 'subject', r)).toBe('');
+    expect(renderField(text, 'Hi {% if profile %}', env, 'subject', r)).toBe('');
+    expect(r.map((x) => [x.field, x.rule])).toEqual([['subject', 'liquid_error'], ['subject', 'liquid_error']]);
+  });
+
   it('keeps rendering a source whose inputs never repeat', () => {
     const { html } = createEngines();
     const r: QaReason[] = [];

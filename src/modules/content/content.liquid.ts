@@ -77,21 +77,6 @@ export function createEngines(): Engines {
   return { text: createEngine(false), html: createEngine(true) };
 }
 
-const parsed = new WeakMap<Liquid, Map<string, Template[]>>();
-
-/** Parses once per source text (templates and blocks render thousands of times). */
-export function parseCached(engine: Liquid, source: string): Template[] {
-  let cache = parsed.get(engine);
-  if (!cache) { cache = new Map(); parsed.set(engine, cache); }
-  let t = cache.get(source);
-  if (!t) {
-    t = engine.parse(source);
-    if (cache.size >= PARSE_CACHE_MAX) cache.clear();
-    cache.set(source, t);
-  }
-  return t;
-}
-
 /** The QA reason for a Liquid failure in `field`. */
 export function liquidReason(field: string, err: unknown): QaReason {
   const e = err as { name?: string; message?: string };
@@ -102,8 +87,8 @@ export function liquidReason(field: string, err: unknown): QaReason {
 }
 
 /**
- * A source's parse plus the variable paths it reads from the root scope (liquidjs static
- * analysis), for the render memo. `locale`, `currency` and `timezone` are always read (the `money`
+ * A source's parse (once per source text: templates and blocks render thousands of times) plus the
+ * variable paths it reads from the root scope (liquidjs static analysis), for the render memo. `locale`, `currency` and `timezone` are always read (the `money`
  * and `date` filters take them from the root scope), and `now` where dates may be formatted.
  */
 interface Analysed { id: number; templates: Template[]; paths: Path[]; memo: boolean; renders: number; hits: number; tokens: string[] }
@@ -137,7 +122,7 @@ function analyse(engine: Liquid, source: string): Analysed {
   if (!cache) { cache = new Map(); analysed.set(engine, cache); }
   let a = cache.get(source);
   if (!a) {
-    const templates = parseCached(engine, source);
+    const templates = engine.parse(source);
     const paths = new Map<string, Path>(ENV_PATHS.map((p) => [JSON.stringify(p), p]));
     // Partials are read at render time, so their output is not a function of the scope alone.
     let memo = !PARTIALS.test(source);
@@ -198,7 +183,8 @@ function memoKey(a: Analysed, scope: Record<string, unknown>): string | undefine
 
 /** Renders one field; on failure returns '' and pushes the reason. */
 export function renderField(engine: Liquid, source: string, scope: object, field: string, reasons: QaReason[]): string {
-  const a = analyse(engine, source);
+  let a: Analysed;
+  try { a = analyse(engine, source); } catch (err) { reasons.push(liquidReason(field, err)); return ''; } // a parse error
   let memo = rendered.get(engine);
   if (!memo) { memo = { outputs: new Map(), chars: 0 }; rendered.set(engine, memo); }
   const vars = scope as Record<string, unknown>;
