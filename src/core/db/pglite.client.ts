@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { DbError, type Db, type Priority, type QueryResult, type Queryable } from './db.types.ts';
 import { PriorityLock, type LockMode } from './priority-lock.ts';
+import { encodeParams } from './pglite.params.ts';
 
 /** PGlite's own defaults plus settings that suit a single-session embedded server. */
 const START_PARAMS = [
@@ -61,7 +62,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve: resolve as Pending['resolve'], reject });
-      worker.postMessage({ id, op, sql, params });
+      const enc = encodeParams(sql, params);
+      worker.postMessage({ id, op, sql, params: enc.params }, enc.transfer);
     });
   };
 

@@ -3,6 +3,7 @@
 // Protocol: {id, op: 'query'|'exec'|'close', sql, params} -> {id, ok, rows, affectedRows} | {id, ok: false, error}
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
+import { createSerializers } from './pglite.bind.mjs';
 
 const parsers = {
   [types.INT8]: (v) => Number(v),
@@ -14,6 +15,8 @@ const db = await PGlite.create(workerData.dataDir ?? undefined, {
   startParams: workerData.startParams,
 });
 
+const serializers = createSerializers(db);
+
 function serializeError(e) {
   return { message: e?.message ?? String(e), code: e?.code, detail: e?.detail, constraint: e?.constraint };
 }
@@ -22,7 +25,7 @@ parentPort.on('message', async (msg) => {
   const { id, op } = msg;
   try {
     if (op === 'query') {
-      const r = await db.query(msg.sql, msg.params ?? []);
+      const r = await db.query(msg.sql, msg.params ?? [], { serializers });
       parentPort.postMessage({ id, ok: true, rows: r.rows, affectedRows: r.affectedRows ?? 0 });
     } else if (op === 'exec') {
       await db.exec(msg.sql);

@@ -62,19 +62,27 @@ export async function loadProfile(db: Queryable, id: string): Promise<ProfileSta
 
 export async function saveProfiles(tx: Queryable, profiles: ProfileState[]): Promise<void> {
   if (profiles.length === 0) return;
-  const rows = profiles.map((p) => ({
-    id: p.id, user_id: p.userId, created_at: p.createdAt, updated_at: p.updatedAt, first_seen_at: p.firstSeenAt, last_seen_at: p.lastSeenAt,
-    event_count: p.eventCount, traits: p.traits, trait_meta: p.traitMeta, cart: p.cart, recent_views: p.recentViews, wishlist: p.wishlist,
-    signals: p.signals, order_count: p.orders.count, revenue: p.orders.revenue, refunds: p.orders.refunds,
-    first_order_at: p.orders.firstOrderAt, last_order_at: p.orders.lastOrderAt,
-  }));
+  const col = <T>(f: (p: ProfileState) => T) => profiles.map(f);
+  const json = (f: (p: ProfileState) => unknown) => profiles.map((p) => JSON.stringify(f(p)));
+  // Numbers as text, as JSON would write them: numeric keeps every digit (a float8 would round to 15).
+  const num = (f: (p: ProfileState) => number) => profiles.map((p) => { const x = f(p); return Number.isFinite(x) ? String(x) : null; });
   const cols = 'id, user_id, created_at, updated_at, first_seen_at, last_seen_at, event_count, traits, trait_meta, cart, recent_views, wishlist, signals, order_count, revenue, refunds, first_order_at, last_order_at';
   const updates = cols.split(', ').filter((c) => c !== 'id' && c !== 'created_at').map((c) => `${c} = excluded.${c}`).join(', ');
+  // One array per column (sent in binary on the embedded store, see core/db/pglite.params.ts)
+  // rather than one JSON document unpacked by jsonb_to_recordset.
   await tx.query(`insert into profiles (${cols})
-    select ${cols} from jsonb_to_recordset($1::jsonb) as x(id text, user_id text, created_at timestamptz, updated_at timestamptz, first_seen_at timestamptz, last_seen_at timestamptz,
-      event_count integer, traits jsonb, trait_meta jsonb, cart jsonb, recent_views jsonb, wishlist jsonb, signals jsonb, order_count integer, revenue numeric, refunds numeric,
-      first_order_at timestamptz, last_order_at timestamptz)
-    on conflict (id) do update set ${updates}, created_at = least(profiles.created_at, excluded.created_at)`, [JSON.stringify(rows)]);
+    select id, user_id, created_at::timestamptz, updated_at::timestamptz, first_seen_at::timestamptz, last_seen_at::timestamptz, event_count,
+      traits::jsonb, trait_meta::jsonb, cart::jsonb, recent_views::jsonb, wishlist::jsonb, signals::jsonb, order_count, revenue::numeric, refunds::numeric,
+      first_order_at::timestamptz, last_order_at::timestamptz
+    from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+      $13::text[], $14::int[], $15::text[], $16::text[], $17::text[], $18::text[])
+      as x(id, user_id, created_at, updated_at, first_seen_at, last_seen_at, event_count, traits, trait_meta, cart, recent_views, wishlist, signals, order_count,
+        revenue, refunds, first_order_at, last_order_at)
+    on conflict (id) do update set ${updates}, created_at = least(profiles.created_at, excluded.created_at)`,
+  [col((p) => p.id), col((p) => p.userId), col((p) => p.createdAt), col((p) => p.updatedAt), col((p) => p.firstSeenAt), col((p) => p.lastSeenAt),
+    col((p) => p.eventCount), json((p) => p.traits), json((p) => p.traitMeta), json((p) => p.cart), json((p) => p.recentViews), json((p) => p.wishlist),
+    json((p) => p.signals), col((p) => p.orders.count), num((p) => p.orders.revenue), num((p) => p.orders.refunds), col((p) => p.orders.firstOrderAt),
+    col((p) => p.orders.lastOrderAt)]);
 }
 
 export async function loadOrders(db: Queryable, orderIds: string[]): Promise<Map<string, OrderRow>> {
