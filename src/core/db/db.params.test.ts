@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../testing/harness.ts';
 
-// Parameters reach the embedded store in binary where their SQL casts allow it (pglite.params.ts):
-// every value must come back exactly as sent, on either store.
+// Array parameters go in binary where their SQL casts allow it (db.binary.ts), on both stores, and
+// long strings too on the embedded one (pglite.params.ts): every value must come back as sent.
 let t: TestDb;
 beforeAll(async () => { t = await openTestDb(); });
 afterAll(async () => { await t.cleanup(); });
@@ -10,7 +10,7 @@ afterAll(async () => { await t.cleanup(); });
 const tricky = ['', 'plain', 'with "quotes"', 'back\\slash', 'a,b', '{braces}', 'null', 'NULL', ' padded ', 'tab\tnew\nline',
   'émoji 🛒 ünïcode', 'x'.repeat(5000), JSON.stringify({ a: 'q"uote', b: ['\\', null] })];
 
-describe('query parameters (binary on the embedded store)', () => {
+describe('query parameters (binary where the SQL casts allow it)', () => {
   it('round-trips text arrays with nulls and characters that need escaping as text', async () => {
     const xs = [...tricky, null, 'last'];
     const r = await t.db.query<{ x: string | null; i: number }>(`select x, i::int from unnest($1::text[]) with ordinality as u(x, i) order by i`, [xs]);
@@ -41,10 +41,13 @@ describe('query parameters (binary on the embedded store)', () => {
     const n = await t.db.query<{ n: number }>(`select length($1::numeric::text)::int as n`, [digits]);
     expect(n.rows[0]!.n).toBe(600);
   });
-  it('falls back to text where the type Postgres resolves differs from the cast it read', async () => {
-    // The comment names text[], but the parameter's type is int8[].
-    const r = await t.db.query<{ s: number }>(`select (select sum(x) from unnest($1::int8[]) as u(x))::int8 as s -- $1::text[]`, [['40', '2']]);
-    expect(r.rows[0]!.s).toBe(42);
+  it('reads casts from the SQL only, not from comments or string literals', async () => {
+    // Sent in binary as text[] the arrays would not be int8[]: the comment and the literal must not count.
+    for (const xs of [[40, 2], ['40', '2']]) {
+      const r = await t.db.query<{ s: number; l: string }>(
+        `select (select sum(x) from unnest($1::int8[]) as u(x))::int8 as s, '$1::text[]' as l -- $1::text[]`, [xs]);
+      expect(r.rows[0]).toEqual({ s: 42, l: '$1::text[]' });
+    }
   });
   it('rejects values that do not fit the cast as before, naming the problem', async () => {
     await expect(t.db.query(`select $1::int[]`, [[2 ** 40]])).rejects.toThrow(/out of range/);

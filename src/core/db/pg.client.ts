@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { DbError, type Db, type QueryResult, type Queryable } from './db.types.ts';
+import { binaryArrayParams } from './db.binary.ts';
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -15,7 +16,7 @@ function wrapError(e: unknown): never {
 
 async function run<T>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]): Promise<QueryResult<T>> {
   try {
-    const r = await client.query({ text: sql, values: params ?? [], types } as pg.QueryConfig);
+    const r = await client.query({ text: sql, values: binaryArrayParams(sql, params), types } as pg.QueryConfig);
     return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
   } catch (e) { wrapError(e); }
 }
