@@ -13,7 +13,7 @@ const JSONB = 3802;
 
 const decoder = new globalThis.TextDecoder();
 
-/** The values of a binary array made by pglite.params.ts encodeArray. */
+/** The values of a binary array made by db.binary.ts encodeArray (arrays the worker cannot bind in binary). */
 function decodeArray(b) {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (v.getInt32(0) === 0) return [];

@@ -4,7 +4,7 @@ import type { EventLog, LoggedMessage } from '../events/index.ts';
 import { applyIdentityChanges, identifiersOf, identityKey, loadOwners, type Identifier } from '../identity/index.ts';
 import { projectBatch } from './profiles.batch.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
-import { loadOrders, loadProfiles, repointProfile, saveOrders, saveProfileEvents, saveProfiles } from './profiles.store.ts';
+import { loadOrders, parseProfileRows, readProfileRows, repointProfile, saveOrders, saveProfileEvents, saveProfiles } from './profiles.store.ts';
 
 const CURSOR = 'profiles';
 const BATCH = 5000;
@@ -121,13 +121,15 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
     // The reads run as one transaction: on the embedded store it holds the session from the first
     // read to the last, so work queued at background priority (traits rows and journey entries of
     // the batch before) cannot slip in between two reads: it runs while this batch is projected.
-    const { owners, profiles, orders } = await deps.db.transaction(async (tx) => {
+    // The profile rows are parsed after the commit, not while holding the session.
+    const { owners, rows, orders } = await deps.db.transaction(async (tx) => {
       const owners = await loadOwners(tx, [...ids.values()]);
-      const profiles = await loadProfiles(tx, [...new Set(owners.values())]);
+      const rows = await readProfileRows(tx, [...new Set(owners.values())]);
       const orders = await loadOrders(tx, [...orderIds]);
-      return { owners, profiles, orders };
+      return { owners, rows, orders };
     }, { priority: 'low' });
     if (!stopping) { const fetched = fetchAfter(to, max); fetched.catch(() => undefined); ahead = { from: to, fetched }; }
+    const profiles = parseProfileRows(rows);
     const out = projectBatch({ messages, owners, profiles, orders, opts, clock: deps.clock, newId: (p) => newId(p, deps.clock) });
 
     let applied!: () => void;
