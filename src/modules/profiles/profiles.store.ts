@@ -80,7 +80,7 @@ export async function saveProfiles(tx: Queryable, profiles: ProfileState[]): Pro
   const num = (f: (p: ProfileState) => number) => profiles.map((p) => { const x = f(p); return Number.isFinite(x) ? String(x) : null; });
   const cols = 'id, user_id, created_at, updated_at, first_seen_at, last_seen_at, event_count, traits, trait_meta, cart, recent_views, wishlist, signals, order_count, revenue, refunds, first_order_at, last_order_at';
   const updates = cols.split(', ').filter((c) => c !== 'id' && c !== 'created_at').map((c) => `${c} = excluded.${c}`).join(', ');
-  // One array per column (sent in binary on the embedded store, see core/db/pglite.params.ts)
+  // One array per column (sent in binary, see core/db/db.binary.ts)
   // rather than one JSON document unpacked by jsonb_to_recordset.
   await tx.query(`insert into profiles (${cols})
     select id, user_id, created_at::timestamptz, updated_at::timestamptz, first_seen_at::timestamptz, last_seen_at::timestamptz, event_count,

@@ -29,7 +29,7 @@ export async function loadProfiles(db: Queryable, ids: readonly string[]): Promi
  */
 export async function saveProfiles(tx: Queryable, rows: ReadonlyArray<StoredProfile & { profileId: string }>, updatedAt: string): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  // One text array per column (sent in binary on the embedded store, see core/db/pglite.params.ts):
+  // One text array per column (sent in binary, see core/db/db.binary.ts):
   // ~40% less database time per row than one JSON document unpacked by json_to_recordset.
   const r = await tx.query<{ profile_id: string }>(`insert into traits_profiles (profile_id, last_seq, history, activity, snapshot, traits, computed_at, updated_at)
     select profile_id, last_seq, history::json, activity::json, snapshot::json, traits::json, computed_at::timestamptz, $8::timestamptz
