@@ -97,8 +97,12 @@ export function encodeArray(xs: readonly unknown[], kind: ArrayKind): Buffer | u
   return b;
 }
 
-/** For a Postgres server: cast array parameters as Buffers, which node-postgres sends in binary. */
-export function binaryArrayParams(sql: string, params: unknown[] | undefined): unknown[] {
+/**
+ * The parameters with each cast array replaced by `wrap(its binary encoding, its kind)`; the same
+ * array when nothing was replaced. By default the Buffer itself, which node-postgres sends in
+ * binary (a Postgres server); the embedded store wraps it to tell its database thread what it is.
+ */
+export function binaryArrayParams(sql: string, params: unknown[] | undefined, wrap: (b: Buffer, kind: ArrayKind) => unknown = (b) => b): unknown[] {
   if (!params || params.length === 0) return params ?? [];
   let casts: ReadonlyMap<number, ArrayKind> | undefined;
   let out: unknown[] | undefined;
@@ -110,7 +114,7 @@ export function binaryArrayParams(sql: string, params: unknown[] | undefined): u
     const b = kind && encodeArray(p, kind);
     if (!b) continue;
     out ??= params.slice();
-    out[i] = b;
+    out[i] = wrap(b, kind);
   }
   return out ?? params;
 }

@@ -9,35 +9,25 @@
  * (pglite.bind.mjs) each is bound in binary where the type Postgres resolved takes those bytes,
  * and decoded back to text where it does not, so a result never depends on the encoding.
  */
-import { arrayCastsOf, encodeArray, type ArrayKind } from './db.binary.ts';
+import { binaryArrayParams } from './db.binary.ts';
 
-export interface BinaryParam { $bin: 'a' | 's'; b: Uint8Array; oid?: number }
+interface BinaryParam { $bin: 'a' | 's'; b: Uint8Array; oid?: number }
 
-export const LONG_STRING = 512;
+const LONG_STRING = 512;
 
 /** The parameters to post, and the buffers to transfer with them. */
 export function encodeParams(sql: string | undefined, params: unknown[] | undefined): { params: unknown[] | undefined; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
   if (!params || params.length === 0 || sql === undefined) return { params, transfer };
-  let casts: ReadonlyMap<number, ArrayKind> | undefined;
-  let out: unknown[] | undefined;
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i];
-    let enc: BinaryParam | undefined;
-    if (Array.isArray(p)) {
-      casts ??= arrayCastsOf(sql);
-      const kind = casts.get(i + 1);
-      const b = kind && encodeArray(p, kind);
-      if (b) enc = { $bin: 'a', b, oid: kind.oid };
-    } else if (typeof p === 'string' && p.length >= LONG_STRING) {
-      const b = Buffer.allocUnsafeSlow(Buffer.byteLength(p));
-      b.write(p, 0);
-      enc = { $bin: 's', b };
-    }
-    if (!enc) continue;
-    out ??= params.slice();
-    out[i] = enc;
-    transfer.push(enc.b.buffer as ArrayBuffer);
+  const wrap = (b: Uint8Array, x: Omit<BinaryParam, 'b'>): BinaryParam => { transfer.push(b.buffer as ArrayBuffer); return { ...x, b }; };
+  let out = binaryArrayParams(sql, params, (b, kind) => wrap(b, { $bin: 'a', oid: kind.oid }));
+  for (let i = 0; i < out.length; i++) {
+    const p = out[i];
+    if (typeof p !== 'string' || p.length < LONG_STRING) continue;
+    const b = Buffer.allocUnsafeSlow(Buffer.byteLength(p));
+    b.write(p, 0);
+    if (out === params) out = params.slice();
+    out[i] = wrap(b, { $bin: 's' });
   }
-  return { params: out ?? params, transfer };
+  return { params: out, transfer };
 }

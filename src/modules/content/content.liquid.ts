@@ -88,8 +88,9 @@ export function liquidReason(field: string, err: unknown): QaReason {
 
 /**
  * A source's parse (once per source text: templates and blocks render thousands of times) plus the
- * variable paths it reads from the root scope (liquidjs static analysis), for the render memo. `locale`, `currency` and `timezone` are always read (the `money`
- * and `date` filters take them from the root scope), and `now` where dates may be formatted.
+ * variable paths it reads from the root scope (liquidjs static analysis), for the render memo.
+ * `locale`, `currency` and `timezone` are always read (the `money` and `date` filters take them
+ * from the root scope), and `now` where dates may be formatted.
  */
 interface Analysed { id: number; templates: Template[]; paths: Path[]; memo: boolean; renders: number; hits: number; tokens: string[] }
 type Path = Array<string | number | unknown[]>;
