@@ -1,6 +1,6 @@
 // Hosts PGlite on its own thread so the database gets a core of its own while the main thread
 // parses HTTP. Plain JS on purpose: worker threads do not inherit the TypeScript loader.
-// Protocol: {id, op: 'query'|'exec'|'close', sql, params} -> {id, ok, rows, affectedRows} | {id, ok: false, error}
+// Protocol: {id, op: 'query'|'exec'|'close', sql, params, begin?} -> {id, ok, rows, affectedRows} | {id, ok: false, error}
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 import { createSerializers } from './pglite.bind.mjs';
@@ -25,6 +25,8 @@ parentPort.on('message', async (msg) => {
   const { id, op } = msg;
   try {
     if (op === 'query') {
+      // A transaction's BEGIN comes with its first statement (pglite.client.ts).
+      if (msg.begin) await db.exec('BEGIN');
       const r = await db.query(msg.sql, msg.params ?? [], { serializers });
       parentPort.postMessage({ id, ok: true, rows: r.rows, affectedRows: r.affectedRows ?? 0 });
     } else if (op === 'exec') {

@@ -45,8 +45,11 @@ export interface PreparedSegment {
  */
 export async function appendSegment(db: Db, seg: PreparedSegment): Promise<{ duplicateKeys: Set<string>; firstSeq: number }> {
   return db.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':ingest'))`);
-    const last = await tx.query<{ last_seq: number }>(`select last_seq from event_segments order by first_seq desc limit 1`);
+    // Both posted at once (the lock is taken before the read runs): one round trip, not two.
+    const [, last] = await Promise.all([
+      tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':ingest'))`),
+      tx.query<{ last_seq: number }>(`select last_seq from event_segments order by first_seq desc limit 1`),
+    ]);
     const firstSeq = (last.rows[0]?.last_seq ?? 0) + 1;
     // Optimistic path: dedupe and insert in one statement (keys as one text parameter: PGlite
     // serializes a 5,000-element array parameter slowly). Duplicates are rare (client retries).

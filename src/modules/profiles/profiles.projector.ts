@@ -147,19 +147,23 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   /** Commits one projected batch with the cursor, then tells this process (waiters, listeners). */
   async function write(out: ReturnType<typeof projectBatch>, messages: LoggedMessage[], from: number, to: number): Promise<void> {
     await deps.db.transaction(async (tx) => {
-      const moved = await tx.query(`update consumer_cursors set position = $2, updated_at = $3 where name = $1 and position = $4`,
+      // The cursor check goes first (on Postgres its row lock queues a second process behind this
+      // one) but is not waited for: the batch's rows are built and encoded while it runs. A failed
+      // check throws before COMMIT, so what followed it rolls back.
+      const moved = tx.query(`update consumer_cursors set position = $2, updated_at = $3 where name = $1 and position = $4`,
         [CURSOR, to, new Date(deps.clock.now()).toISOString(), from]);
-      if (moved.affectedRows !== 1) { ownCursor = false; throw new CursorMoved(); }
+      moved.catch(() => undefined);
       await applyIdentityChanges(tx, out.identity);
       for (const m of out.identity.merges) {
         await repointProfile(tx, m.fromProfile, m.intoProfile);
         await consent.reassign(m.fromProfile, m.intoProfile, tx);
       }
-      await saveProfiles(tx, [...out.dirty.values()]);
-      await saveProfileEvents(tx, out.events);
-      await saveOrders(tx, [...out.orders.values()]);
+      // Independent tables: the three statements are posted together (the next one encoded while
+      // the one before runs), still in this order.
+      await Promise.all([saveProfiles(tx, [...out.dirty.values()]), saveProfileEvents(tx, out.events), saveOrders(tx, [...out.orders.values()])]);
       if (out.consent.length > 0) await consent.record(out.consent, tx);
       for (const [pid, country] of out.jurisdictions) await consent.setJurisdiction(pid, country, tx);
+      if ((await moved).affectedRows !== 1) { ownCursor = false; throw new CursorMoved(); }
     }, { priority: 'low' });
     known = to;
     ownCursor = true;

@@ -144,7 +144,8 @@ export function createTraits(deps: CoreDeps, opts: TraitsOptions): TraitsService
       rows.push({ profileId: id, history, activity, snapshot, traits: evaluation.traits });
     }
     const now = isoNow();
-    const written = await db.transaction(async (tx) => {
+    // Rows alone need no transaction (one statement, and no COMMIT round trip).
+    const written = plan.merges.length === 0 && plan.declared.length === 0 ? await saveProfiles(bg, rows, now) : await db.transaction(async (tx) => {
       for (const m of plan.merges) { await repointDeclared(tx, m.from, m.into); await deleteProfile(tx, m.from); }
       await upsertDeclared(tx, plan.declared, now);
       return await saveProfiles(tx, rows, now);
