@@ -3,19 +3,21 @@ import type { ConsentService } from '../consent/index.ts';
 import type { EventLog, LoggedMessage } from '../events/index.ts';
 import { applyIdentityChanges, identifiersOf, identityKey, loadOwners, type Identifier } from '../identity/index.ts';
 import { projectBatch } from './profiles.batch.ts';
+import { createBurstDetector } from './profiles.burst.ts';
 import type { OrderRow, ProfileState } from './profiles.types.ts';
 import { loadOrders, parseProfileRows, readProfileRows, repointProfile, saveOrders, saveProfileEvents, saveProfiles } from './profiles.store.ts';
 
 const CURSOR = 'profiles';
 const BATCH = 5000;
 /**
- * The embedded database has one thread. While ingest is busy (a commit in the last 250 ms), the
- * projection works in small bites and rests three times as long as each bite took: it takes at
- * most ~25% of the database and ingest keeps the rest. The backlog is applied as soon as ingest
- * calms (a rest ends early when no commit came for BUSY_WINDOW_MS).
+ * The embedded database has one thread. While ingest is busy (in a burst of commits, see
+ * profiles.burst.ts: no pause of 50-250 ms since its last commit), the projection works in small
+ * bites and rests three times as long as each bite took: it takes at most ~25% of the database
+ * and ingest keeps the rest. The backlog is applied as soon as ingest calms (a rest ends early
+ * when the burst has ended).
  */
 const BATCH_UNDER_PRESSURE = 500;
-const BUSY_WINDOW_MS = 250;
+const BURST = { minMs: 50, maxMs: 250, gapsPerWindow: 3 };
 const REST_FACTOR = 3;
 /** A rest is re-checked this often, and ends as soon as ingest is no longer busy. */
 const REST_SLICE_MS = 25;
@@ -64,7 +66,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   let stopped = true;
   let stopping = false;
   let known = 0;
-  let lastCommitAt = -Infinity;
+  const burst = createBurstDetector(BURST);
   /**
    * Settles once this process's batch in flight is committed and its listeners have run. The
    * cursor row shows a commit before the listeners ran: waitFor, having read it there, waits for
@@ -73,7 +75,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
   let applying: Promise<void> = Promise.resolve();
   const listeners = new Set<(batch: AppliedBatch) => void>();
   const shared = deps.db.dialect === 'pglite';
-  const ingestBusy = () => shared && performance.now() - lastCommitAt < BUSY_WINDOW_MS;
+  const ingestBusy = () => shared && burst.busy(performance.now());
   /** Waiters woken each time this process moves the cursor (so waitFor need not poll the database). */
   let advanced: Array<() => void> = [];
   const wakeWaiters = () => { const w = advanced; advanced = []; for (const f of w) f(); };
@@ -227,7 +229,7 @@ export function createProjector(deps: CoreDeps, events: EventLog, consent: Conse
       if (!stopped) return;
       stopped = false;
       stopping = false;
-      unsubscribe = events.onCommitted(() => { lastCommitAt = performance.now(); kick(); });
+      unsubscribe = events.onCommitted(() => { burst.commit(performance.now()); kick(); });
       const tick = () => { kick(); timer = setTimeout(tick, POLL_MS); };
       tick();
     },
