@@ -31,16 +31,24 @@ export async function saveProfiles(tx: Queryable, rows: ReadonlyArray<StoredProf
   if (rows.length === 0) return new Set();
   // One text array per column (sent in binary, see core/db/db.binary.ts):
   // ~40% less database time per row than one JSON document unpacked by json_to_recordset.
-  const r = await tx.query<{ profile_id: string }>(`insert into traits_profiles (profile_id, last_seq, history, activity, snapshot, traits, computed_at, updated_at)
+  // Only a count comes back; the rare pass that lost a row to a newer one reads which (below).
+  const r = await tx.query<{ n: number }>(`with w as (insert into traits_profiles (profile_id, last_seq, history, activity, snapshot, traits, computed_at, updated_at)
     select profile_id, last_seq, history::json, activity::json, snapshot::json, traits::json, computed_at::timestamptz, $8::timestamptz
     from unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as x(profile_id, last_seq, history, activity, snapshot, traits, computed_at)
     on conflict (profile_id) do update set last_seq = excluded.last_seq, history = excluded.history, activity = excluded.activity, snapshot = excluded.snapshot,
       traits = excluded.traits, computed_at = excluded.computed_at, updated_at = excluded.updated_at
     where traits_profiles.last_seq <= excluded.last_seq
-    returning profile_id`, [rows.map((x) => x.profileId), rows.map((x) => x.activity.lastSeq), rows.map((x) => JSON.stringify(x.history)),
+    returning 1) select count(*)::int as n from w`, [rows.map((x) => x.profileId), rows.map((x) => x.activity.lastSeq), rows.map((x) => JSON.stringify(x.history)),
     rows.map((x) => JSON.stringify(x.activity)), rows.map((x) => JSON.stringify(x.snapshot)), rows.map((x) => JSON.stringify(x.traits)),
     rows.map((x) => x.traits.computedAt), updatedAt]);
-  return new Set(r.rows.map((x) => x.profile_id));
+  const ids = rows.map((x) => x.profileId);
+  if (r.rows[0]?.n === rows.length) return new Set(ids);
+  // Kept rows are those built from later events than this pass's.
+  const ours = new Map(rows.map((x) => [x.profileId, x.activity.lastSeq]));
+  const newer = await tx.query<{ profile_id: string; last_seq: number }>(`select profile_id, last_seq from traits_profiles where profile_id = any($1::text[])`, [ids]);
+  const written = new Set(ids);
+  for (const x of newer.rows) if (x.last_seq > ours.get(x.profile_id)!) written.delete(x.profile_id);
+  return written;
 }
 
 export async function deleteProfile(tx: Queryable, id: string): Promise<void> {

@@ -117,9 +117,9 @@ export function createEngine(deps: CoreDeps, w: WorkersDeps, hooks: EngineHooks)
       rows.push(inst);
     }
     const inserted = await insertInstances(bg, rows, nowMs);
-    stats.entered += inserted.size;
+    stats.entered += inserted;
     stats.enterMs += performance.now() - t0;
-    return inserted.size;
+    return inserted;
   }
 
   const load = createBatchLoader(w, hooks, brain.sensitiveTraits);

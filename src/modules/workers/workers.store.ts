@@ -84,20 +84,20 @@ function toInstance(r: InstanceRowDb): Instance {
   };
 }
 
-/** New instances; a repeated entry key (the same fact replayed) is ignored. Returns those inserted. */
-export async function insertInstances(db: Queryable, rows: Array<Instance & { entryKey: string }>, nowMs: number): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const r = await db.query<{ id: string }>(
+/** New instances; a repeated entry key (the same fact replayed) is ignored. Returns how many were inserted. */
+export async function insertInstances(db: Queryable, rows: Array<Instance & { entryKey: string }>, nowMs: number): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await db.query(
     `insert into worker_instances (id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms, exit_reason, entered_at, updated_at, entry_key, ctx)
      select id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, assignment, arms::jsonb, null, entered_at, $13, entry_key, ctx::json
      from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int8[], $9::text[], $10::text[], $11::int8[], $12::text[], $14::text[], $15::text[], $16::text[])
        as x(id, worker_id, version, profile_id, key, state, step, wake_at, wait_event, holdout, entered_at, entry_key, ctx, assignment, arms)
-     on conflict (entry_key) do nothing returning id`,
+     on conflict (entry_key) do nothing`,
     [rows.map((i) => i.id), rows.map((i) => i.workerId), rows.map((i) => i.version), rows.map((i) => i.profileId), rows.map((i) => i.key),
       rows.map((i) => i.state), rows.map((i) => i.step), rows.map((i) => i.wakeAt), rows.map((i) => i.waitEvent), rows.map((i) => i.holdout),
       rows.map((i) => i.enteredAt), rows.map((i) => i.entryKey), nowMs, rows.map((i) => JSON.stringify(i.ctx)), rows.map((i) => i.assignment),
       rows.map((i) => (i.arms ? JSON.stringify(i.arms) : null))]);
-  return new Set(r.rows.map((x) => x.id));
+  return r.affectedRows;
 }
 
 /** Writes back instances after steps ran, releasing their lease. One statement. */
