@@ -16,9 +16,9 @@ interface BinaryParam { $bin: 'a' | 's'; b: Uint8Array; oid?: number }
 const LONG_STRING = 512;
 
 /** The parameters to post, and the buffers to transfer with them. */
-export function encodeParams(sql: string | undefined, params: unknown[] | undefined): { params: unknown[] | undefined; transfer: ArrayBuffer[] } {
+export function encodeParams(sql: string, params: unknown[] | undefined): { params: unknown[] | undefined; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [];
-  if (!params || params.length === 0 || sql === undefined) return { params, transfer };
+  if (!params || params.length === 0) return { params, transfer };
   const wrap = (b: Uint8Array, x: Omit<BinaryParam, 'b'>): BinaryParam => { transfer.push(b.buffer as ArrayBuffer); return { ...x, b }; };
   let out = binaryArrayParams(sql, params, (b, kind) => wrap(b, { $bin: 'a', oid: kind.oid }));
   for (let i = 0; i < out.length; i++) {
